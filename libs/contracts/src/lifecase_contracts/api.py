@@ -1,0 +1,128 @@
+"""Public HTTP API models: what clients send and receive. Shared so clients and tests agree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lifecase_contracts.events import Localized
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class CaseCreate(BaseModel):
+    """A new combined case for one life event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_type: str = Field(min_length=1, max_length=100, examples=["hiring"])
+    data: dict[str, Any] = Field(examples=[{"employee_name": "Mette Hansen"}])
+
+
+class SubcasePublic(BaseModel):
+    id: str
+    activity: str
+    title: Localized
+    queue: str | None
+    unit: str | None
+    status: str
+    due_date: date | None
+
+
+class CasePublic(BaseModel):
+    id: str
+    event_type: str
+    template_version: int
+    status: str
+    data: dict[str, Any]
+    created_at: datetime
+    completed_at: datetime | None
+    subcases: list[SubcasePublic]
+
+
+class CasePage(BaseModel):
+    items: list[CasePublic]
+    next_cursor: str | None
+
+
+class EventTypePublic(BaseModel):
+    key: str
+    version: int
+    title: Localized
+    description: Localized
+    input_schema: dict[str, Any]
+
+
+class QueuePublic(BaseModel):
+    key: str
+    unit: str
+    name: Localized
+    open_count: int
+
+
+class WorkItemPublic(BaseModel):
+    id: str
+    case_id: str
+    activity: str
+    subcase_type: str
+    title: Localized
+    queue: str
+    status: str
+    assignee: str | None
+    due_date: date | None
+    fields: dict[str, Any]
+    routed_by_rule: str
+    resolution: str | None
+    created_at: datetime
+
+
+class WorkItemPage(BaseModel):
+    items: list[WorkItemPublic]
+    next_cursor: str | None
+
+
+class Resolve(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: str = Field(min_length=1, max_length=4000)
+
+
+class NotificationPublic(BaseModel):
+    id: str
+    case_id: str
+    kind: str
+    text: str
+    texts: Localized
+    created_at: datetime
+    read: bool
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=100)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+Problem.model_rebuild()

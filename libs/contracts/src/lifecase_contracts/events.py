@@ -1,0 +1,163 @@
+"""Events that cross service boundaries over NATS JetStream.
+
+Every event travels as a CloudEvents 1.0 envelope in structured JSON mode. The envelope's
+``type`` is also the NATS subject, so a subject never carries personal data or identifiers.
+Event ids are deterministic where a retry could publish twice, so JetStream's ``Nats-Msg-Id``
+de-duplication makes the retry harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+STREAM_NAME = "LIFECASE"
+STREAM_SUBJECTS = ["lifecase.>"]
+DEAD_LETTER_PREFIX = "lifecase.deadletter"
+
+_EVENT_NAMESPACE = uuid.UUID("6f1c3c52-5a0e-4b8e-9d1b-1f0f3f7c2a11")
+
+
+def derived_id(*parts: object) -> str:
+    """A stable id derived from its parts: the same parts always give the same id."""
+    return str(uuid.uuid5(_EVENT_NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+class Localized(BaseModel):
+    """A text in Danish and English."""
+
+    model_config = ConfigDict(frozen=True)
+
+    da: str
+    en: str
+
+    def pick(self, language: str) -> str:
+        return self.en if language == "en" else self.da
+
+
+class EventData(BaseModel):
+    """Base of every event payload; ``TYPE`` is the CloudEvents type and the NATS subject."""
+
+    model_config = ConfigDict(frozen=True)
+    TYPE: ClassVar[str]
+
+
+class TemplatePublished(EventData):
+    TYPE: ClassVar[str] = "lifecase.template.published"
+
+    key: str
+    version: int
+    title: Localized
+    description: Localized
+    input_schema: dict[str, Any]
+    personal_fields: list[str]
+
+
+class CaseSubmitted(EventData):
+    TYPE: ClassVar[str] = "lifecase.case.submitted"
+
+    case_id: str
+    event_type: str
+    template_version: int
+    reporter: str
+    department: str | None
+    data: dict[str, Any]
+    submitted_at: datetime
+
+
+class SubcaseOpened(EventData):
+    TYPE: ClassVar[str] = "lifecase.subcase.opened"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    subcase_type: str
+    title: Localized
+    unit_hint: str | None
+    fields: dict[str, Any]
+    due_date: date | None
+    reporter: str
+    department: str | None
+
+
+class SubcaseRouted(EventData):
+    TYPE: ClassVar[str] = "lifecase.subcase.routed"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    title: Localized
+    queue: str
+    unit: str
+    rule: str
+    due_date: date | None
+    reporter: str
+
+
+class SubcaseResolved(EventData):
+    TYPE: ClassVar[str] = "lifecase.subcase.resolved"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    title: Localized
+    resolution: str
+    resolved_by: str
+    reporter: str
+
+
+class CaseCompleted(EventData):
+    TYPE: ClassVar[str] = "lifecase.case.completed"
+
+    case_id: str
+    event_type: str
+    reporter: str
+    completed_at: datetime
+
+
+EVENT_TYPES: dict[str, type[EventData]] = {
+    cls.TYPE: cls
+    for cls in (TemplatePublished, CaseSubmitted, SubcaseOpened, SubcaseRouted,
+                SubcaseResolved, CaseCompleted)
+}
+
+D = TypeVar("D", bound=EventData)
+
+
+class Envelope(BaseModel, Generic[D]):
+    """A CloudEvents 1.0 envelope (structured mode) around an event payload."""
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str
+    source: str
+    type: str
+    subject: str | None = None
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    datacontenttype: Literal["application/json"] = "application/json"
+    data: D
+
+    @classmethod
+    def wrap(cls, data: D, *, source: str, id: str | None = None,
+             subject: str | None = None) -> Envelope[D]:
+        return cls(id=id or str(uuid.uuid4()), source=source, type=data.TYPE,
+                   subject=subject, data=data)
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json().encode()
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def decode(raw: bytes) -> Envelope[EventData]:
+    """Parse an envelope and its payload into the payload's own model."""
+    doc = json.loads(raw)
+    data_type = EVENT_TYPES.get(doc.get("type", "")) if isinstance(doc, dict) else None
+    if data_type is None:
+        raise UnknownEventType(doc.get("type") if isinstance(doc, dict) else None)
+    return Envelope[data_type].model_validate(doc)  # type: ignore[valid-type,return-value]

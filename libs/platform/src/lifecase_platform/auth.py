@@ -1,0 +1,122 @@
+"""Who is asking: bearer JWTs, verified against a dev secret (embedded mode) or an OIDC
+provider's JWKS (production). Roles: reporter, caseworker, unit_lead, admin, robot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Protocol
+
+import jwt
+from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
+
+from lifecase_platform.problems import ProblemError
+from lifecase_platform.settings import PlatformSettings
+
+DEV_ISSUER = "lifecase-dev"
+DEV_AUDIENCE = "lifecase"
+
+
+class Principal(BaseModel):
+    username: str
+    name: str = ""
+    roles: list[str] = []
+    department: str | None = None
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> Principal: ...
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def _principal(claims: dict[str, object]) -> Principal:
+    try:
+        return Principal(
+            username=str(claims.get("preferred_username") or claims["sub"]),
+            name=str(claims.get("name", "")),
+            roles=list(claims.get("roles", []) or []),  # type: ignore[call-overload]
+            department=claims.get("department"),  # type: ignore[arg-type]
+        )
+    except (KeyError, TypeError, ValidationError) as error:
+        raise InvalidToken("token lacks identity claims") from error
+
+
+class DevTokens:
+    """HS256 tokens signed with a local secret: the embedded mode's identity provider."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def issue(self, principal: Principal, ttl: timedelta = timedelta(hours=8)) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "sub": principal.username,
+            "preferred_username": principal.username, "name": principal.name,
+            "roles": principal.roles, "department": principal.department,
+            "iat": now, "exp": now + ttl,
+        }
+        return jwt.encode(claims, self.secret, algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"],
+                                audience=DEV_AUDIENCE, issuer=DEV_ISSUER)
+        except jwt.PyJWTError as error:
+            raise InvalidToken(str(error)) from error
+        return _principal(claims)
+
+
+class OidcTokens:
+    """Tokens from the municipality's OIDC provider, checked against its JWKS."""
+
+    def __init__(self, *, issuer: str, audience: str, jwks_url: str) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self.jwks.get_signing_key_from_jwt(token)
+            claims = jwt.decode(token, key.key, algorithms=["RS256", "ES256"],
+                                audience=self.audience, issuer=self.issuer)
+        except jwt.PyJWTError as error:
+            raise InvalidToken(str(error)) from error
+        return _principal(claims)
+
+
+def build_verifier(settings: PlatformSettings) -> TokenVerifier:
+    if settings.auth_mode == "oidc":
+        assert settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url
+        return OidcTokens(issuer=settings.oidc_issuer, audience=settings.oidc_audience,
+                          jwks_url=settings.oidc_jwks_url)
+    return DevTokens(settings.dev_token_secret)
+
+
+def _unauthorized(detail: tuple[str, str]) -> ProblemError:
+    return ProblemError(401, detail, type="urn:lifecase:problem:unauthenticated",
+                        headers={"WWW-Authenticate": 'Bearer realm="lifecase"'})
+
+
+def current_principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized(("A bearer token is required.", "Der kræves et bearer-token."))
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        return verifier.verify(token.strip())
+    except InvalidToken as error:
+        raise _unauthorized(("The token is not valid.", "Tokenet er ikke gyldigt.")) from error
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]

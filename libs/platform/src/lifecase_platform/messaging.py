@@ -1,0 +1,193 @@
+"""JetStream plumbing: the stream, a publisher with de-duplication ids, and durable pull
+consumers that ack after the effect commits, back off on failures and dead-letter poison."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import nats
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from pydantic import ValidationError
+
+from lifecase_contracts.events import (
+    DEAD_LETTER_PREFIX,
+    STREAM_NAME,
+    STREAM_SUBJECTS,
+    Envelope,
+    EventData,
+    UnknownEventType,
+    decode,
+)
+from lifecase_platform.telemetry import context_from_headers, current_trace_headers, tracer
+
+log = logging.getLogger(__name__)
+_tracer = tracer("lifecase.messaging")
+
+Handler = Callable[[Envelope[Any]], Awaitable[None]]
+
+DUPLICATE_WINDOW_SECONDS = 2 * 60 * 60
+
+
+class PermanentError(Exception):
+    """A message that can never be processed: dead-letter it instead of redelivering."""
+
+
+async def connect(url: str, *, name: str) -> NATS:
+    return await nats.connect(url, name=name, max_reconnect_attempts=-1,
+                              reconnect_time_wait=0.5)
+
+
+async def ensure_stream(js: JetStreamContext) -> None:
+    """Create the one event stream (idempotent)."""
+    config = StreamConfig(
+        name=STREAM_NAME,
+        subjects=STREAM_SUBJECTS,
+        storage=StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+    try:
+        await js.stream_info(STREAM_NAME)
+    except NotFoundError:
+        await js.add_stream(config)
+
+
+class Publisher:
+    """Publishes events to JetStream; the message id makes a repeated publish a no-op."""
+
+    def __init__(self, js: JetStreamContext, source: str) -> None:
+        self.js = js
+        self.source = source
+
+    async def publish(self, data: EventData, *, id: str, subject: str | None = None) -> bool:
+        """Publish one event now; True if the stream stored it, False if it was a duplicate."""
+        envelope = Envelope.wrap(data, source=self.source, id=id, subject=subject)
+        return await self.publish_raw(envelope.type, envelope.to_json(), msg_id=envelope.id,
+                                      headers=current_trace_headers())
+
+    async def publish_raw(self, subject: str, payload: bytes, *, msg_id: str,
+                          headers: Mapping[str, str] | None = None) -> bool:
+        with _tracer.start_as_current_span(
+            f"{subject} publish", context=context_from_headers(headers), kind=SpanKind.PRODUCER,
+            attributes={"messaging.system": "nats", "messaging.destination.name": subject,
+                        "messaging.message.id": msg_id},
+        ):
+            ack = await self.js.publish(
+                subject, payload, headers={**current_trace_headers(), "Nats-Msg-Id": msg_id},
+                timeout=10,
+            )
+        return not ack.duplicate
+
+
+@dataclass
+class Consumer:
+    """A durable pull consumer that dispatches decoded events to handlers by event type."""
+
+    js: JetStreamContext
+    durable: str
+    handlers: Mapping[type[EventData], Handler]
+    ack_wait: float = 30.0
+    max_deliver: int = 5
+    batch: int = 50
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
+
+    @property
+    def subjects(self) -> list[str]:
+        return sorted(event_type.TYPE for event_type in self.handlers)
+
+    async def setup(self) -> JetStreamContext.PullSubscription:
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            filter_subjects=self.subjects,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.ack_wait,
+            max_deliver=self.max_deliver,
+            max_ack_pending=1000,
+        )
+        await self.js.add_consumer(STREAM_NAME, config)
+        return await self.js.pull_subscribe_bind(durable=self.durable, stream=STREAM_NAME)
+
+    async def run(self) -> None:
+        subscription = await self.setup()
+        while True:
+            try:
+                messages = await subscription.fetch(self.batch, timeout=1)
+            except (NatsTimeoutError, TimeoutError):
+                continue  # nothing arrived within the poll interval
+            for msg in messages:
+                await self.process(msg)
+
+    async def process(self, msg: Msg) -> None:
+        headers = msg.headers or {}
+        with _tracer.start_as_current_span(
+            f"{msg.subject} process", context=context_from_headers(headers),
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.system": "nats", "messaging.destination.name": msg.subject,
+                        "messaging.consumer.group.name": self.durable},
+        ) as span:
+            try:
+                envelope = decode(msg.data)
+                handler = self.handlers.get(type(envelope.data))
+                if handler is None:
+                    raise PermanentError(f"no handler for {envelope.type}")
+                span.set_attribute("messaging.message.id", envelope.id)
+                await handler(envelope)
+            except (PermanentError, UnknownEventType, ValidationError, ValueError) as error:
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                await self.dead_letter(msg, reason=type(error).__name__)
+                return
+            except Exception as error:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                delivered = msg.metadata.num_delivered or 1
+                if delivered >= self.max_deliver:
+                    await self.dead_letter(msg, reason=f"exhausted: {type(error).__name__}")
+                else:
+                    log.warning("handler failed; retrying",
+                                extra={"consumer": self.durable, "subject": msg.subject,
+                                       "delivered": delivered, "error": type(error).__name__})
+                    await msg.nak(delay=min(0.5 * 2**delivered, 30.0))
+                return
+            await msg.ack()
+
+    async def dead_letter(self, msg: Msg, *, reason: str) -> None:
+        """Park a message on the dead-letter subject and stop its redelivery."""
+        subject = f"{DEAD_LETTER_PREFIX}.{self.durable}"
+        meta = msg.metadata
+        await self.js.publish(
+            subject, msg.data,
+            headers={"Lifecase-Original-Subject": msg.subject, "Lifecase-Reason": reason,
+                     "Nats-Msg-Id": f"dlq:{self.durable}:{meta.sequence.stream}"},
+        )
+        log.error("event dead-lettered",
+                  extra={"consumer": self.durable, "subject": msg.subject, "reason": reason,
+                         "stream_sequence": meta.sequence.stream})
+        await msg.term()
+
+    def start(self) -> asyncio.Task[None]:
+        self._task = asyncio.create_task(self.run(), name=f"consumer:{self.durable}")
+        return self._task
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+def current_span_ids() -> tuple[int, int]:
+    ctx = trace.get_current_span().get_span_context()
+    return ctx.trace_id, ctx.span_id

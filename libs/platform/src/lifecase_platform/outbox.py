@@ -1,0 +1,96 @@
+"""Transactional outbox: an event is written in the same transaction as the change it reports,
+and a relay publishes it to JetStream afterwards, with the event id as ``Nats-Msg-Id``.
+
+A crash between publish and mark-as-sent republishes the same id, which JetStream discards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, MetaData, String, Table, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.events import Envelope, EventData
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.messaging import Publisher
+from lifecase_platform.telemetry import current_trace_headers
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("subject", String(200), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Index("ix_outbox_unpublished", "published_at", "created_at"),
+    )
+
+
+class Outbox:
+    """Adds events to a service's outbox table and wakes the relay after commit."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._wake = asyncio.Event()
+
+    async def add(self, session: AsyncSession, envelope: Envelope[EventData]) -> None:
+        """Stage an event in the caller's transaction; nothing is sent unless it commits."""
+        await session.execute(
+            self.table.insert().values(
+                id=envelope.id,
+                subject=envelope.type,
+                payload=envelope.to_json(),
+                headers=current_trace_headers(),
+                created_at=datetime.now(UTC),
+                published_at=None,
+            )
+        )
+        self._wake.set()
+
+    async def relay(self, sessions: SessionFactory, publisher: Publisher,
+                    poll_seconds: float, batch: int = 200) -> None:
+        """Publish unsent events in creation order, forever."""
+        while True:
+            sent = await self.publish_pending(sessions, publisher, batch)
+            if sent < batch:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+                except TimeoutError:
+                    pass
+
+    async def publish_pending(self, sessions: SessionFactory, publisher: Publisher,
+                              batch: int = 200) -> int:
+        t = self.table
+        async with sessions() as session:
+            rows = (
+                await session.execute(
+                    select(t.c.id, t.c.subject, t.c.payload, t.c.headers)
+                    .where(t.c.published_at.is_(None))
+                    .order_by(t.c.created_at, t.c.id)
+                    .limit(batch)
+                )
+            ).all()
+        if not rows:
+            return 0
+        await asyncio.gather(
+            *(publisher.publish_raw(r.subject, r.payload, msg_id=r.id, headers=r.headers)
+              for r in rows)
+        )
+        async with sessions() as session, session.begin():
+            await session.execute(
+                update(t)
+                .where(t.c.id.in_([r.id for r in rows]))
+                .values(published_at=datetime.now(UTC))
+            )
+        log.debug("outbox published", extra={"count": len(rows)})
+        return len(rows)

@@ -1,0 +1,174 @@
+"""RFC 9457 problem+json for every error, mapped once per app, in Danish or English."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+TITLES: dict[int, tuple[str, str]] = {
+    400: ("Bad request", "Ugyldig forespørgsel"),
+    401: ("Not authenticated", "Ikke logget ind"),
+    403: ("Forbidden", "Ingen adgang"),
+    404: ("Not found", "Ikke fundet"),
+    405: ("Method not allowed", "Metoden er ikke tilladt"),
+    409: ("Conflict", "Konflikt"),
+    413: ("Request too large", "Forespørgslen er for stor"),
+    415: ("Unsupported media type", "Medietypen understøttes ikke"),
+    422: ("Validation failed", "Valideringen fejlede"),
+    500: ("Internal server error", "Intern fejl"),
+    503: ("Service unavailable", "Tjenesten er ikke tilgængelig"),
+}
+
+
+def language(request: Request) -> str:
+    """'da' unless the client prefers English (Accept-Language or ?lang=en)."""
+    explicit = request.query_params.get("lang")
+    if explicit in ("da", "en"):
+        return explicit
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("en"):
+            return "en"
+        if tag.startswith("da"):
+            return "da"
+    return "da"
+
+
+class ProblemError(Exception):
+    """A domain error with an HTTP meaning; ``detail`` is (en, da)."""
+
+    def __init__(self, status: int, detail: tuple[str, str] | None = None, *,
+                 type: str = "about:blank", errors: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail[0] if detail else str(status))
+        self.status = status
+        self.detail = detail
+        self.type = type
+        self.errors = errors
+        self.headers = headers
+
+
+class NotFound(ProblemError):
+    def __init__(self, what: str = "resource", what_da: str = "ressourcen") -> None:
+        super().__init__(404, (f"No such {what}.", f"Kunne ikke finde {what_da}."),
+                         type="urn:lifecase:problem:not-found")
+
+
+class Conflict(ProblemError):
+    def __init__(self, detail: tuple[str, str]) -> None:
+        super().__init__(409, detail, type="urn:lifecase:problem:conflict")
+
+
+class Forbidden(ProblemError):
+    def __init__(self, detail: tuple[str, str] = ("You may not do this.", "Du må ikke gøre dette.")) -> None:
+        super().__init__(403, detail, type="urn:lifecase:problem:forbidden")
+
+
+def problem_response(request: Request, status: int, *, detail: tuple[str, str] | None = None,
+                     type: str = "about:blank", errors: list[dict[str, Any]] | None = None,
+                     headers: dict[str, str] | None = None) -> JSONResponse:
+    lang = language(request)
+    en, da = TITLES.get(status, ("Error", "Fejl"))
+    body: dict[str, Any] = {"type": type, "title": en if lang == "en" else da,
+                            "status": status, "instance": request.url.path}
+    if detail:
+        body["detail"] = detail[0] if lang == "en" else detail[1]
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers,
+                        )
+
+
+def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every error an app can raise to problem+json, once."""
+
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ProblemError)
+        return problem_response(request, exc.status, detail=exc.detail, type=exc.type,
+                                errors=exc.errors, headers=exc.headers)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = (str(exc.detail), str(exc.detail)) if exc.detail and exc.status_code != 404 else None
+        return problem_response(request, exc.status_code, detail=detail,
+                                headers=getattr(exc, "headers", None))
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(
+            request, 422, type="urn:lifecase:problem:validation",
+            detail=("The request has invalid fields.", "Forespørgslen har ugyldige felter."),
+            errors=_field_errors(exc))
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(request, 500)
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``max_bytes`` with 413 before the app reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(scope, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._reject(scope, send)
+
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        request = Request(scope)
+        response = problem_response(
+            request, 413, type="urn:lifecase:problem:too-large",
+            detail=(f"The body may be at most {self.max_bytes} bytes.",
+                    f"Indholdet må højst fylde {self.max_bytes} bytes."))
+        await response(scope, _no_receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}

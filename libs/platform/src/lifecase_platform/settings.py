@@ -1,0 +1,44 @@
+"""Settings shared by every service, read from ``LIFECASE_*`` environment variables."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_PLACEHOLDER = "dev-only-secret-change-me"
+
+
+class PlatformSettings(BaseSettings):
+    """What every service needs to reach the engines and to know who is asking."""
+
+    model_config = SettingsConfigDict(env_prefix="LIFECASE_", extra="ignore")
+
+    environment: Literal["dev", "test", "production"] = "dev"
+    nats_url: str = "nats://127.0.0.1:4222"
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+
+    auth_mode: Literal["dev", "oidc"] = "dev"
+    dev_token_secret: str = DEV_SECRET_PLACEHOLDER
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+
+    telemetry_exporter: Literal["none", "console", "otlp"] = "none"
+    otlp_endpoint: str | None = None
+
+    consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    consumer_max_deliver: int = Field(default=5, ge=1)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    max_body_bytes: int = Field(default=256 * 1024, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_dev_shortcuts_in_production(self) -> PlatformSettings:
+        if self.environment == "production":
+            if self.auth_mode != "oidc":
+                raise ValueError("production requires LIFECASE_AUTH_MODE=oidc")
+            if not (self.oidc_issuer and self.oidc_audience and self.oidc_jwks_url):
+                raise ValueError("oidc needs LIFECASE_OIDC_ISSUER, _AUDIENCE and _JWKS_URL")
+        return self

@@ -1,0 +1,2 @@
+"""The intake service: reporters submit one combined case and follow it; intake keeps the
+reporter's view of each case, built from events."""

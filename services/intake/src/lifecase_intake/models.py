@@ -1,0 +1,85 @@
+"""Tables the intake service owns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from lifecase_platform.inbox import processed_events_table
+from lifecase_platform.outbox import outbox_table
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData()
+
+
+class Case(Base):
+    """A combined case as submitted, with its status as the reporter sees it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_reporter_created", "reporter", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reporter: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str | None] = mapped_column(String(100))
+    event_type: Mapped[str] = mapped_column(String(63))
+    template_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))  # submitted | in_progress | completed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    subcases: Mapped[list[Subcase]] = relationship(
+        back_populates="case", order_by="Subcase.position", lazy="selectin")
+
+
+class Subcase(Base):
+    """The reporter's view of one sub-case, projected from lifecycle and routing events."""
+
+    __tablename__ = "subcases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(63))
+    title_da: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    queue: Mapped[str | None] = mapped_column(String(100))
+    unit: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))  # open | routed | resolved
+    due_date: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[Case] = relationship(back_populates="subcases")
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+
+    reporter: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EventType(Base):
+    """What reporters can file: the latest published template of each life event."""
+
+    __tablename__ = "event_types"
+
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title_da: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    description_da: Mapped[str] = mapped_column(String(2000))
+    description_en: Mapped[str] = mapped_column(String(2000))
+    input_schema: Mapped[dict[str, Any]] = mapped_column(JSON)
+    personal_fields: Mapped[list[str]] = mapped_column(JSON)
+
+
+outbox = outbox_table(Base.metadata)
+processed_events = processed_events_table(Base.metadata)

@@ -1,0 +1,166 @@
+"""Intake domain operations (keyword-only): submit, read and list cases; event types."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.api import CaseCreate, CasePublic, EventTypePublic, SubcasePublic
+from lifecase_contracts.events import CaseSubmitted, Envelope, Localized
+from lifecase_intake.models import Case, EventType, IdempotencyKey
+from lifecase_intake.validation import validate_case_data
+from lifecase_platform.auth import Principal
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.problems import Conflict, NotFound, ProblemError
+
+SOURCE = "lifecase/intake"
+
+
+class UnknownEventType(NotFound):
+    def __init__(self) -> None:
+        super().__init__("event type", "hændelsestypen")
+
+
+async def submit_case(*, sessions: SessionFactory, outbox: Outbox, reporter: Principal,
+                      request: CaseCreate, idempotency_key: str | None,
+                      language: str) -> tuple[CasePublic, bool]:
+    """Validate and store a new case with its ``case.submitted`` event, in one transaction.
+
+    Returns the case and whether it was created now (False: an idempotent replay).
+    """
+    request_hash = hashlib.sha256(
+        json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    if idempotency_key is not None:
+        replay = await _replay(sessions=sessions, reporter=reporter.username,
+                               key=idempotency_key, request_hash=request_hash)
+        if replay is not None:
+            return replay, False
+    try:
+        async with sessions() as session, session.begin():
+            case = await _create(session=session, outbox=outbox, reporter=reporter,
+                                 request=request, language=language)
+            if idempotency_key is not None:
+                session.add(IdempotencyKey(reporter=reporter.username, key=idempotency_key,
+                                           request_hash=request_hash, case_id=case.id,
+                                           created_at=case.created_at))
+            public = to_public(case)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        replay = await _replay(sessions=sessions, reporter=reporter.username,
+                               key=idempotency_key, request_hash=request_hash)
+        if replay is None:
+            raise
+        return replay, False
+    return public, True
+
+
+async def _replay(*, sessions: SessionFactory, reporter: str, key: str,
+                  request_hash: str) -> CasePublic | None:
+    async with sessions() as session:
+        stored = await session.get(IdempotencyKey, (reporter, key))
+        if stored is None:
+            return None
+        if stored.request_hash != request_hash:
+            raise Conflict(("This Idempotency-Key was used for a different request.",
+                            "Denne Idempotency-Key er brugt til en anden forespørgsel."))
+        case = await session.get(Case, stored.case_id)
+        assert case is not None
+        return to_public(case)
+
+
+async def _create(*, session: AsyncSession, outbox: Outbox, reporter: Principal,
+                  request: CaseCreate, language: str) -> Case:
+    event_type = await session.get(EventType, request.event_type)
+    if event_type is None:
+        raise UnknownEventType()
+    errors = validate_case_data(event_type.input_schema, request.data, language)
+    if errors:
+        raise ProblemError(422, ("The case data is not valid for this event type.",
+                                 "Sagens oplysninger passer ikke til hændelsestypen."),
+                           type="urn:lifecase:problem:validation", errors=errors)
+    now = datetime.now(UTC)
+    case = Case(id=str(uuid.uuid4()), reporter=reporter.username, department=reporter.department,
+                event_type=event_type.key, template_version=event_type.version,
+                data=request.data, status="submitted", created_at=now, completed_at=None,
+                subcases=[])
+    session.add(case)
+    event = CaseSubmitted(case_id=case.id, event_type=case.event_type,
+                          template_version=case.template_version, reporter=case.reporter,
+                          department=case.department, data=case.data, submitted_at=now)
+    await outbox.add(session, Envelope.wrap(event, source=SOURCE, id=str(uuid.uuid4()),
+                                            subject=case.id))
+    return case
+
+
+async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> CasePublic:
+    """A case, if the viewer filed it (or is an admin); otherwise it does not exist for them."""
+    case = await session.get(Case, case_id)
+    if case is None or (case.reporter != viewer.username and not viewer.is_admin):
+        raise NotFound("case", "sagen")
+    return to_public(case)
+
+
+async def list_cases(*, session: AsyncSession, reporter: str, limit: int,
+                     cursor: str | None) -> tuple[list[CasePublic], str | None]:
+    """The reporter's cases, newest first, by keyset pagination."""
+    query = select(Case).where(Case.reporter == reporter)
+    if cursor:
+        created_at, case_id = _decode_cursor(cursor)
+        query = query.where(or_(Case.created_at < created_at,
+                                and_(Case.created_at == created_at, Case.id < case_id)))
+    rows = list(await session.scalars(
+        query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return [to_public(c) for c in rows[:limit]], next_cursor
+
+
+def _encode_cursor(case: Case) -> str:
+    raw = f"{case.created_at.isoformat()}|{case.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created_at, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(created_at), case_id
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ProblemError(400, ("The cursor is not valid.", "Markøren er ikke gyldig.")) from error
+
+
+async def event_types(*, session: AsyncSession) -> list[EventTypePublic]:
+    rows = await session.scalars(select(EventType).order_by(EventType.key))
+    return [EventTypePublic(
+        key=r.key, version=r.version, title=Localized(da=r.title_da, en=r.title_en),
+        description=Localized(da=r.description_da, en=r.description_en),
+        input_schema=r.input_schema) for r in rows]
+
+
+def to_public(case: Case) -> CasePublic:
+    return CasePublic(
+        id=case.id, event_type=case.event_type, template_version=case.template_version,
+        status=case.status, data=case.data, created_at=_utc(case.created_at),
+        completed_at=_utc(case.completed_at) if case.completed_at else None,
+        subcases=[SubcasePublic(id=s.id, activity=s.activity,
+                                title=Localized(da=s.title_da, en=s.title_en), queue=s.queue,
+                                unit=s.unit, status=s.status, due_date=s.due_date)
+                  for s in case.subcases],
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))

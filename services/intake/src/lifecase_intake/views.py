@@ -1,0 +1,61 @@
+"""Reporter API: submit one combined case, follow it, list what can be filed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from lifecase_contracts.api import CaseCreate, CasePage, CasePublic, EventTypePublic, Problem
+from lifecase_intake import service
+from lifecase_platform.auth import CurrentUser
+from lifecase_platform.problems import language
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+PROBLEMS: dict[int | str, dict[str, object]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (401, 404, 409, 413, 422)
+}
+
+
+@router.post("/cases", status_code=status.HTTP_201_CREATED, responses=PROBLEMS)
+async def submit_case(
+    body: CaseCreate, request: Request, response: Response, user: CurrentUser,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> CasePublic:
+    """File one combined case for a life event. Repeating the request with the same
+    ``Idempotency-Key`` returns the first case instead of creating another."""
+    case, created = await service.submit_case(
+        sessions=request.app.state.sessions, outbox=request.app.state.outbox, reporter=user,
+        request=body, idempotency_key=idempotency_key, language=language(request))
+    response.headers["Location"] = f"/api/v1/cases/{case.id}"
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return case
+
+
+@router.get("/cases", responses=PROBLEMS)
+async def list_cases(
+    request: Request, user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> CasePage:
+    """The caller's own cases, newest first. Pass ``next_cursor`` back as ``cursor``."""
+    async with request.app.state.sessions() as session:
+        items, next_cursor = await service.list_cases(
+            session=session, reporter=user.username, limit=limit, cursor=cursor)
+    return CasePage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/cases/{case_id}", responses=PROBLEMS)
+async def get_case(case_id: str, request: Request, user: CurrentUser) -> CasePublic:
+    """One of the caller's cases with every sub-case: its unit's queue, status and due date."""
+    async with request.app.state.sessions() as session:
+        return await service.get_case(session=session, viewer=user, case_id=case_id)
+
+
+@router.get("/event-types", responses=PROBLEMS)
+async def list_event_types(request: Request, user: CurrentUser) -> list[EventTypePublic]:
+    """The life events the caller can file, each with its input JSON Schema."""
+    async with request.app.state.sessions() as session:
+        return await service.event_types(session=session)

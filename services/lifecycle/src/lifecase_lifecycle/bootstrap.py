@@ -1,0 +1,85 @@
+"""Composition root of the lifecycle service: wires settings to adapters; connects on start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from temporalio.client import Client
+from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.worker import Worker
+
+from lifecase_lifecycle import service
+from lifecase_lifecycle.activities import LifecycleActivities
+from lifecase_lifecycle.handlers import LifecycleHandlers
+from lifecase_lifecycle.models import outbox as outbox_table
+from lifecase_lifecycle.settings import LifecycleSettings
+from lifecase_lifecycle.templates import load_catalogue
+from lifecase_lifecycle.views import router
+from lifecase_lifecycle.workflows.case import CaseWorkflow
+from lifecase_platform import db, messaging
+from lifecase_platform.auth import build_verifier
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.runtime import Runtime, open_connections
+from lifecase_platform.web import create_service_app
+
+NAME = "lifecycle"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class LifecycleService:
+    settings: LifecycleSettings
+    app: FastAPI
+    runtime: Runtime
+    outbox: Outbox
+
+    def migrate(self) -> None:
+        db.migrate(self.settings.database_url, MIGRATIONS)
+
+    async def start(self) -> None:
+        s, rt = self.settings, self.runtime
+        sessions, js = await open_connections(rt, database_url=s.database_url,
+                                              nats_url=s.nats_url)
+        self.app.state.sessions = sessions
+        publisher = messaging.Publisher(js, source=service.SOURCE)
+        temporal = await Client.connect(s.temporal_address, namespace=s.temporal_namespace,
+                                        interceptors=[TracingInterceptor()])
+        activities = LifecycleActivities(sessions=sessions, publisher=publisher)
+        worker = Worker(temporal, task_queue=s.task_queue, workflows=[CaseWorkflow],
+                        activities=activities.all())
+        handlers = LifecycleHandlers(sessions=sessions, temporal=temporal,
+                                     task_queue=s.task_queue)
+        consumer = messaging.Consumer(js, durable=NAME, handlers=handlers.registry(),
+                                      ack_wait=s.consumer_ack_wait_seconds,
+                                      max_deliver=s.consumer_max_deliver)
+        rt.spawn("temporal-worker", worker.run)
+        rt.spawn("outbox-relay", lambda: self.outbox.relay(sessions, publisher,
+                                                           s.outbox_poll_seconds))
+        rt.spawn("consumer", consumer.run)
+        rt.ready = True
+
+    async def seed(self) -> list[tuple[str, int]]:
+        """Publish every catalogue template whose definition changed. Returns what was new."""
+        published = []
+        async with self.app.state.sessions() as session, session.begin():
+            for template in load_catalogue():
+                version = await service.publish_template(session=session, outbox=self.outbox,
+                                                         template=template)
+                if version is not None:
+                    published.append((template.key, version))
+        return published
+
+    async def stop(self) -> None:
+        await self.runtime.aclose()
+
+
+def build(settings: LifecycleSettings) -> LifecycleService:
+    runtime = Runtime(NAME)
+    app = create_service_app(
+        title="lifecase lifecycle", description="Life-cycle templates and case workflows.",
+        runtime=runtime, verifier=build_verifier(settings), routers=[router],
+        max_body_bytes=settings.max_body_bytes)
+    return LifecycleService(settings=settings, app=app, runtime=runtime,
+                            outbox=Outbox(outbox_table))

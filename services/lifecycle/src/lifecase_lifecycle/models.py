@@ -1,0 +1,46 @@
+"""Tables the lifecycle service owns: template versions and the inputs of running cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from lifecase_platform.inbox import processed_events_table
+from lifecase_platform.outbox import outbox_table
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData()
+
+
+class TemplateVersion(Base):
+    __tablename__ = "template_versions"
+
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft | published | retired
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CaseInput(Base):
+    """What a case was submitted with, pinned to its template version. Personal data stays
+    here and never enters workflow histories: the workflow only holds the case id."""
+
+    __tablename__ = "case_inputs"
+
+    case_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    template_key: Mapped[str] = mapped_column(String(63))
+    template_version: Mapped[int] = mapped_column(Integer)
+    reporter: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+outbox = outbox_table(Base.metadata)
+processed_events = processed_events_table(Base.metadata)

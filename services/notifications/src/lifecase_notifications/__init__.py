@@ -1,0 +1,1 @@
+"""The notifications service: turns case events into notifications for the reporter."""

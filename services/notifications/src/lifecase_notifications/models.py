@@ -1,0 +1,34 @@
+"""Tables the notifications service owns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from lifecase_platform.inbox import processed_events_table
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData()
+
+
+class Notification(Base):
+    """An in-app notification. Its id derives from the event id and the recipient, so a
+    redelivered event cannot notify twice."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient_created", "recipient", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))
+    text_da: Mapped[str] = mapped_column(String(1000))
+    text_en: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+processed_events = processed_events_table(Base.metadata)

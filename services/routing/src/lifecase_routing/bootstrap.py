@@ -1,0 +1,66 @@
+"""Composition root of the routing service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lifecase_platform import db, messaging
+from lifecase_platform.auth import build_verifier
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.runtime import Runtime, open_connections
+from lifecase_platform.web import create_service_app
+from lifecase_routing import service
+from lifecase_routing.handlers import RoutingHandlers
+from lifecase_routing.models import outbox as outbox_table
+from lifecase_routing.settings import RoutingSettings
+from lifecase_routing.views import router
+
+NAME = "routing"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class RoutingService:
+    settings: RoutingSettings
+    app: FastAPI
+    runtime: Runtime
+    outbox: Outbox
+
+    def migrate(self) -> None:
+        db.migrate(self.settings.database_url, MIGRATIONS)
+
+    async def start(self) -> None:
+        s, rt = self.settings, self.runtime
+        sessions, js = await open_connections(rt, database_url=s.database_url,
+                                              nats_url=s.nats_url)
+        self.app.state.sessions = sessions
+        self.app.state.outbox = self.outbox
+        publisher = messaging.Publisher(js, source=service.SOURCE)
+        consumer = messaging.Consumer(
+            js, durable=NAME, handlers=RoutingHandlers(sessions, self.outbox).registry(),
+            ack_wait=s.consumer_ack_wait_seconds, max_deliver=s.consumer_max_deliver)
+        rt.spawn("outbox-relay", lambda: self.outbox.relay(sessions, publisher,
+                                                           s.outbox_poll_seconds))
+        rt.spawn("consumer", consumer.run)
+        rt.ready = True
+
+    async def seed(self) -> bool:
+        async with self.app.state.sessions() as session, session.begin():
+            return await service.seed_organisation(session=session,
+                                                   organisation=service.load_organisation())
+
+    async def stop(self) -> None:
+        await self.runtime.aclose()
+
+
+def build(settings: RoutingSettings) -> RoutingService:
+    runtime = Runtime(NAME)
+    app = create_service_app(
+        title="lifecase routing", description="Queues, routing rules and work items.",
+        runtime=runtime, verifier=build_verifier(settings), routers=[router],
+        max_body_bytes=settings.max_body_bytes)
+    return RoutingService(settings=settings, app=app, runtime=runtime,
+                          outbox=Outbox(outbox_table))

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from lifecase_platform.settings import PlatformSettings
+
+
+class RoutingSettings(PlatformSettings):
+    database_url: str = Field(default="sqlite+aiosqlite:///.lifecase/routing.db",
+                              validation_alias="LIFECASE_ROUTING_DATABASE_URL")
