@@ -73,7 +73,7 @@ async def _process(args: list[str], log_file: Path) -> AsyncIterator[asyncio.sub
     with log_file.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
             *args, stdout=out, stderr=out, stdin=asyncio.subprocess.DEVNULL,
-            preexec_fn=_die_with_parent)
+            preexec_fn=_die_with_parent, start_new_session=True)
     try:
         yield process
     finally:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET_PLACEHOLDER = "dev-only-secret-change-me"
+DEV_SECRET_PLACEHOLDER = "dev-only-placeholder-secret-never-use-in-production"
 
 
 class PlatformSettings(BaseSettings):
@@ -21,7 +21,7 @@ class PlatformSettings(BaseSettings):
     temporal_namespace: str = "default"
 
     auth_mode: Literal["dev", "oidc"] = "dev"
-    dev_token_secret: str = DEV_SECRET_PLACEHOLDER
+    dev_token_secret: str = Field(default=DEV_SECRET_PLACEHOLDER, min_length=32)
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None

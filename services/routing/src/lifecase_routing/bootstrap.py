@@ -28,6 +28,7 @@ class RoutingService:
     app: FastAPI
     runtime: Runtime
     outbox: Outbox
+    consumer: messaging.Consumer | None = None
 
     def migrate(self) -> None:
         db.migrate(self.settings.database_url, MIGRATIONS)
@@ -39,12 +40,12 @@ class RoutingService:
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
-        consumer = messaging.Consumer(
+        self.consumer = messaging.Consumer(
             js, durable=NAME, handlers=RoutingHandlers(sessions, self.outbox).registry(),
             ack_wait=s.consumer_ack_wait_seconds, max_deliver=s.consumer_max_deliver)
         rt.spawn("outbox-relay", lambda: self.outbox.relay(sessions, publisher,
                                                            s.outbox_poll_seconds))
-        rt.spawn("consumer", consumer.run)
+        rt.spawn("consumer", self.consumer.run)
         rt.ready = True
 
     async def seed(self) -> bool:

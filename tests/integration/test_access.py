@@ -1,0 +1,51 @@
+"""Reporters see only their own cases; caseworkers only their own units' queues."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import Api, submit_hiring, wait_until_routed
+
+pytestmark = pytest.mark.integration
+
+
+async def test_one_reporter_cannot_read_another_reporters_case(api: Api) -> None:
+    case = await submit_hiring(api, as_="rita")
+    response = await api.get(f"/api/v1/cases/{case['id']}", as_="rolf")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await api.get(f"/api/v1/cases/{case['id']}", as_="rita")).status_code == 200
+
+
+async def test_caseworkers_see_and_act_only_in_their_own_units_queues(api: Api) -> None:
+    case = await wait_until_routed(api, (await submit_hiring(api))["id"])
+    payroll_item = next(s for s in case["subcases"] if s["queue"] == "payroll")
+
+    assert [q["key"] for q in (await api.get("/api/v1/queues", as_="ivan")).json()] == ["it"]
+    assert (await api.get("/api/v1/queues/payroll/items", as_="ivan")).status_code == 404
+    for action in ("claim", "resolve"):
+        response = await api.post(f"/api/v1/work-items/{payroll_item['id']}/{action}",
+                                  as_="ivan", json={"resolution": "not mine"})
+        assert response.status_code == 404
+    assert (await api.get(f"/api/v1/work-items/{payroll_item['id']}", as_="ivan")
+            ).status_code == 404
+
+    item = (await api.get(f"/api/v1/work-items/{payroll_item['id']}", as_="paula")).json()
+    assert item["status"] == "queued"
+    assert item["routed_by_rule"] == "payroll-by-type"
+
+
+async def test_a_claimed_item_cannot_be_taken_by_a_colleague_and_resolving_twice_conflicts(
+        api: Api) -> None:
+    case = await wait_until_routed(api, (await submit_hiring(api))["id"])
+    item = next(s for s in case["subcases"] if s["queue"] == "facilities")
+    assert (await api.post(f"/api/v1/work-items/{item['id']}/claim", as_="frida")
+            ).status_code == 200
+    taken = await api.post(f"/api/v1/work-items/{item['id']}/claim", as_="ada")
+    assert taken.status_code == 409
+    resolved = await api.post(f"/api/v1/work-items/{item['id']}/resolve", as_="frida",
+                              json={"resolution": "Sendt"})
+    assert resolved.json()["status"] == "resolved"
+    again = await api.post(f"/api/v1/work-items/{item['id']}/resolve", as_="frida",
+                           json={"resolution": "Sendt igen"})
+    assert again.status_code == 409
