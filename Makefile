@@ -32,7 +32,7 @@ bench: setup ## End-to-end benchmark against a bare Temporal baseline (JSON + ta
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs/contracts/src libs/platform/src
+	$(VENV)/bin/mypy libs/contracts/src libs/platform/src services/*/src infra/embedded/src bench
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -18,12 +18,18 @@ import httpx
 T = TypeVar("T")
 
 POSTGRES_ADMIN_URL = os.environ.get(
-    "LIFECASE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    "LIFECASE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 SERVICES = ("intake", "lifecycle", "routing", "notifications")
 
 
-async def wait_for(probe: Callable[[], Awaitable[T | None]], *, timeout: float = 20.0,
-                   interval: float = 0.05, what: str = "condition") -> T:
+async def wait_for(
+    probe: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: float = 20.0,
+    interval: float = 0.05,
+    what: str = "condition",
+) -> T:
     """Poll ``probe`` until it returns something truthy; fail with ``what`` after ``timeout``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -36,25 +42,30 @@ async def wait_for(probe: Callable[[], Awaitable[T | None]], *, timeout: float =
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; last: {last!r}")
 
 
-async def postgres_available() -> bool:
+async def postgres_available(admin_url: str = POSTGRES_ADMIN_URL) -> bool:
     """Whether PostgreSQL answers; starts the local cluster once if it is installed but down."""
-    if await _pg_answers():
+    if await _pg_answers(admin_url):
         return True
     versions = Path("/etc/postgresql")
     if shutil.which("pg_ctlcluster") and versions.is_dir():
         for version in sorted(p.name for p in versions.iterdir()):
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
-                            "start"], check=False, capture_output=True, timeout=60)
+            await asyncio.to_thread(
+                subprocess.run,
+                ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+                check=False,
+                capture_output=True,
+                timeout=60,
+            )
         for _ in range(50):
-            if await _pg_answers():
+            if await _pg_answers(admin_url):
                 return True
             await asyncio.sleep(0.2)
     return False
 
 
-async def _pg_answers() -> bool:
+async def _pg_answers(admin_url: str) -> bool:
     try:
-        connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
+        connection = await asyncpg.connect(admin_url, timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError):
         return False
     await connection.close()
@@ -62,14 +73,16 @@ async def _pg_answers() -> bool:
 
 
 @asynccontextmanager
-async def database_urls(backend: str, tmp: Path) -> AsyncIterator[dict[str, str]]:
+async def database_urls(
+    backend: str, tmp: Path, admin_url: str = POSTGRES_ADMIN_URL
+) -> AsyncIterator[dict[str, str]]:
     """Fresh, empty databases for the four services on ``backend``; removed afterwards."""
     if backend == "sqlite":
         yield {s: f"sqlite+aiosqlite:///{tmp / (s + '.db')}" for s in SERVICES}
         return
     prefix = f"lc_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    admin = await asyncpg.connect(admin_url)
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     try:
         for s in SERVICES:
             await admin.execute(f'CREATE DATABASE "{prefix}_{s}"')
@@ -94,19 +107,24 @@ class Api:
         return headers
 
     async def get(self, path: str, *, as_: str | None, **kw: Any) -> httpx.Response:
-        return await self.client.get(path, headers=self.headers(as_, kw.pop("headers", None)),
-                                     **kw)
+        return await self.client.get(path, headers=self.headers(as_, kw.pop("headers", None)), **kw)
 
     async def post(self, path: str, *, as_: str | None, **kw: Any) -> httpx.Response:
-        return await self.client.post(path, headers=self.headers(as_, kw.pop("headers", None)),
-                                      **kw)
+        return await self.client.post(
+            path, headers=self.headers(as_, kw.pop("headers", None)), **kw
+        )
 
 
 def hiring_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "employee_name": "Mette Hansen", "cpr": "0101901234", "start_date": "2027-01-04",
-        "position": "Pædagog", "department": "Børnehuset Solsikken",
-        "employment_type": "permanent", "weekly_hours": 37, "needs_laptop": True,
+        "employee_name": "Mette Hansen",
+        "cpr": "0101901234",
+        "start_date": "2027-01-04",
+        "position": "Pædagog",
+        "department": "Børnehuset Solsikken",
+        "employment_type": "permanent",
+        "weekly_hours": 37,
+        "needs_laptop": True,
     }
     data.update(overrides)
     return data
@@ -115,17 +133,23 @@ def hiring_data(**overrides: Any) -> dict[str, Any]:
 UNIT_WORKERS = {"hr": "hans", "payroll": "paula", "it": "ivan", "facilities": "frida"}
 
 
-async def submit_hiring(api: Api, *, as_: str = "rita", key: str | None = None,
-                        **overrides: Any) -> dict[str, Any]:
+async def submit_hiring(
+    api: Api, *, as_: str = "rita", key: str | None = None, **overrides: Any
+) -> dict[str, Any]:
     headers = {"Idempotency-Key": key} if key else None
-    response = await api.post("/api/v1/cases", as_=as_, headers=headers,
-                              json={"event_type": "hiring", "data": hiring_data(**overrides)})
+    response = await api.post(
+        "/api/v1/cases",
+        as_=as_,
+        headers=headers,
+        json={"event_type": "hiring", "data": hiring_data(**overrides)},
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def wait_until_routed(api: Api, case_id: str, *, as_: str = "rita",
-                            count: int = 5) -> dict[str, Any]:
+async def wait_until_routed(
+    api: Api, case_id: str, *, as_: str = "rita", count: int = 5
+) -> dict[str, Any]:
     async def routed() -> dict[str, Any] | None:
         case = (await api.get(f"/api/v1/cases/{case_id}", as_=as_)).json()
         subs = case["subcases"]
@@ -142,6 +166,7 @@ async def resolve_as_unit_workers(api: Api, case: dict[str, Any]) -> None:
         worker = UNIT_WORKERS[sub["unit"]]
         claim = await api.post(f"/api/v1/work-items/{sub['id']}/claim", as_=worker)
         assert claim.status_code == 200, claim.text
-        done = await api.post(f"/api/v1/work-items/{sub['id']}/resolve", as_=worker,
-                              json={"resolution": "Klaret"})
+        done = await api.post(
+            f"/api/v1/work-items/{sub['id']}/resolve", as_=worker, json={"resolution": "Klaret"}
+        )
         assert done.status_code == 200, done.text

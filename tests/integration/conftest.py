@@ -1,5 +1,6 @@
-"""Integration fixtures: real nats-server, Temporal dev server and databases, started from the
-installed packages on free ports. Nothing here uses servers a developer happens to run.
+"""Integration fixtures: real NATS, Temporal dev server and databases, started from the
+installed packages on free ports (or as containers: see ``tests/engines.py``). Nothing here
+uses servers a developer happens to run.
 
 Each test gets its own system: fresh databases and a fresh nats-server (it starts in tens of
 milliseconds); the Temporal dev server is shared, with a task queue per system."""
@@ -13,47 +14,63 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lifecase_embedded.engines import nats_server, temporal_dev_server
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
-from tests.support import Api, database_urls, postgres_available, wait_for
+from tests import engines
+from tests.support import POSTGRES_ADMIN_URL, Api, database_urls, postgres_available, wait_for
 
 BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
 async def temporal_address(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    async with temporal_dev_server(None, log_dir=tmp_path_factory.mktemp("temporal")) as address:
+    async with engines.temporal(tmp_path_factory.mktemp("temporal")) as address:
         yield address
 
 
 @pytest.fixture(scope="session")
-async def postgres_ready() -> bool:
-    return await postgres_available()
+async def postgres_admin() -> AsyncIterator[str | None]:
+    """The admin URL of a reachable PostgreSQL, or None when none can be had."""
+    async with engines.postgres_admin_url(POSTGRES_ADMIN_URL) as url:
+        yield url if await postgres_available(url) else None
 
 
 @pytest.fixture(params=BACKENDS)
-async def backend(request: pytest.FixtureRequest, postgres_ready: bool) -> str:
-    if request.param == "postgresql" and not postgres_ready:
-        pytest.skip("!!! PostgreSQL is not reachable at 127.0.0.1:5432 and could not be "
-                    "started: the PostgreSQL half of the suite did NOT run !!!")
+async def backend(request: pytest.FixtureRequest, postgres_admin: str | None) -> str:
+    if request.param == "postgresql" and postgres_admin is None:
+        pytest.skip(
+            "!!! PostgreSQL is not reachable at 127.0.0.1:5432 and could not be "
+            "started: the PostgreSQL half of the suite did NOT run !!!"
+        )
     return str(request.param)
 
 
 @pytest.fixture
 async def nats_url(tmp_path: Path) -> AsyncIterator[str]:
-    async with nats_server(tmp_path / "nats") as url:
+    async with engines.nats(tmp_path / "nats") as url:
         yield url
 
 
 @pytest.fixture
-async def system_config(backend: str, nats_url: str, temporal_address: str,
-                        tmp_path: Path) -> AsyncIterator[SystemConfig]:
-    async with database_urls(backend, tmp_path) as urls:
+async def system_config(
+    backend: str,
+    nats_url: str,
+    temporal_address: str,
+    tmp_path: Path,
+    postgres_admin: str | None,
+) -> AsyncIterator[SystemConfig]:
+    async with database_urls(backend, tmp_path, postgres_admin or POSTGRES_ADMIN_URL) as urls:
         yield SystemConfig(
-            nats_url=nats_url, temporal_address=temporal_address, database_urls=urls,
-            dev_token_secret=uuid.uuid4().hex, task_queue=f"lifecase-test-{uuid.uuid4().hex}",
-            extra={"environment": "test", "consumer_ack_wait_seconds": 2.0,
-                   "outbox_poll_seconds": 0.2})
+            nats_url=nats_url,
+            temporal_address=temporal_address,
+            database_urls=urls,
+            dev_token_secret=uuid.uuid4().hex,
+            task_queue=f"lifecase-test-{uuid.uuid4().hex}",
+            extra={
+                "environment": "test",
+                "consumer_ack_wait_seconds": 2.0,
+                "outbox_poll_seconds": 0.2,
+            },
+        )
 
 
 @pytest.fixture

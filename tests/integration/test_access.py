@@ -24,11 +24,15 @@ async def test_caseworkers_see_and_act_only_in_their_own_units_queues(api: Api) 
     assert [q["key"] for q in (await api.get("/api/v1/queues", as_="ivan")).json()] == ["it"]
     assert (await api.get("/api/v1/queues/payroll/items", as_="ivan")).status_code == 404
     for action in ("claim", "resolve"):
-        response = await api.post(f"/api/v1/work-items/{payroll_item['id']}/{action}",
-                                  as_="ivan", json={"resolution": "not mine"})
+        response = await api.post(
+            f"/api/v1/work-items/{payroll_item['id']}/{action}",
+            as_="ivan",
+            json={"resolution": "not mine"},
+        )
         assert response.status_code == 404
-    assert (await api.get(f"/api/v1/work-items/{payroll_item['id']}", as_="ivan")
-            ).status_code == 404
+    assert (
+        await api.get(f"/api/v1/work-items/{payroll_item['id']}", as_="ivan")
+    ).status_code == 404
 
     item = (await api.get(f"/api/v1/work-items/{payroll_item['id']}", as_="paula")).json()
     assert item["status"] == "queued"
@@ -36,16 +40,20 @@ async def test_caseworkers_see_and_act_only_in_their_own_units_queues(api: Api) 
 
 
 async def test_a_claimed_item_cannot_be_taken_by_a_colleague_and_resolving_twice_conflicts(
-        api: Api) -> None:
+    api: Api,
+) -> None:
     case = await wait_until_routed(api, (await submit_hiring(api))["id"])
     item = next(s for s in case["subcases"] if s["queue"] == "facilities")
-    assert (await api.post(f"/api/v1/work-items/{item['id']}/claim", as_="frida")
-            ).status_code == 200
+    assert (
+        await api.post(f"/api/v1/work-items/{item['id']}/claim", as_="frida")
+    ).status_code == 200
     taken = await api.post(f"/api/v1/work-items/{item['id']}/claim", as_="ada")
     assert taken.status_code == 409
-    resolved = await api.post(f"/api/v1/work-items/{item['id']}/resolve", as_="frida",
-                              json={"resolution": "Sendt"})
+    resolved = await api.post(
+        f"/api/v1/work-items/{item['id']}/resolve", as_="frida", json={"resolution": "Sendt"}
+    )
     assert resolved.json()["status"] == "resolved"
-    again = await api.post(f"/api/v1/work-items/{item['id']}/resolve", as_="frida",
-                           json={"resolution": "Sendt igen"})
+    again = await api.post(
+        f"/api/v1/work-items/{item['id']}/resolve", as_="frida", json={"resolution": "Sendt igen"}
+    )
     assert again.status_code == 409

@@ -16,14 +16,19 @@ pytestmark = pytest.mark.integration
 
 
 async def test_a_hiring_case_is_routed_to_four_units_and_completes_when_all_are_resolved(
-        api: Api) -> None:
+    api: Api,
+) -> None:
     submitted = await submit_hiring(api)
     assert submitted["status"] == "submitted"
 
     case = await wait_until_routed(api, submitted["id"])
     assert {s["activity"] for s in case["subcases"]} == {
-        "employment_contract", "payroll_setup", "it_equipment", "access_card",
-        "welcome_package"}
+        "employment_contract",
+        "payroll_setup",
+        "it_equipment",
+        "access_card",
+        "welcome_package",
+    }
     assert {s["queue"] for s in case["subcases"]} == {"hr", "payroll", "it", "facilities"}
     assert all(s["due_date"] for s in case["subcases"])
 
@@ -46,21 +51,24 @@ async def test_a_hiring_case_is_routed_to_four_units_and_completes_when_all_are_
 
 
 async def test_the_reporter_is_notified_once_per_routed_resolved_and_completed_event(
-        api: Api) -> None:
+    api: Api,
+) -> None:
     submitted = await submit_hiring(api)
     await resolve_as_unit_workers(api, await wait_until_routed(api, submitted["id"]))
 
     async def eleven() -> list[dict[str, str]] | None:
-        items = (await api.get("/api/v1/notifications", as_="rita",
-                               headers={"Accept-Language": "en"})).json()
+        items = (
+            await api.get("/api/v1/notifications", as_="rita", headers={"Accept-Language": "en"})
+        ).json()
         return items if len(items) >= 11 else None
 
     notes = await wait_for(eleven, what="eleven notifications")
     kinds = sorted(n["kind"] for n in notes)
     assert kinds == ["case_completed"] + ["subcase_resolved"] * 5 + ["subcase_routed"] * 5
     assert any("completed" in n["text"] for n in notes)
-    danish = (await api.get("/api/v1/notifications", as_="rita",
-                            headers={"Accept-Language": "da"})).json()
+    danish = (
+        await api.get("/api/v1/notifications", as_="rita", headers={"Accept-Language": "da"})
+    ).json()
     assert any("afsluttet" in n["text"] for n in danish)
     assert (await api.get("/api/v1/notifications", as_="rolf")).json() == []
 
@@ -69,8 +77,11 @@ async def test_cases_are_listed_newest_first_and_paginated(api: Api) -> None:
     ids = [(await submit_hiring(api, employee_name=f"Person {i}"))["id"] for i in range(3)]
     first = (await api.get("/api/v1/cases", as_="rita", params={"limit": 2})).json()
     assert [c["id"] for c in first["items"]] == ids[::-1][:2]
-    second = (await api.get("/api/v1/cases", as_="rita",
-                            params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    second = (
+        await api.get(
+            "/api/v1/cases", as_="rita", params={"limit": 2, "cursor": first["next_cursor"]}
+        )
+    ).json()
     assert [c["id"] for c in second["items"]] == [ids[0]]
     assert second["next_cursor"] is None
     assert (await api.get("/api/v1/cases", as_="rolf")).json()["items"] == []

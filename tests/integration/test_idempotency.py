@@ -12,8 +12,12 @@ pytestmark = pytest.mark.integration
 
 
 async def _submit(api: Api, key: str, as_: str = "rita", **overrides: object) -> tuple[int, str]:
-    response = await api.post("/api/v1/cases", as_=as_, headers={"Idempotency-Key": key},
-                              json={"event_type": "hiring", "data": hiring_data(**overrides)})
+    response = await api.post(
+        "/api/v1/cases",
+        as_=as_,
+        headers={"Idempotency-Key": key},
+        json={"event_type": "hiring", "data": hiring_data(**overrides)},
+    )
     return response.status_code, response.json().get("id", "")
 
 
@@ -41,8 +45,11 @@ async def test_the_same_key_from_another_reporter_is_another_case(api: Api) -> N
 
 async def test_reusing_a_key_for_a_different_request_is_a_conflict(api: Api) -> None:
     await _submit(api, "hire-1")
-    response = await api.post("/api/v1/cases", as_="rita", headers={"Idempotency-Key": "hire-1"},
-                              json={"event_type": "hiring",
-                                    "data": hiring_data(employee_name="Someone Else")})
+    response = await api.post(
+        "/api/v1/cases",
+        as_="rita",
+        headers={"Idempotency-Key": "hire-1"},
+        json={"event_type": "hiring", "data": hiring_data(employee_name="Someone Else")},
+    )
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.integration
 
 
 async def test_a_routing_consumer_killed_before_its_ack_loses_and_duplicates_nothing(
-        api: Api, system: EmbeddedSystem, system_config: SystemConfig) -> None:
+    api: Api, system: EmbeddedSystem, system_config: SystemConfig
+) -> None:
     routing = system.routing
     await routing.runtime.stop_task("consumer")
     case = await submit_hiring(api)
@@ -41,10 +42,14 @@ async def test_a_routing_consumer_killed_before_its_ack_loses_and_duplicates_not
         await asyncio.Event().wait()  # the process "dies" here, before the ack
 
     nc = await nats.connect(system_config.nats_url)
-    doomed = Consumer(nc.jetstream(), durable="routing", batch=1,
-                      handlers={SubcaseOpened: commit_then_hang},
-                      ack_wait=system_config.extra["consumer_ack_wait_seconds"],
-                      max_deliver=5)
+    doomed = Consumer(
+        nc.jetstream(),
+        durable="routing",
+        batch=1,
+        handlers={SubcaseOpened: commit_then_hang},
+        ack_wait=system_config.extra["consumer_ack_wait_seconds"],
+        max_deliver=5,
+    )
     task = asyncio.create_task(doomed.run())
     await asyncio.wait_for(committed.wait(), timeout=20)
     task.cancel()

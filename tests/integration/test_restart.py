@@ -12,7 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 async def test_a_case_filed_before_a_restart_completes_after_it(
-        api: Api, system: EmbeddedSystem, system_config: SystemConfig) -> None:
+    api: Api, system: EmbeddedSystem, system_config: SystemConfig
+) -> None:
     case = await wait_until_routed(api, (await submit_hiring(api))["id"])
     await system.stop()
 

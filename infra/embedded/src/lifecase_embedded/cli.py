@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
+from lifecase_contracts import asyncapi
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
 from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
 from lifecase_platform.logs import configure_logging
+from lifecase_platform.serve import graceful_server
 from lifecase_platform.telemetry import configure_tracing
 
 app = typer.Typer(help="lifecase: life-cycle case management.", no_args_is_help=True)
@@ -34,24 +35,39 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
     configure_tracing(telemetry, service_name="lifecase-embedded")
     async with (
         nats_server(state / "nats", port=free_port(14222), log_dir=state / "logs") as nats_url,
-        temporal_dev_server(state / "temporal.db", port=free_port(17233),
-                            log_dir=state / "logs") as temporal_address,
+        temporal_dev_server(
+            state / "temporal.db", port=free_port(17233), log_dir=state / "logs"
+        ) as temporal_address,
     ):
         config = SystemConfig(
-            nats_url=nats_url, temporal_address=temporal_address,
+            nats_url=nats_url,
+            temporal_address=temporal_address,
             database_urls={s: f"sqlite+aiosqlite:///{state / (s + '.db')}" for s in SERVICES},
             dev_token_secret=_dev_secret(state),
-            extra={"telemetry_exporter": telemetry})
-        (state / "endpoints.json").write_text(json.dumps(
-            {"base_url": f"http://{host}:{port}", "nats": nats_url,
-             "temporal": temporal_address}, indent=2))
+            extra={"telemetry_exporter": telemetry},
+        )
+        (state / "endpoints.json").write_text(
+            json.dumps(
+                {
+                    "base_url": f"http://{host}:{port}",
+                    "nats": nats_url,
+                    "temporal": temporal_address,
+                },
+                indent=2,
+            )
+        )
         system = EmbeddedSystem(config)
         await system.start()
         try:
-            server = uvicorn.Server(uvicorn.Config(system.app, host=host, port=port,
-                                                   log_config=None, access_log=False))
-            log.info("lifecase is up", extra={"base_url": f"http://{host}:{port}",
-                                              "nats": nats_url, "temporal": temporal_address})
+            server = graceful_server(system.app, host=host, port=port)
+            log.info(
+                "lifecase is up",
+                extra={
+                    "base_url": f"http://{host}:{port}",
+                    "nats": nats_url,
+                    "temporal": temporal_address,
+                },
+            )
             await server.serve()
         finally:
             await system.stop()
@@ -59,7 +75,9 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
 
 @app.command()
 def run(
-    state: Annotated[Path, typer.Option(help="Where state lives between runs.")] = Path(".lifecase"),
+    state: Annotated[Path, typer.Option(help="Where state lives between runs.")] = Path(
+        ".lifecase"
+    ),
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     telemetry: Annotated[str, typer.Option(help="none, console or otlp")] = "none",
@@ -67,6 +85,12 @@ def run(
     """Start nats-server, the Temporal dev server and all four services; Ctrl-C stops all."""
     configure_logging()
     asyncio.run(_run(state.resolve(), host, port, telemetry))
+
+
+@app.command()
+def events() -> None:
+    """Print the event catalogue (AsyncAPI 3.0, generated from the event models)."""
+    typer.echo(json.dumps(asyncapi.document(), indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -35,9 +35,11 @@ def create_app(tokens: DevTokens, users: dict[str, Principal]) -> FastAPI:
         """A bearer token for a demo user (embedded/dev mode only)."""
         user = users.get(body.username)
         if user is None:
-            raise ProblemError(404, ("No demo user by that name.",
-                                     "Der findes ingen demobruger med det navn."),
-                               type="urn:lifecase:problem:not-found")
+            raise ProblemError(
+                404,
+                ("No demo user by that name.", "Der findes ingen demobruger med det navn."),
+                type="urn:lifecase:problem:not-found",
+            )
         return TokenResponse(access_token=tokens.issue(user))
 
     @router.get("/users")

@@ -51,8 +51,9 @@ def free_port(preferred: int | None = None) -> int:
     raise OSError("no free port")
 
 
-async def _wait_for_port(port: int, process: asyncio.subprocess.Process, what: str,
-                         timeout: float) -> None:
+async def _wait_for_port(
+    port: int, process: asyncio.subprocess.Process, what: str, timeout: float
+) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
@@ -72,8 +73,13 @@ async def _process(args: list[str], log_file: Path) -> AsyncIterator[asyncio.sub
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
-            *args, stdout=out, stderr=out, stdin=asyncio.subprocess.DEVNULL,
-            preexec_fn=_die_with_parent, start_new_session=True)
+            *args,
+            stdout=out,
+            stderr=out,
+            stdin=asyncio.subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+            start_new_session=True,
+        )
     try:
         yield process
     finally:
@@ -87,13 +93,13 @@ async def _process(args: list[str], log_file: Path) -> AsyncIterator[asyncio.sub
 
 
 @contextlib.asynccontextmanager
-async def nats_server(store_dir: Path, *, port: int | None = None,
-                      log_dir: Path | None = None) -> AsyncIterator[str]:
+async def nats_server(
+    store_dir: Path, *, port: int | None = None, log_dir: Path | None = None
+) -> AsyncIterator[str]:
     """A JetStream-enabled nats-server on 127.0.0.1; yields its URL."""
     port = port or free_port()
     store_dir.mkdir(parents=True, exist_ok=True)
-    args = [binary("nats-server"), "-js", "-a", "127.0.0.1", "-p", str(port),
-            "-sd", str(store_dir)]
+    args = [binary("nats-server"), "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(store_dir)]
     async with _process(args, (log_dir or store_dir) / "nats-server.log") as process:
         await _wait_for_port(port, process, "nats-server", timeout=30)
         log.info("nats-server ready", extra={"port": port})
@@ -101,18 +107,38 @@ async def nats_server(store_dir: Path, *, port: int | None = None,
 
 
 @contextlib.asynccontextmanager
-async def temporal_dev_server(db_file: Path | None, *, port: int | None = None,
-                              log_dir: Path) -> AsyncIterator[str]:
+async def temporal_dev_server(
+    db_file: Path | None, *, port: int | None = None, log_dir: Path
+) -> AsyncIterator[str]:
     """``temporal server start-dev`` on 127.0.0.1 (SQLite file with WAL, or in memory when
     ``db_file`` is None); yields its gRPC address."""
     port = port or free_port()
-    args = [binary("temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-            "--port", str(port), "--http-port", str(free_port()),
-            "--metrics-port", str(free_port()), "--log-level", "warn"]
+    args = [
+        binary("temporal"),
+        "server",
+        "start-dev",
+        "--headless",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--http-port",
+        str(free_port()),
+        "--metrics-port",
+        str(free_port()),
+        "--log-level",
+        "warn",
+    ]
     if db_file is not None:
         db_file.parent.mkdir(parents=True, exist_ok=True)
-        args += ["--db-filename", str(db_file), "--sqlite-pragma", "journal_mode=wal",
-                 "--sqlite-pragma", "synchronous=normal"]
+        args += [
+            "--db-filename",
+            str(db_file),
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+        ]
     async with _process(args, log_dir / "temporal.log") as process:
         await _wait_for_port(port, process, "temporal dev server", timeout=60)
         await _wait_for_temporal(f"127.0.0.1:{port}", process)
@@ -120,8 +146,9 @@ async def temporal_dev_server(db_file: Path | None, *, port: int | None = None,
         yield f"127.0.0.1:{port}"
 
 
-async def _wait_for_temporal(address: str, process: asyncio.subprocess.Process,
-                             timeout: float = 60) -> None:
+async def _wait_for_temporal(
+    address: str, process: asyncio.subprocess.Process, timeout: float = 60
+) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     last: Exception | None = None

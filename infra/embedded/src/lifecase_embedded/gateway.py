@@ -25,8 +25,9 @@ class Gateway:
         if path in ("/healthz", "/readyz"):
             states = self.ready()
             ok = bool(states) and all(states.values())
-            await JSONResponse({"ready": ok, "services": states},
-                               status_code=200 if ok else 503)(scope, receive, send)
+            await JSONResponse({"ready": ok, "services": states}, status_code=200 if ok else 503)(
+                scope, receive, send
+            )
             return
         for prefix, app in self.routes:
             if path == prefix or path.startswith(prefix + "/"):

@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from lifecase_embedded import devidp
+from lifecase_embedded.gateway import Gateway
 from lifecase_intake import bootstrap as intake
 from lifecase_intake.settings import IntakeSettings
 from lifecase_lifecycle import bootstrap as lifecycle
@@ -18,9 +20,6 @@ from lifecase_platform.auth import DevTokens
 from lifecase_platform.settings import PlatformSettings
 from lifecase_routing import bootstrap as routing
 from lifecase_routing.settings import RoutingSettings
-
-from lifecase_embedded import devidp
-from lifecase_embedded.gateway import Gateway
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +36,29 @@ class SystemConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def settings(self) -> dict[str, Any]:
-        common = {"nats_url": self.nats_url, "temporal_address": self.temporal_address,
-                  "auth_mode": "dev", "dev_token_secret": self.dev_token_secret, **self.extra}
+        common = {
+            "nats_url": self.nats_url,
+            "temporal_address": self.temporal_address,
+            "auth_mode": "dev",
+            "dev_token_secret": self.dev_token_secret,
+            **self.extra,
+        }
         base = PlatformSettings(**common).model_dump()
         return {
-            "intake": IntakeSettings(**base, LIFECASE_INTAKE_DATABASE_URL=self.database_urls[
-                "intake"]),
+            "intake": IntakeSettings(
+                **base, LIFECASE_INTAKE_DATABASE_URL=self.database_urls["intake"]
+            ),
             "lifecycle": LifecycleSettings(
-                **base, LIFECASE_LIFECYCLE_DATABASE_URL=self.database_urls["lifecycle"],
-                LIFECASE_LIFECYCLE_TASK_QUEUE=self.task_queue),
-            "routing": RoutingSettings(**base, LIFECASE_ROUTING_DATABASE_URL=self.database_urls[
-                "routing"]),
+                **base,
+                LIFECASE_LIFECYCLE_DATABASE_URL=self.database_urls["lifecycle"],
+                LIFECASE_LIFECYCLE_TASK_QUEUE=self.task_queue,
+            ),
+            "routing": RoutingSettings(
+                **base, LIFECASE_ROUTING_DATABASE_URL=self.database_urls["routing"]
+            ),
             "notifications": NotificationsSettings(
-                **base, LIFECASE_NOTIFICATIONS_DATABASE_URL=self.database_urls["notifications"]),
+                **base, LIFECASE_NOTIFICATIONS_DATABASE_URL=self.database_urls["notifications"]
+            ),
         }
 
 
@@ -78,8 +87,12 @@ class EmbeddedSystem:
 
     @property
     def services(self) -> dict[str, Any]:
-        return {"intake": self.intake, "lifecycle": self.lifecycle, "routing": self.routing,
-                "notifications": self.notifications}
+        return {
+            "intake": self.intake,
+            "lifecycle": self.lifecycle,
+            "routing": self.routing,
+            "notifications": self.notifications,
+        }
 
     def readiness(self) -> dict[str, bool]:
         return {name: svc.runtime.ready for name, svc in self.services.items()}

@@ -119,10 +119,130 @@ class CaseCompleted(EventData):
     completed_at: datetime
 
 
+class SubcaseScheduled(EventData):
+    """A sub-case that will open later, at a date or after other activities complete."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.scheduled"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    title: Localized
+    opens_on: date | None
+    waits_for: list[str]
+    reporter: str
+
+
+class SubcaseCancelled(EventData):
+    """The case no longer needs this sub-case (withdrawn, or its condition stopped holding)."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.cancelled"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    title: Localized
+    reason: str
+    reporter: str
+
+
+class SubcaseDueDateChanged(EventData):
+    """A rescheduled case moved an open sub-case's due date."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.due_date_changed"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    due_date: date | None
+    reason: str
+    reporter: str
+
+
+class SubcaseRejected(EventData):
+    """A unit refused a sub-case, with a reason the reporter sees."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.rejected"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    title: Localized
+    reason: str
+    rejected_by: str
+    reporter: str
+
+
+class InfoRequested(EventData):
+    """A caseworker asks the reporter a question; the sub-case waits for the answer."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.info_requested"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    title: Localized
+    message_id: str
+    question: str
+    asked_by: str
+    reporter: str
+
+
+class ReporterReplied(EventData):
+    """The reporter wrote on their case (an answer to a question, or a note to the units)."""
+
+    TYPE: ClassVar[str] = "lifecase.case.reporter_replied"
+
+    case_id: str
+    message_id: str
+    text: str
+    reporter: str
+    in_reply_to: str | None = None
+
+
+class SlaBreached(EventData):
+    """A work item passed its due date while still open."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.sla_breached"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    queue: str
+    due_date: date
+    reporter: str
+
+
+class CaseWithdrawn(EventData):
+    """The reporter withdrew the case; open work is cancelled."""
+
+    TYPE: ClassVar[str] = "lifecase.case.withdrawn"
+
+    case_id: str
+    event_type: str
+    reason: str
+    reporter: str
+    withdrawn_at: datetime
+
+
 EVENT_TYPES: dict[str, type[EventData]] = {
     cls.TYPE: cls
-    for cls in (TemplatePublished, CaseSubmitted, SubcaseOpened, SubcaseRouted,
-                SubcaseResolved, CaseCompleted)
+    for cls in (
+        TemplatePublished,
+        CaseSubmitted,
+        SubcaseOpened,
+        SubcaseRouted,
+        SubcaseResolved,
+        CaseCompleted,
+        SubcaseScheduled,
+        SubcaseCancelled,
+        SubcaseDueDateChanged,
+        SubcaseRejected,
+        InfoRequested,
+        ReporterReplied,
+        SlaBreached,
+        CaseWithdrawn,
+    )
 }
 
 D = TypeVar("D", bound=EventData)
@@ -141,10 +261,12 @@ class Envelope(BaseModel, Generic[D]):
     data: D
 
     @classmethod
-    def wrap(cls, data: D, *, source: str, id: str | None = None,
-             subject: str | None = None) -> Envelope[D]:
-        return cls(id=id or str(uuid.uuid4()), source=source, type=data.TYPE,
-                   subject=subject, data=data)
+    def wrap(
+        cls, data: D, *, source: str, id: str | None = None, subject: str | None = None
+    ) -> Envelope[D]:
+        return cls(
+            id=id or str(uuid.uuid4()), source=source, type=data.TYPE, subject=subject, data=data
+        )
 
     def to_json(self) -> bytes:
         return self.model_dump_json().encode()
@@ -160,4 +282,4 @@ def decode(raw: bytes) -> Envelope[EventData]:
     data_type = EVENT_TYPES.get(doc.get("type", "")) if isinstance(doc, dict) else None
     if data_type is None:
         raise UnknownEventType(doc.get("type") if isinstance(doc, dict) else None)
-    return Envelope[data_type].model_validate(doc)  # type: ignore[valid-type,return-value]
+    return Envelope[data_type].model_validate(doc)  # type: ignore[valid-type]

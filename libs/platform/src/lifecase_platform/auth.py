@@ -40,14 +40,17 @@ class InvalidToken(Exception):
 
 
 def _principal(claims: dict[str, object]) -> Principal:
+    """The caller's identity from verified claims; malformed claims make the token invalid."""
     try:
-        return Principal(
-            username=str(claims.get("preferred_username") or claims["sub"]),
-            name=str(claims.get("name", "")),
-            roles=list(claims.get("roles", []) or []),  # type: ignore[call-overload]
-            department=claims.get("department"),  # type: ignore[arg-type]
+        return Principal.model_validate(
+            {
+                "username": claims.get("preferred_username") or claims["sub"],
+                "name": claims.get("name") or "",
+                "roles": claims.get("roles") or [],
+                "department": claims.get("department"),
+            }
         )
-    except (KeyError, TypeError, ValidationError) as error:
+    except (KeyError, ValidationError) as error:
         raise InvalidToken("token lacks identity claims") from error
 
 
@@ -60,17 +63,23 @@ class DevTokens:
     def issue(self, principal: Principal, ttl: timedelta = timedelta(hours=8)) -> str:
         now = datetime.now(UTC)
         claims = {
-            "iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "sub": principal.username,
-            "preferred_username": principal.username, "name": principal.name,
-            "roles": principal.roles, "department": principal.department,
-            "iat": now, "exp": now + ttl,
+            "iss": DEV_ISSUER,
+            "aud": DEV_AUDIENCE,
+            "sub": principal.username,
+            "preferred_username": principal.username,
+            "name": principal.name,
+            "roles": principal.roles,
+            "department": principal.department,
+            "iat": now,
+            "exp": now + ttl,
         }
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self.secret, algorithms=["HS256"],
-                                audience=DEV_AUDIENCE, issuer=DEV_ISSUER)
+            claims = jwt.decode(
+                token, self.secret, algorithms=["HS256"], audience=DEV_AUDIENCE, issuer=DEV_ISSUER
+            )
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
         return _principal(claims)
@@ -87,8 +96,13 @@ class OidcTokens:
     def verify(self, token: str) -> Principal:
         try:
             key = self.jwks.get_signing_key_from_jwt(token)
-            claims = jwt.decode(token, key.key, algorithms=["RS256", "ES256"],
-                                audience=self.audience, issuer=self.issuer)
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256", "ES256"],
+                audience=self.audience,
+                issuer=self.issuer,
+            )
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
         return _principal(claims)
@@ -97,14 +111,21 @@ class OidcTokens:
 def build_verifier(settings: PlatformSettings) -> TokenVerifier:
     if settings.auth_mode == "oidc":
         assert settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url
-        return OidcTokens(issuer=settings.oidc_issuer, audience=settings.oidc_audience,
-                          jwks_url=settings.oidc_jwks_url)
+        return OidcTokens(
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience,
+            jwks_url=settings.oidc_jwks_url,
+        )
     return DevTokens(settings.dev_token_secret)
 
 
 def _unauthorized(detail: tuple[str, str]) -> ProblemError:
-    return ProblemError(401, detail, type="urn:lifecase:problem:unauthenticated",
-                        headers={"WWW-Authenticate": 'Bearer realm="lifecase"'})
+    return ProblemError(
+        401,
+        detail,
+        type="urn:lifecase:problem:unauthenticated",
+        headers={"WWW-Authenticate": 'Bearer realm="lifecase"'},
+    )
 
 
 def current_principal(request: Request) -> Principal:

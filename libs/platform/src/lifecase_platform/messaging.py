@@ -45,8 +45,26 @@ class PermanentError(Exception):
 
 
 async def connect(url: str, *, name: str) -> NATS:
-    return await nats.connect(url, name=name, max_reconnect_attempts=-1,
-                              reconnect_time_wait=0.5)
+    """Connect, retrying until NATS answers: a service may start before its broker does."""
+
+    async def on_error(error: Exception) -> None:
+        log.warning("nats connection problem", extra={"client": name, "error": repr(error)})
+
+    async def on_disconnected() -> None:
+        log.warning("nats disconnected", extra={"client": name})
+
+    async def on_reconnected() -> None:
+        log.info("nats reconnected", extra={"client": name})
+
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        error_cb=on_error,
+        disconnected_cb=on_disconnected,
+        reconnected_cb=on_reconnected,
+    )
 
 
 async def ensure_stream(js: JetStreamContext) -> None:
@@ -73,18 +91,27 @@ class Publisher:
     async def publish(self, data: EventData, *, id: str, subject: str | None = None) -> bool:
         """Publish one event now; True if the stream stored it, False if it was a duplicate."""
         envelope = Envelope.wrap(data, source=self.source, id=id, subject=subject)
-        return await self.publish_raw(envelope.type, envelope.to_json(), msg_id=envelope.id,
-                                      headers=current_trace_headers())
+        return await self.publish_raw(
+            envelope.type, envelope.to_json(), msg_id=envelope.id, headers=current_trace_headers()
+        )
 
-    async def publish_raw(self, subject: str, payload: bytes, *, msg_id: str,
-                          headers: Mapping[str, str] | None = None) -> bool:
+    async def publish_raw(
+        self, subject: str, payload: bytes, *, msg_id: str, headers: Mapping[str, str] | None = None
+    ) -> bool:
         with _tracer.start_as_current_span(
-            f"{subject} publish", context=context_from_headers(headers), kind=SpanKind.PRODUCER,
-            attributes={"messaging.system": "nats", "messaging.destination.name": subject,
-                        "messaging.message.id": msg_id},
+            f"{subject} publish",
+            context=context_from_headers(headers),
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.destination.name": subject,
+                "messaging.message.id": msg_id,
+            },
         ):
             ack = await self.js.publish(
-                subject, payload, headers={**current_trace_headers(), "Nats-Msg-Id": msg_id},
+                subject,
+                payload,
+                headers={**current_trace_headers(), "Nats-Msg-Id": msg_id},
                 timeout=10,
             )
         return not ack.duplicate
@@ -132,10 +159,14 @@ class Consumer:
     async def process(self, msg: Msg) -> None:
         headers = msg.headers or {}
         with _tracer.start_as_current_span(
-            f"{msg.subject} process", context=context_from_headers(headers),
+            f"{msg.subject} process",
+            context=context_from_headers(headers),
             kind=SpanKind.CONSUMER,
-            attributes={"messaging.system": "nats", "messaging.destination.name": msg.subject,
-                        "messaging.consumer.group.name": self.durable},
+            attributes={
+                "messaging.system": "nats",
+                "messaging.destination.name": msg.subject,
+                "messaging.consumer.group.name": self.durable,
+            },
         ) as span:
             try:
                 envelope = decode(msg.data)
@@ -155,9 +186,15 @@ class Consumer:
                 if delivered >= self.max_deliver:
                     await self.dead_letter(msg, reason=f"exhausted: {type(error).__name__}")
                 else:
-                    log.warning("handler failed; retrying",
-                                extra={"consumer": self.durable, "subject": msg.subject,
-                                       "delivered": delivered, "error": type(error).__name__})
+                    log.warning(
+                        "handler failed; retrying",
+                        extra={
+                            "consumer": self.durable,
+                            "subject": msg.subject,
+                            "delivered": delivered,
+                            "error": type(error).__name__,
+                        },
+                    )
                     await msg.nak(delay=min(0.5 * 2**delivered, 30.0))
                 return
             await msg.ack()
@@ -167,13 +204,23 @@ class Consumer:
         subject = f"{DEAD_LETTER_PREFIX}.{self.durable}"
         meta = msg.metadata
         await self.js.publish(
-            subject, msg.data,
-            headers={"Lifecase-Original-Subject": msg.subject, "Lifecase-Reason": reason,
-                     "Nats-Msg-Id": f"dlq:{self.durable}:{meta.sequence.stream}"},
+            subject,
+            msg.data,
+            headers={
+                "Lifecase-Original-Subject": msg.subject,
+                "Lifecase-Reason": reason,
+                "Nats-Msg-Id": f"dlq:{self.durable}:{meta.sequence.stream}",
+            },
         )
-        log.error("event dead-lettered",
-                  extra={"consumer": self.durable, "subject": msg.subject, "reason": reason,
-                         "stream_sequence": meta.sequence.stream})
+        log.error(
+            "event dead-lettered",
+            extra={
+                "consumer": self.durable,
+                "subject": msg.subject,
+                "reason": reason,
+                "stream_sequence": meta.sequence.stream,
+            },
+        )
         await msg.term()
 
     def start(self) -> asyncio.Task[None]:

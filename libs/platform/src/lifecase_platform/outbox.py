@@ -7,10 +7,23 @@ A crash between publish and mark-as-sent republishes the same id, which JetStrea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, MetaData, String, Table, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    select,
+    update,
+)
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Envelope, EventData
@@ -44,6 +57,7 @@ class Outbox:
 
     async def add(self, session: AsyncSession, envelope: Envelope[EventData]) -> None:
         """Stage an event in the caller's transaction; nothing is sent unless it commits."""
+        sa_event.listen(session.sync_session, "after_commit", self._after_commit, once=True)
         await session.execute(
             self.table.insert().values(
                 id=envelope.id,
@@ -54,22 +68,25 @@ class Outbox:
                 published_at=None,
             )
         )
+
+    def _after_commit(self, _session: object) -> None:
         self._wake.set()
 
-    async def relay(self, sessions: SessionFactory, publisher: Publisher,
-                    poll_seconds: float, batch: int = 200) -> None:
+    async def relay(
+        self, sessions: SessionFactory, publisher: Publisher, poll_seconds: float, batch: int = 200
+    ) -> None:
         """Publish unsent events in creation order, forever."""
         while True:
+            # Clear before reading: a commit that lands while we publish wakes the next round.
+            self._wake.clear()
             sent = await self.publish_pending(sessions, publisher, batch)
             if sent < batch:
-                self._wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-                except TimeoutError:
-                    pass
 
-    async def publish_pending(self, sessions: SessionFactory, publisher: Publisher,
-                              batch: int = 200) -> int:
+    async def publish_pending(
+        self, sessions: SessionFactory, publisher: Publisher, batch: int = 200
+    ) -> int:
         t = self.table
         async with sessions() as session:
             rows = (
@@ -83,8 +100,10 @@ class Outbox:
         if not rows:
             return 0
         await asyncio.gather(
-            *(publisher.publish_raw(r.subject, r.payload, msg_id=r.id, headers=r.headers)
-              for r in rows)
+            *(
+                publisher.publish_raw(r.subject, r.payload, msg_id=r.id, headers=r.headers)
+                for r in rows
+            )
         )
         async with sessions() as session, session.begin():
             await session.execute(

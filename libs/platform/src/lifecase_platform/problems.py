@@ -48,9 +48,15 @@ def language(request: Request) -> str:
 class ProblemError(Exception):
     """A domain error with an HTTP meaning; ``detail`` is (en, da)."""
 
-    def __init__(self, status: int, detail: tuple[str, str] | None = None, *,
-                 type: str = "about:blank", errors: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: tuple[str, str] | None = None,
+        *,
+        type: str = "about:blank",
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail[0] if detail else str(status))
         self.status = status
         self.detail = detail
@@ -61,8 +67,11 @@ class ProblemError(Exception):
 
 class NotFound(ProblemError):
     def __init__(self, what: str = "resource", what_da: str = "ressourcen") -> None:
-        super().__init__(404, (f"No such {what}.", f"Kunne ikke finde {what_da}."),
-                         type="urn:lifecase:problem:not-found")
+        super().__init__(
+            404,
+            (f"No such {what}.", f"Kunne ikke finde {what_da}."),
+            type="urn:lifecase:problem:not-found",
+        )
 
 
 class Conflict(ProblemError):
@@ -71,28 +80,46 @@ class Conflict(ProblemError):
 
 
 class Forbidden(ProblemError):
-    def __init__(self, detail: tuple[str, str] = ("You may not do this.", "Du må ikke gøre dette.")) -> None:
+    def __init__(
+        self, detail: tuple[str, str] = ("You may not do this.", "Du må ikke gøre dette.")
+    ) -> None:
         super().__init__(403, detail, type="urn:lifecase:problem:forbidden")
 
 
-def problem_response(request: Request, status: int, *, detail: tuple[str, str] | None = None,
-                     type: str = "about:blank", errors: list[dict[str, Any]] | None = None,
-                     headers: dict[str, str] | None = None) -> JSONResponse:
+def problem_response(
+    request: Request,
+    status: int,
+    *,
+    detail: tuple[str, str] | None = None,
+    type: str = "about:blank",
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     lang = language(request)
     en, da = TITLES.get(status, ("Error", "Fejl"))
-    body: dict[str, Any] = {"type": type, "title": en if lang == "en" else da,
-                            "status": status, "instance": request.url.path}
+    body: dict[str, Any] = {
+        "type": type,
+        "title": en if lang == "en" else da,
+        "status": status,
+        "instance": request.url.path,
+    }
     if detail:
         body["detail"] = detail[0] if lang == "en" else detail[1]
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers,
-                        )
+    return JSONResponse(
+        body,
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
 
 
 def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in error.errors()]
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in error.errors()
+    ]
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -100,24 +127,36 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
-        return problem_response(request, exc.status, detail=exc.detail, type=exc.type,
-                                errors=exc.errors, headers=exc.headers)
+        return problem_response(
+            request,
+            exc.status,
+            detail=exc.detail,
+            type=exc.type,
+            errors=exc.errors,
+            headers=exc.headers,
+        )
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        detail = (str(exc.detail), str(exc.detail)) if exc.detail and exc.status_code != 404 else None
-        return problem_response(request, exc.status_code, detail=detail,
-                                headers=getattr(exc, "headers", None))
+        detail = (
+            (str(exc.detail), str(exc.detail)) if exc.detail and exc.status_code != 404 else None
+        )
+        return problem_response(
+            request, exc.status_code, detail=detail, headers=getattr(exc, "headers", None)
+        )
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         return problem_response(
-            request, 422, type="urn:lifecase:problem:validation",
+            request,
+            422,
+            type="urn:lifecase:problem:validation",
             detail=("The request has invalid fields.", "Forespørgslen har ugyldige felter."),
-            errors=_field_errors(exc))
+            errors=_field_errors(exc),
+        )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
+        log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
         return problem_response(request, 500)
 
     app.add_exception_handler(ProblemError, on_problem)
@@ -160,9 +199,14 @@ class BodySizeLimit:
     async def _reject(self, scope: Scope, send: Send) -> None:
         request = Request(scope)
         response = problem_response(
-            request, 413, type="urn:lifecase:problem:too-large",
-            detail=(f"The body may be at most {self.max_bytes} bytes.",
-                    f"Indholdet må højst fylde {self.max_bytes} bytes."))
+            request,
+            413,
+            type="urn:lifecase:problem:too-large",
+            detail=(
+                f"The body may be at most {self.max_bytes} bytes.",
+                f"Indholdet må højst fylde {self.max_bytes} bytes.",
+            ),
+        )
         await response(scope, _no_receive, send)
 
 

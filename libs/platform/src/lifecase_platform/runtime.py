@@ -26,8 +26,9 @@ class Runtime:
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.ready = False
 
-    def spawn(self, name: str, loop: Callable[[], Awaitable[None]],
-              restart_after: float = 1.0) -> None:
+    def spawn(
+        self, name: str, loop: Callable[[], Awaitable[None]], restart_after: float = 1.0
+    ) -> None:
         """Run ``loop`` until stopped; if it fails, log it and start it again."""
 
         async def supervise() -> None:
@@ -38,8 +39,10 @@ class Runtime:
                 except asyncio.CancelledError:
                     raise
                 except Exception:
-                    log.exception("background loop failed; restarting",
-                                  extra={"service": self.name, "loop": name})
+                    log.exception(
+                        "background loop failed; restarting",
+                        extra={"service": self.name, "loop": name},
+                    )
                     await asyncio.sleep(restart_after)
 
         self.tasks[name] = asyncio.create_task(supervise(), name=f"{self.name}:{name}")
@@ -58,8 +61,9 @@ class Runtime:
         await self.stack.aclose()
 
 
-async def open_connections(runtime: Runtime, *, database_url: str,
-                           nats_url: str) -> tuple[SessionFactory, JetStreamContext]:
+async def open_connections(
+    runtime: Runtime, *, database_url: str, nats_url: str
+) -> tuple[SessionFactory, JetStreamContext]:
     """A service's database sessions and JetStream context, closed with the runtime."""
     engine = db.create_engine(database_url)
     runtime.stack.push_async_callback(engine.dispose)

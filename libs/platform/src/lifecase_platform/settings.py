@@ -41,4 +41,8 @@ class PlatformSettings(BaseSettings):
                 raise ValueError("production requires LIFECASE_AUTH_MODE=oidc")
             if not (self.oidc_issuer and self.oidc_audience and self.oidc_jwks_url):
                 raise ValueError("oidc needs LIFECASE_OIDC_ISSUER, _AUDIENCE and _JWKS_URL")
+            if str(getattr(self, "database_url", "")).startswith("sqlite"):
+                raise ValueError("production needs a PostgreSQL database URL, not SQLite")
+        elif self.environment == "test" and self.dev_token_secret == DEV_SECRET_PLACEHOLDER:
+            raise ValueError("set LIFECASE_DEV_TOKEN_SECRET: the placeholder is for dev only")
         return self

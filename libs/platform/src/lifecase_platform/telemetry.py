@@ -19,9 +19,13 @@ from opentelemetry.sdk.trace.export import (
 _configured = False
 
 
-def configure_tracing(exporter: str, *, service_name: str = "lifecase",
-                      otlp_endpoint: str | None = None,
-                      span_exporter: SpanExporter | None = None) -> None:
+def configure_tracing(
+    exporter: str,
+    *,
+    service_name: str = "lifecase",
+    otlp_endpoint: str | None = None,
+    span_exporter: SpanExporter | None = None,
+) -> None:
     """Install a tracer provider once per process. ``span_exporter`` is for tests."""
     global _configured
     if _configured or (exporter == "none" and span_exporter is None):

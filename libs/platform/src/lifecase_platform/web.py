@@ -11,9 +11,15 @@ from lifecase_platform.problems import BodySizeLimit, install_problem_handlers
 from lifecase_platform.runtime import Runtime
 
 
-def create_service_app(*, title: str, description: str, runtime: Runtime,
-                       verifier: TokenVerifier, routers: list[APIRouter],
-                       max_body_bytes: int) -> FastAPI:
+def create_service_app(
+    *,
+    title: str,
+    description: str,
+    runtime: Runtime,
+    verifier: TokenVerifier,
+    routers: list[APIRouter],
+    max_body_bytes: int,
+) -> FastAPI:
     app = FastAPI(title=title, description=description, version="0.1.0")
     app.state.verifier = verifier
     app.state.runtime = runtime

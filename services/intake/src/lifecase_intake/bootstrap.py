@@ -34,17 +34,20 @@ class IntakeService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url,
-                                              nats_url=s.nats_url)
+        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
-        consumer = messaging.Consumer(js, durable=NAME,
-                                      handlers=IntakeProjection(sessions).registry(),
-                                      ack_wait=s.consumer_ack_wait_seconds,
-                                      max_deliver=s.consumer_max_deliver)
-        rt.spawn("outbox-relay", lambda: self.outbox.relay(sessions, publisher,
-                                                           s.outbox_poll_seconds))
+        consumer = messaging.Consumer(
+            js,
+            durable=NAME,
+            handlers=IntakeProjection(sessions).registry(),
+            ack_wait=s.consumer_ack_wait_seconds,
+            max_deliver=s.consumer_max_deliver,
+        )
+        rt.spawn(
+            "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
+        )
         rt.spawn("consumer", consumer.run)
         rt.ready = True
 
@@ -55,8 +58,11 @@ class IntakeService:
 def build(settings: IntakeSettings) -> IntakeService:
     runtime = Runtime(NAME)
     app = create_service_app(
-        title="lifecase intake", description="Reporters file and follow combined cases.",
-        runtime=runtime, verifier=build_verifier(settings), routers=[router],
-        max_body_bytes=settings.max_body_bytes)
-    return IntakeService(settings=settings, app=app, runtime=runtime,
-                         outbox=Outbox(outbox_table))
+        title="lifecase intake",
+        description="Reporters file and follow combined cases.",
+        runtime=runtime,
+        verifier=build_verifier(settings),
+        routers=[router],
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return IntakeService(settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table))

@@ -33,7 +33,8 @@ class Case(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     subcases: Mapped[list[Subcase]] = relationship(
-        back_populates="case", order_by="Subcase.position", lazy="selectin")
+        back_populates="case", order_by="Subcase.position", lazy="selectin"
+    )
 
 
 class Subcase(Base):

@@ -37,30 +37,62 @@ class IntakeProjection:
             current = await session.get(EventType, t.key)
             if current is not None and current.version >= t.version:
                 return
-            await session.merge(EventType(
-                key=t.key, version=t.version, title_da=t.title.da, title_en=t.title.en,
-                description_da=t.description.da, description_en=t.description.en,
-                input_schema=t.input_schema, personal_fields=t.personal_fields))
+            await session.merge(
+                EventType(
+                    key=t.key,
+                    version=t.version,
+                    title_da=t.title.da,
+                    title_en=t.title.en,
+                    description_da=t.description.da,
+                    description_en=t.description.en,
+                    input_schema=t.input_schema,
+                    personal_fields=t.personal_fields,
+                )
+            )
 
     async def subcase_opened(self, envelope: Envelope[SubcaseOpened]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
-            await _advance(session, e.case_id, e.subcase_id, e.activity, e.title.da, e.title.en,
-                           status="open", due_date=e.due_date)
+            await _advance(
+                session,
+                e.case_id,
+                e.subcase_id,
+                e.activity,
+                e.title.da,
+                e.title.en,
+                status="open",
+                due_date=e.due_date,
+            )
 
     async def subcase_routed(self, envelope: Envelope[SubcaseRouted]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
-            sub = await _advance(session, e.case_id, e.subcase_id, e.activity, e.title.da,
-                                 e.title.en, status="routed", due_date=e.due_date)
+            sub = await _advance(
+                session,
+                e.case_id,
+                e.subcase_id,
+                e.activity,
+                e.title.da,
+                e.title.en,
+                status="routed",
+                due_date=e.due_date,
+            )
             if sub is not None:
                 sub.queue, sub.unit = e.queue, e.unit
 
     async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
-            await _advance(session, e.case_id, e.subcase_id, e.activity, e.title.da, e.title.en,
-                           status="resolved", due_date=None)
+            await _advance(
+                session,
+                e.case_id,
+                e.subcase_id,
+                e.activity,
+                e.title.da,
+                e.title.en,
+                status="resolved",
+                due_date=None,
+            )
 
     async def case_completed(self, envelope: Envelope[CaseCompleted]) -> None:
         e = envelope.data
@@ -79,9 +111,17 @@ class IntakeProjection:
         }
 
 
-async def _advance(session: AsyncSession, case_id: str, subcase_id: str, activity: str,
-                   title_da: str, title_en: str, *, status: str,
-                   due_date: object) -> Subcase | None:
+async def _advance(
+    session: AsyncSession,
+    case_id: str,
+    subcase_id: str,
+    activity: str,
+    title_da: str,
+    title_en: str,
+    *,
+    status: str,
+    due_date: object,
+) -> Subcase | None:
     """Create the sub-case if it is new and move its status forward (never back)."""
     case = await session.get(Case, case_id)
     if case is None:
@@ -90,10 +130,21 @@ async def _advance(session: AsyncSession, case_id: str, subcase_id: str, activit
     now = datetime.now(UTC)
     if sub is None:
         position = await session.scalar(
-            select(func.count()).select_from(Subcase).where(Subcase.case_id == case_id))
-        sub = Subcase(id=subcase_id, case_id=case_id, position=position or 0, activity=activity,
-                      title_da=title_da, title_en=title_en, queue=None, unit=None,
-                      status=status, due_date=due_date, updated_at=now)
+            select(func.count()).select_from(Subcase).where(Subcase.case_id == case_id)
+        )
+        sub = Subcase(
+            id=subcase_id,
+            case_id=case_id,
+            position=position or 0,
+            activity=activity,
+            title_da=title_da,
+            title_en=title_en,
+            queue=None,
+            unit=None,
+            status=status,
+            due_date=due_date,
+            updated_at=now,
+        )
         session.add(sub)
     elif STATUS_RANK[status] < STATUS_RANK[sub.status]:
         return None

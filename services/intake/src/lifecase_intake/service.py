@@ -30,75 +30,133 @@ class UnknownEventType(NotFound):
         super().__init__("event type", "hændelsestypen")
 
 
-async def submit_case(*, sessions: SessionFactory, outbox: Outbox, reporter: Principal,
-                      request: CaseCreate, idempotency_key: str | None,
-                      language: str) -> tuple[CasePublic, bool]:
+async def submit_case(
+    *,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    reporter: Principal,
+    request: CaseCreate,
+    idempotency_key: str | None,
+    language: str,
+) -> tuple[CasePublic, bool]:
     """Validate and store a new case with its ``case.submitted`` event, in one transaction.
 
     Returns the case and whether it was created now (False: an idempotent replay).
     """
     request_hash = hashlib.sha256(
-        json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+        json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
+    ).hexdigest()
     if idempotency_key is not None:
-        replay = await _replay(sessions=sessions, reporter=reporter.username,
-                               key=idempotency_key, request_hash=request_hash)
+        replay = await _replay(
+            sessions=sessions,
+            reporter=reporter.username,
+            key=idempotency_key,
+            request_hash=request_hash,
+        )
         if replay is not None:
             return replay, False
     try:
         async with sessions() as session, session.begin():
-            case = await _create(session=session, outbox=outbox, reporter=reporter,
-                                 request=request, language=language)
+            case = await _create(
+                session=session,
+                outbox=outbox,
+                reporter=reporter,
+                request=request,
+                language=language,
+            )
             if idempotency_key is not None:
-                session.add(IdempotencyKey(reporter=reporter.username, key=idempotency_key,
-                                           request_hash=request_hash, case_id=case.id,
-                                           created_at=case.created_at))
+                session.add(
+                    IdempotencyKey(
+                        reporter=reporter.username,
+                        key=idempotency_key,
+                        request_hash=request_hash,
+                        case_id=case.id,
+                        created_at=case.created_at,
+                    )
+                )
             public = to_public(case)
     except IntegrityError:
         if idempotency_key is None:
             raise
-        replay = await _replay(sessions=sessions, reporter=reporter.username,
-                               key=idempotency_key, request_hash=request_hash)
+        replay = await _replay(
+            sessions=sessions,
+            reporter=reporter.username,
+            key=idempotency_key,
+            request_hash=request_hash,
+        )
         if replay is None:
             raise
         return replay, False
     return public, True
 
 
-async def _replay(*, sessions: SessionFactory, reporter: str, key: str,
-                  request_hash: str) -> CasePublic | None:
+async def _replay(
+    *, sessions: SessionFactory, reporter: str, key: str, request_hash: str
+) -> CasePublic | None:
     async with sessions() as session:
         stored = await session.get(IdempotencyKey, (reporter, key))
         if stored is None:
             return None
         if stored.request_hash != request_hash:
-            raise Conflict(("This Idempotency-Key was used for a different request.",
-                            "Denne Idempotency-Key er brugt til en anden forespørgsel."))
+            raise Conflict(
+                (
+                    "This Idempotency-Key was used for a different request.",
+                    "Denne Idempotency-Key er brugt til en anden forespørgsel.",
+                )
+            )
         case = await session.get(Case, stored.case_id)
         assert case is not None
         return to_public(case)
 
 
-async def _create(*, session: AsyncSession, outbox: Outbox, reporter: Principal,
-                  request: CaseCreate, language: str) -> Case:
+async def _create(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    reporter: Principal,
+    request: CaseCreate,
+    language: str,
+) -> Case:
     event_type = await session.get(EventType, request.event_type)
     if event_type is None:
         raise UnknownEventType()
     errors = validate_case_data(event_type.input_schema, request.data, language)
     if errors:
-        raise ProblemError(422, ("The case data is not valid for this event type.",
-                                 "Sagens oplysninger passer ikke til hændelsestypen."),
-                           type="urn:lifecase:problem:validation", errors=errors)
+        raise ProblemError(
+            422,
+            (
+                "The case data is not valid for this event type.",
+                "Sagens oplysninger passer ikke til hændelsestypen.",
+            ),
+            type="urn:lifecase:problem:validation",
+            errors=errors,
+        )
     now = datetime.now(UTC)
-    case = Case(id=str(uuid.uuid4()), reporter=reporter.username, department=reporter.department,
-                event_type=event_type.key, template_version=event_type.version,
-                data=request.data, status="submitted", created_at=now, completed_at=None,
-                subcases=[])
+    case = Case(
+        id=str(uuid.uuid4()),
+        reporter=reporter.username,
+        department=reporter.department,
+        event_type=event_type.key,
+        template_version=event_type.version,
+        data=request.data,
+        status="submitted",
+        created_at=now,
+        completed_at=None,
+        subcases=[],
+    )
     session.add(case)
-    event = CaseSubmitted(case_id=case.id, event_type=case.event_type,
-                          template_version=case.template_version, reporter=case.reporter,
-                          department=case.department, data=case.data, submitted_at=now)
-    await outbox.add(session, Envelope.wrap(event, source=SOURCE, id=str(uuid.uuid4()),
-                                            subject=case.id))
+    event = CaseSubmitted(
+        case_id=case.id,
+        event_type=case.event_type,
+        template_version=case.template_version,
+        reporter=case.reporter,
+        department=case.department,
+        data=case.data,
+        submitted_at=now,
+    )
+    await outbox.add(
+        session, Envelope.wrap(event, source=SOURCE, id=str(uuid.uuid4()), subject=case.id)
+    )
     return case
 
 
@@ -110,16 +168,23 @@ async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) ->
     return to_public(case)
 
 
-async def list_cases(*, session: AsyncSession, reporter: str, limit: int,
-                     cursor: str | None) -> tuple[list[CasePublic], str | None]:
+async def list_cases(
+    *, session: AsyncSession, reporter: str, limit: int, cursor: str | None
+) -> tuple[list[CasePublic], str | None]:
     """The reporter's cases, newest first, by keyset pagination."""
     query = select(Case).where(Case.reporter == reporter)
     if cursor:
         created_at, case_id = _decode_cursor(cursor)
-        query = query.where(or_(Case.created_at < created_at,
-                                and_(Case.created_at == created_at, Case.id < case_id)))
-    rows = list(await session.scalars(
-        query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+        query = query.where(
+            or_(
+                Case.created_at < created_at, and_(Case.created_at == created_at, Case.id < case_id)
+            )
+        )
+    rows = list(
+        await session.scalars(
+            query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)
+        )
+    )
     next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return [to_public(c) for c in rows[:limit]], next_cursor
 
@@ -139,21 +204,39 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 async def event_types(*, session: AsyncSession) -> list[EventTypePublic]:
     rows = await session.scalars(select(EventType).order_by(EventType.key))
-    return [EventTypePublic(
-        key=r.key, version=r.version, title=Localized(da=r.title_da, en=r.title_en),
-        description=Localized(da=r.description_da, en=r.description_en),
-        input_schema=r.input_schema) for r in rows]
+    return [
+        EventTypePublic(
+            key=r.key,
+            version=r.version,
+            title=Localized(da=r.title_da, en=r.title_en),
+            description=Localized(da=r.description_da, en=r.description_en),
+            input_schema=r.input_schema,
+        )
+        for r in rows
+    ]
 
 
 def to_public(case: Case) -> CasePublic:
     return CasePublic(
-        id=case.id, event_type=case.event_type, template_version=case.template_version,
-        status=case.status, data=case.data, created_at=_utc(case.created_at),
+        id=case.id,
+        event_type=case.event_type,
+        template_version=case.template_version,
+        status=case.status,
+        data=case.data,
+        created_at=_utc(case.created_at),
         completed_at=_utc(case.completed_at) if case.completed_at else None,
-        subcases=[SubcasePublic(id=s.id, activity=s.activity,
-                                title=Localized(da=s.title_da, en=s.title_en), queue=s.queue,
-                                unit=s.unit, status=s.status, due_date=s.due_date)
-                  for s in case.subcases],
+        subcases=[
+            SubcasePublic(
+                id=s.id,
+                activity=s.activity,
+                title=Localized(da=s.title_da, en=s.title_en),
+                queue=s.queue,
+                unit=s.unit,
+                status=s.status,
+                due_date=s.due_date,
+            )
+            for s in case.subcases
+        ],
     )
 
 

@@ -14,7 +14,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 format_checker = FormatChecker()
 
 
-@format_checker.checks("dk-cpr")
+@format_checker.checks("dk-cpr")  # type: ignore[untyped-decorator]
 def _is_cpr(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -25,7 +25,7 @@ def _is_cpr(value: object) -> bool:
     return True
 
 
-@format_checker.checks("date")
+@format_checker.checks("date")  # type: ignore[untyped-decorator]
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -36,7 +36,7 @@ def _is_date(value: object) -> bool:
     return len(value) == 10
 
 
-@format_checker.checks("email")
+@format_checker.checks("email")  # type: ignore[untyped-decorator]
 def _is_email(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -60,8 +60,9 @@ MESSAGES = {
 FORMAT_NAMES_DA = {"date": "dato (ÅÅÅÅ-MM-DD)", "email": "e-mailadresse", "dk-cpr": "CPR-nummer"}
 
 
-def validate_case_data(schema: dict[str, Any], data: dict[str, Any],
-                       language: str) -> list[dict[str, Any]]:
+def validate_case_data(
+    schema: dict[str, Any], data: dict[str, Any], language: str
+) -> list[dict[str, Any]]:
     """Field-level errors (empty if the data is valid), in the caller's language."""
     errors = []
     for error in Draft202012Validator(schema, format_checker=format_checker).iter_errors(data):
@@ -75,6 +76,7 @@ def validate_case_data(schema: dict[str, Any], data: dict[str, Any],
         expected = error.validator_value if kind in ("type", "format") else ""
         en, da = MESSAGES.get(kind, ("Invalid value.", "Ugyldig værdi."))
         text = (en if language == "en" else da).format(
-            expected=expected, expected_da=FORMAT_NAMES_DA.get(str(expected), expected))
+            expected=expected, expected_da=FORMAT_NAMES_DA.get(str(expected), expected)
+        )
         errors.append({"loc": loc, "msg": text, "type": kind})
     return sorted(errors, key=lambda e: [str(p) for p in e["loc"]])

@@ -20,14 +20,22 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
 
 @router.post("/cases", status_code=status.HTTP_201_CREATED, responses=PROBLEMS)
 async def submit_case(
-    body: CaseCreate, request: Request, response: Response, user: CurrentUser,
+    body: CaseCreate,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> CasePublic:
     """File one combined case for a life event. Repeating the request with the same
     ``Idempotency-Key`` returns the first case instead of creating another."""
     case, created = await service.submit_case(
-        sessions=request.app.state.sessions, outbox=request.app.state.outbox, reporter=user,
-        request=body, idempotency_key=idempotency_key, language=language(request))
+        sessions=request.app.state.sessions,
+        outbox=request.app.state.outbox,
+        reporter=user,
+        request=body,
+        idempotency_key=idempotency_key,
+        language=language(request),
+    )
     response.headers["Location"] = f"/api/v1/cases/{case.id}"
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -36,14 +44,16 @@ async def submit_case(
 
 @router.get("/cases", responses=PROBLEMS)
 async def list_cases(
-    request: Request, user: CurrentUser,
+    request: Request,
+    user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> CasePage:
     """The caller's own cases, newest first. Pass ``next_cursor`` back as ``cursor``."""
     async with request.app.state.sessions() as session:
         items, next_cursor = await service.list_cases(
-            session=session, reporter=user.username, limit=limit, cursor=cursor)
+            session=session, reporter=user.username, limit=limit, cursor=cursor
+        )
     return CasePage(items=items, next_cursor=next_cursor)
 
 

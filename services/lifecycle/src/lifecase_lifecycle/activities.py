@@ -5,7 +5,9 @@ never opens a sub-case twice (JetStream drops the duplicate)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from temporalio import activity
 
@@ -58,18 +60,24 @@ class LifecycleActivities:
             reporter=case.reporter,
             department=case.department,
         )
-        await self.publisher.publish(event, id=derived_id("subcase-opened", case.case_id, spec.key),
-                                     subject=case.case_id)
+        await self.publisher.publish(
+            event, id=derived_id("subcase-opened", case.case_id, spec.key), subject=case.case_id
+        )
 
     @activity.defn(name="complete_case")
     async def complete_case(self, input: CompleteCaseInput) -> None:
         """Publish ``lifecase.case.completed``."""
         async with self.sessions() as session:
             case, template = await load_case(session=session, case_id=input.case_id)
-        event = CaseCompleted(case_id=case.case_id, event_type=template.key,
-                              reporter=case.reporter, completed_at=datetime.now(UTC))
-        await self.publisher.publish(event, id=derived_id("case-completed", case.case_id),
-                                     subject=case.case_id)
+        event = CaseCompleted(
+            case_id=case.case_id,
+            event_type=template.key,
+            reporter=case.reporter,
+            completed_at=datetime.now(UTC),
+        )
+        await self.publisher.publish(
+            event, id=derived_id("case-completed", case.case_id), subject=case.case_id
+        )
 
-    def all(self) -> list[object]:
+    def all(self) -> list[Callable[..., Any]]:
         return [self.plan_case, self.open_subcase, self.complete_case]

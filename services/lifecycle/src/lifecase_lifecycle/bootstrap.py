@@ -40,23 +40,28 @@ class LifecycleService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url,
-                                              nats_url=s.nats_url)
+        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
         self.app.state.sessions = sessions
         publisher = messaging.Publisher(js, source=service.SOURCE)
-        temporal = await Client.connect(s.temporal_address, namespace=s.temporal_namespace,
-                                        interceptors=[TracingInterceptor()])
+        temporal = await Client.connect(
+            s.temporal_address, namespace=s.temporal_namespace, interceptors=[TracingInterceptor()]
+        )
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)
-        worker = Worker(temporal, task_queue=s.task_queue, workflows=[CaseWorkflow],
-                        activities=activities.all())
-        handlers = LifecycleHandlers(sessions=sessions, temporal=temporal,
-                                     task_queue=s.task_queue)
-        consumer = messaging.Consumer(js, durable=NAME, handlers=handlers.registry(),
-                                      ack_wait=s.consumer_ack_wait_seconds,
-                                      max_deliver=s.consumer_max_deliver)
+        worker = Worker(
+            temporal, task_queue=s.task_queue, workflows=[CaseWorkflow], activities=activities.all()
+        )
+        handlers = LifecycleHandlers(sessions=sessions, temporal=temporal, task_queue=s.task_queue)
+        consumer = messaging.Consumer(
+            js,
+            durable=NAME,
+            handlers=handlers.registry(),
+            ack_wait=s.consumer_ack_wait_seconds,
+            max_deliver=s.consumer_max_deliver,
+        )
         rt.spawn("temporal-worker", worker.run)
-        rt.spawn("outbox-relay", lambda: self.outbox.relay(sessions, publisher,
-                                                           s.outbox_poll_seconds))
+        rt.spawn(
+            "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
+        )
         rt.spawn("consumer", consumer.run)
         rt.ready = True
 
@@ -65,8 +70,9 @@ class LifecycleService:
         published = []
         async with self.app.state.sessions() as session, session.begin():
             for template in load_catalogue():
-                version = await service.publish_template(session=session, outbox=self.outbox,
-                                                         template=template)
+                version = await service.publish_template(
+                    session=session, outbox=self.outbox, template=template
+                )
                 if version is not None:
                     published.append((template.key, version))
         return published
@@ -78,8 +84,13 @@ class LifecycleService:
 def build(settings: LifecycleSettings) -> LifecycleService:
     runtime = Runtime(NAME)
     app = create_service_app(
-        title="lifecase lifecycle", description="Life-cycle templates and case workflows.",
-        runtime=runtime, verifier=build_verifier(settings), routers=[router],
-        max_body_bytes=settings.max_body_bytes)
-    return LifecycleService(settings=settings, app=app, runtime=runtime,
-                            outbox=Outbox(outbox_table))
+        title="lifecase lifecycle",
+        description="Life-cycle templates and case workflows.",
+        runtime=runtime,
+        verifier=build_verifier(settings),
+        routers=[router],
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return LifecycleService(
+        settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table)
+    )

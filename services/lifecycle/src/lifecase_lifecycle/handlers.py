@@ -38,8 +38,10 @@ class LifecycleHandlers:
             await record_case_input(session=session, submitted=submitted)
         try:
             await self.temporal.start_workflow(
-                CaseWorkflow.run, CaseWorkflowInput(case_id=submitted.case_id),
-                id=workflow_id(submitted.case_id), task_queue=self.task_queue,
+                CaseWorkflow.run,
+                CaseWorkflowInput(case_id=submitted.case_id),
+                id=workflow_id(submitted.case_id),
+                task_queue=self.task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
@@ -50,15 +52,20 @@ class LifecycleHandlers:
         """Tell the case's workflow that one of its sub-cases is resolved."""
         resolved = envelope.data
         handle: WorkflowHandle[CaseWorkflow, object] = self.temporal.get_workflow_handle(
-            workflow_id(resolved.case_id))
+            workflow_id(resolved.case_id)
+        )
         try:
-            await handle.signal(CaseWorkflow.subcase_resolved, SubcaseResolvedSignal(
-                activity=resolved.activity, subcase_id=resolved.subcase_id))
+            await handle.signal(
+                CaseWorkflow.subcase_resolved,
+                SubcaseResolvedSignal(activity=resolved.activity, subcase_id=resolved.subcase_id),
+            )
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise
-            log.warning("no running workflow for resolved sub-case",
-                        extra={"case_id": resolved.case_id, "subcase_id": resolved.subcase_id})
+            log.warning(
+                "no running workflow for resolved sub-case",
+                extra={"case_id": resolved.case_id, "subcase_id": resolved.subcase_id},
+            )
 
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {CaseSubmitted: self.start_case, SubcaseResolved: self.signal_resolved}

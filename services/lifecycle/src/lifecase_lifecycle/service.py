@@ -15,8 +15,9 @@ from lifecase_platform.outbox import Outbox
 SOURCE = "lifecase/lifecycle"
 
 
-async def publish_template(*, session: AsyncSession, outbox: Outbox,
-                           template: Template) -> int | None:
+async def publish_template(
+    *, session: AsyncSession, outbox: Outbox, template: Template
+) -> int | None:
     """Publish ``template`` as a new version unless the latest published one is identical.
 
     Returns the new version, or None when nothing changed.
@@ -35,21 +36,35 @@ async def publish_template(*, session: AsyncSession, outbox: Outbox,
     )
     version = (highest or 0) + 1
     now = datetime.now(UTC)
-    session.add(TemplateVersion(key=template.key, version=version, status="published",
-                                definition=definition, created_at=now, published_at=now))
+    session.add(
+        TemplateVersion(
+            key=template.key,
+            version=version,
+            status="published",
+            definition=definition,
+            created_at=now,
+            published_at=now,
+        )
+    )
     event = TemplatePublished(
-        key=template.key, version=version, title=template.title,
-        description=template.description, input_schema=template.input_schema(),
+        key=template.key,
+        version=version,
+        title=template.title,
+        description=template.description,
+        input_schema=template.input_schema(),
         personal_fields=template.personal_fields,
     )
-    await outbox.add(session, Envelope.wrap(event, source=SOURCE,
-                                            id=derived_id("template", template.key, version)))
+    await outbox.add(
+        session,
+        Envelope.wrap(event, source=SOURCE, id=derived_id("template", template.key, version)),
+    )
     return version
 
 
 async def published_templates(*, session: AsyncSession) -> list[TemplateVersion]:
     rows = await session.scalars(
-        select(TemplateVersion).where(TemplateVersion.status == "published")
+        select(TemplateVersion)
+        .where(TemplateVersion.status == "published")
         .order_by(TemplateVersion.key, TemplateVersion.version)
     )
     return list(rows)
@@ -59,12 +74,17 @@ async def record_case_input(*, session: AsyncSession, submitted: CaseSubmitted) 
     """Keep a case's input, pinned to its template version (the case id is the natural key)."""
     if await session.get(CaseInput, submitted.case_id) is not None:
         return
-    session.add(CaseInput(
-        case_id=submitted.case_id, template_key=submitted.event_type,
-        template_version=submitted.template_version, reporter=submitted.reporter,
-        department=submitted.department, data=submitted.data,
-        received_at=datetime.now(UTC),
-    ))
+    session.add(
+        CaseInput(
+            case_id=submitted.case_id,
+            template_key=submitted.event_type,
+            template_version=submitted.template_version,
+            reporter=submitted.reporter,
+            department=submitted.department,
+            data=submitted.data,
+            received_at=datetime.now(UTC),
+        )
+    )
 
 
 async def load_case(*, session: AsyncSession, case_id: str) -> tuple[CaseInput, Template]:

@@ -40,16 +40,21 @@ class InputField(BaseModel):
     @model_validator(mode="after")
     def _choices_only_for_choice(self) -> InputField:
         if (self.type == "choice") != bool(self.choices):
-            raise ValueError(f"field '{self.key}': choices are required for, and only for, "
-                             "type 'choice'")
+            raise ValueError(
+                f"field '{self.key}': choices are required for, and only for, type 'choice'"
+            )
         return self
 
     def json_schema(self) -> dict[str, Any]:
         title = self.label.en
         match self.type:
             case "text" | "department":
-                return {"type": "string", "minLength": 1, "maxLength": self.max_length,
-                        "title": title}
+                return {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": self.max_length,
+                    "title": title,
+                }
             case "number":
                 return {"type": "number", "title": title}
             case "date":
@@ -59,11 +64,18 @@ class InputField(BaseModel):
             case "email":
                 return {"type": "string", "format": "email", "maxLength": 254, "title": title}
             case "cpr":
-                return {"type": "string", "format": "dk-cpr", "pattern": r"^\d{6}-?\d{4}$",
-                        "title": title}
+                return {
+                    "type": "string",
+                    "format": "dk-cpr",
+                    "pattern": r"^\d{6}-?\d{4}$",
+                    "title": title,
+                }
             case "choice":
-                return {"type": "string", "enum": [c.value for c in self.choices or []],
-                        "title": title}
+                return {
+                    "type": "string",
+                    "enum": [c.value for c in self.choices or []],
+                    "title": title,
+                }
 
 
 class DueRule(BaseModel):
@@ -105,8 +117,9 @@ class Template(BaseModel):
         for activity in self.activities:
             unknown = [k for k in activity.carries if k not in field_keys]
             if unknown:
-                raise ValueError(f"activity '{activity.key}' carries unknown fields: "
-                                 f"{', '.join(unknown)}")
+                raise ValueError(
+                    f"activity '{activity.key}' carries unknown fields: {', '.join(unknown)}"
+                )
         return self
 
     @property

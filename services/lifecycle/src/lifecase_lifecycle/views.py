@@ -20,5 +20,13 @@ async def list_templates(request: Request, user: CurrentUser) -> list[dict[str, 
         raise Forbidden()
     async with request.app.state.sessions() as session:
         rows = await published_templates(session=session)
-    return [{"key": r.key, "version": r.version, "status": r.status,
-             "published_at": r.published_at, "definition": r.definition} for r in rows]
+    return [
+        {
+            "key": r.key,
+            "version": r.version,
+            "status": r.status,
+            "published_at": r.published_at,
+            "definition": r.definition,
+        }
+        for r in rows
+    ]

@@ -30,13 +30,15 @@ class NotificationsService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url,
-                                              nats_url=s.nats_url)
+        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
         self.app.state.sessions = sessions
-        consumer = messaging.Consumer(js, durable=NAME,
-                                      handlers=NotificationHandlers(sessions).registry(),
-                                      ack_wait=s.consumer_ack_wait_seconds,
-                                      max_deliver=s.consumer_max_deliver)
+        consumer = messaging.Consumer(
+            js,
+            durable=NAME,
+            handlers=NotificationHandlers(sessions).registry(),
+            ack_wait=s.consumer_ack_wait_seconds,
+            max_deliver=s.consumer_max_deliver,
+        )
         rt.spawn("consumer", consumer.run)
         rt.ready = True
 
@@ -47,7 +49,11 @@ class NotificationsService:
 def build(settings: NotificationsSettings) -> NotificationsService:
     runtime = Runtime(NAME)
     app = create_service_app(
-        title="lifecase notifications", description="Notifications for reporters.",
-        runtime=runtime, verifier=build_verifier(settings), routers=[router],
-        max_body_bytes=settings.max_body_bytes)
+        title="lifecase notifications",
+        description="Notifications for reporters.",
+        runtime=runtime,
+        verifier=build_verifier(settings),
+        routers=[router],
+        max_body_bytes=settings.max_body_bytes,
+    )
     return NotificationsService(settings=settings, app=app, runtime=runtime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from lifecase_contracts.events import (
     CaseCompleted,
@@ -23,27 +24,58 @@ from lifecase_platform.messaging import Handler
 class NotificationHandlers:
     sessions: SessionFactory
 
-    async def _notify(self, envelope: Envelope[EventData], *, recipient: str, case_id: str,
-                      kind: str, text: Localized) -> None:
+    async def _notify(
+        self,
+        envelope: Envelope[Any],
+        *,
+        recipient: str,
+        case_id: str,
+        kind: str,
+        text: Localized,
+    ) -> None:
         async with self.sessions() as session, session.begin():
-            await notify(session=session, event_id=envelope.id, recipient=recipient,
-                         case_id=case_id, kind=kind, text=text)
+            await notify(
+                session=session,
+                event_id=envelope.id,
+                recipient=recipient,
+                case_id=case_id,
+                kind=kind,
+                text=text,
+            )
 
     async def subcase_routed(self, envelope: Envelope[SubcaseRouted]) -> None:
         e = envelope.data
-        await self._notify(envelope, recipient=e.reporter, case_id=e.case_id,
-                           kind="subcase_routed", text=messages.routed(e))
+        await self._notify(
+            envelope,
+            recipient=e.reporter,
+            case_id=e.case_id,
+            kind="subcase_routed",
+            text=messages.routed(e),
+        )
 
     async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
         e = envelope.data
-        await self._notify(envelope, recipient=e.reporter, case_id=e.case_id,
-                           kind="subcase_resolved", text=messages.resolved(e))
+        await self._notify(
+            envelope,
+            recipient=e.reporter,
+            case_id=e.case_id,
+            kind="subcase_resolved",
+            text=messages.resolved(e),
+        )
 
     async def case_completed(self, envelope: Envelope[CaseCompleted]) -> None:
         e = envelope.data
-        await self._notify(envelope, recipient=e.reporter, case_id=e.case_id,
-                           kind="case_completed", text=messages.completed(e))
+        await self._notify(
+            envelope,
+            recipient=e.reporter,
+            case_id=e.case_id,
+            kind="case_completed",
+            text=messages.completed(e),
+        )
 
     def registry(self) -> Mapping[type[EventData], Handler]:
-        return {SubcaseRouted: self.subcase_routed, SubcaseResolved: self.subcase_resolved,
-                CaseCompleted: self.case_completed}
+        return {
+            SubcaseRouted: self.subcase_routed,
+            SubcaseResolved: self.subcase_resolved,
+            CaseCompleted: self.case_completed,
+        }

@@ -17,5 +17,7 @@ def resolved(event: SubcaseResolved) -> Localized:
 
 
 def completed(event: CaseCompleted) -> Localized:
-    return Localized(da="Hele sagen er afsluttet: alle delsager er løst.",
-                     en="The whole case is completed: every sub-case is resolved.")
+    return Localized(
+        da="Hele sagen er afsluttet: alle delsager er løst.",
+        en="The whole case is completed: every sub-case is resolved.",
+    )

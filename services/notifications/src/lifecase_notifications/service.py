@@ -12,25 +12,51 @@ from lifecase_contracts.events import Localized, derived_id
 from lifecase_notifications.models import Notification
 
 
-async def notify(*, session: AsyncSession, event_id: str, recipient: str, case_id: str,
-                 kind: str, text: Localized) -> None:
+async def notify(
+    *,
+    session: AsyncSession,
+    event_id: str,
+    recipient: str,
+    case_id: str,
+    kind: str,
+    text: Localized,
+) -> None:
     """Record a notification once per event and recipient."""
     notification_id = derived_id("notification", event_id, recipient)
     if await session.get(Notification, notification_id) is not None:
         return
-    session.add(Notification(id=notification_id, recipient=recipient, case_id=case_id,
-                             kind=kind, text_da=text.da, text_en=text.en,
-                             created_at=datetime.now(UTC), read_at=None))
+    session.add(
+        Notification(
+            id=notification_id,
+            recipient=recipient,
+            case_id=case_id,
+            kind=kind,
+            text_da=text.da,
+            text_en=text.en,
+            created_at=datetime.now(UTC),
+            read_at=None,
+        )
+    )
 
 
-async def inbox(*, session: AsyncSession, recipient: str, language: str,
-                limit: int) -> list[NotificationPublic]:
+async def inbox(
+    *, session: AsyncSession, recipient: str, language: str, limit: int
+) -> list[NotificationPublic]:
     rows = await session.scalars(
-        select(Notification).where(Notification.recipient == recipient)
-        .order_by(Notification.created_at.desc(), Notification.id).limit(limit))
-    return [NotificationPublic(
-        id=n.id, case_id=n.case_id, kind=n.kind,
-        text=n.text_en if language == "en" else n.text_da,
-        texts=Localized(da=n.text_da, en=n.text_en),
-        created_at=n.created_at if n.created_at.tzinfo else n.created_at.replace(tzinfo=UTC),
-        read=n.read_at is not None) for n in rows]
+        select(Notification)
+        .where(Notification.recipient == recipient)
+        .order_by(Notification.created_at.desc(), Notification.id)
+        .limit(limit)
+    )
+    return [
+        NotificationPublic(
+            id=n.id,
+            case_id=n.case_id,
+            kind=n.kind,
+            text=n.text_en if language == "en" else n.text_da,
+            texts=Localized(da=n.text_da, en=n.text_en),
+            created_at=n.created_at if n.created_at.tzinfo else n.created_at.replace(tzinfo=UTC),
+            read=n.read_at is not None,
+        )
+        for n in rows
+    ]

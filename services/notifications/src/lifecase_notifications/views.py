@@ -14,12 +14,17 @@ from lifecase_platform.problems import language
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 
 
-@router.get("/notifications",
-            responses={401: {"model": Problem, "content": {"application/problem+json": {}}}})
+@router.get(
+    "/notifications",
+    responses={401: {"model": Problem, "content": {"application/problem+json": {}}}},
+)
 async def list_notifications(
-    request: Request, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    request: Request,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[NotificationPublic]:
     """The caller's notifications, newest first, in Danish or English (Accept-Language)."""
     async with request.app.state.sessions() as session:
-        return await service.inbox(session=session, recipient=user.username,
-                                   language=language(request), limit=limit)
+        return await service.inbox(
+            session=session, recipient=user.username, language=language(request), limit=limit
+        )

@@ -35,23 +35,28 @@ class RoutingService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url,
-                                              nats_url=s.nats_url)
+        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
         self.consumer = messaging.Consumer(
-            js, durable=NAME, handlers=RoutingHandlers(sessions, self.outbox).registry(),
-            ack_wait=s.consumer_ack_wait_seconds, max_deliver=s.consumer_max_deliver)
-        rt.spawn("outbox-relay", lambda: self.outbox.relay(sessions, publisher,
-                                                           s.outbox_poll_seconds))
+            js,
+            durable=NAME,
+            handlers=RoutingHandlers(sessions, self.outbox).registry(),
+            ack_wait=s.consumer_ack_wait_seconds,
+            max_deliver=s.consumer_max_deliver,
+        )
+        rt.spawn(
+            "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
+        )
         rt.spawn("consumer", self.consumer.run)
         rt.ready = True
 
     async def seed(self) -> bool:
         async with self.app.state.sessions() as session, session.begin():
-            return await service.seed_organisation(session=session,
-                                                   organisation=service.load_organisation())
+            return await service.seed_organisation(
+                session=session, organisation=service.load_organisation()
+            )
 
     async def stop(self) -> None:
         await self.runtime.aclose()
@@ -60,8 +65,11 @@ class RoutingService:
 def build(settings: RoutingSettings) -> RoutingService:
     runtime = Runtime(NAME)
     app = create_service_app(
-        title="lifecase routing", description="Queues, routing rules and work items.",
-        runtime=runtime, verifier=build_verifier(settings), routers=[router],
-        max_body_bytes=settings.max_body_bytes)
-    return RoutingService(settings=settings, app=app, runtime=runtime,
-                          outbox=Outbox(outbox_table))
+        title="lifecase routing",
+        description="Queues, routing rules and work items.",
+        runtime=runtime,
+        verifier=build_verifier(settings),
+        routers=[router],
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return RoutingService(settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table))

@@ -24,9 +24,14 @@ class RoutingHandlers:
     async def subcase_opened(self, envelope: Envelope[SubcaseOpened]) -> None:
         """Route a newly opened sub-case into a queue (once per event)."""
         await handle_once(
-            self.sessions, processed_events, consumer=CONSUMER, event_id=envelope.id,
-            effect=lambda session: route_subcase(session=session, outbox=self.outbox,
-                                                 opened=envelope.data))
+            self.sessions,
+            processed_events,
+            consumer=CONSUMER,
+            event_id=envelope.id,
+            effect=lambda session: route_subcase(
+                session=session, outbox=self.outbox, opened=envelope.data
+            ),
+        )
 
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {SubcaseOpened: self.subcase_opened}

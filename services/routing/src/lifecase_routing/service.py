@@ -40,20 +40,33 @@ async def seed_organisation(*, session: AsyncSession, organisation: Organisation
     for unit in organisation.units:
         await session.merge(Unit(key=unit.key, name_da=unit.name.da, name_en=unit.name.en))
         for queue in unit.queues:
-            await session.merge(Queue(key=queue.key, unit=unit.key, name_da=queue.name.da,
-                                      name_en=queue.name.en))
+            await session.merge(
+                Queue(key=queue.key, unit=unit.key, name_da=queue.name.da, name_en=queue.name.en)
+            )
         for username in unit.members:
             await session.merge(Member(username=username, unit=unit.key))
     await session.flush()
     for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
         active.active = False
-    session.add(RuleSet(version=organisation.ruleset_version,
-                        fallback_queue=organisation.fallback_queue, active=True,
-                        created_at=datetime.now(UTC)))
+    session.add(
+        RuleSet(
+            version=organisation.ruleset_version,
+            fallback_queue=organisation.fallback_queue,
+            active=True,
+            created_at=datetime.now(UTC),
+        )
+    )
     await session.flush()
     for position, rule in enumerate(organisation.rules):
-        session.add(RoutingRule(ruleset_version=organisation.ruleset_version, position=position,
-                                name=rule.name, match=rule.match, queue=rule.queue))
+        session.add(
+            RoutingRule(
+                ruleset_version=organisation.ruleset_version,
+                position=position,
+                name=rule.name,
+                match=rule.match,
+                queue=rule.queue,
+            )
+        )
     return True
 
 
@@ -64,26 +77,53 @@ async def route_subcase(*, session: AsyncSession, outbox: Outbox, opened: Subcas
     ruleset = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
     if ruleset is None:
         raise RuntimeError("no active routing rule set")
-    rows = await session.scalars(select(RoutingRule)
-                                 .where(RoutingRule.ruleset_version == ruleset.version)
-                                 .order_by(RoutingRule.position))
+    rows = await session.scalars(
+        select(RoutingRule)
+        .where(RoutingRule.ruleset_version == ruleset.version)
+        .order_by(RoutingRule.position)
+    )
     rules = [Rule(name=r.name, match=r.match, queue=r.queue) for r in rows]
     queue_key, rule = route(rules, ruleset.fallback_queue, opened.subcase_type)
     queue = await session.get(Queue, queue_key)
     assert queue is not None
     item = WorkItem(
-        id=opened.subcase_id, case_id=opened.case_id, activity=opened.activity,
-        subcase_type=opened.subcase_type, title_da=opened.title.da, title_en=opened.title.en,
-        fields=opened.fields, queue=queue.key, status="queued", assignee=None,
-        due_date=opened.due_date, reporter=opened.reporter, department=opened.department,
-        rule=rule, ruleset_version=ruleset.version, resolution=None,
-        created_at=datetime.now(UTC), resolved_at=None)
+        id=opened.subcase_id,
+        case_id=opened.case_id,
+        activity=opened.activity,
+        subcase_type=opened.subcase_type,
+        title_da=opened.title.da,
+        title_en=opened.title.en,
+        fields=opened.fields,
+        queue=queue.key,
+        status="queued",
+        assignee=None,
+        due_date=opened.due_date,
+        reporter=opened.reporter,
+        department=opened.department,
+        rule=rule,
+        ruleset_version=ruleset.version,
+        resolution=None,
+        created_at=datetime.now(UTC),
+        resolved_at=None,
+    )
     session.add(item)
-    event = SubcaseRouted(case_id=item.case_id, subcase_id=item.id, activity=item.activity,
-                          title=opened.title, queue=queue.key, unit=queue.unit, rule=rule,
-                          due_date=item.due_date, reporter=item.reporter)
-    await outbox.add(session, Envelope.wrap(event, source=SOURCE, subject=item.case_id,
-                                            id=derived_id("subcase-routed", item.id)))
+    event = SubcaseRouted(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=opened.title,
+        queue=queue.key,
+        unit=queue.unit,
+        rule=rule,
+        due_date=item.due_date,
+        reporter=item.reporter,
+    )
+    await outbox.add(
+        session,
+        Envelope.wrap(
+            event, source=SOURCE, subject=item.case_id, id=derived_id("subcase-routed", item.id)
+        ),
+    )
 
 
 async def units_of(*, session: AsyncSession, user: Principal) -> set[str] | None:
@@ -99,11 +139,26 @@ async def visible_queues(*, session: AsyncSession, user: Principal) -> list[Queu
     if units is not None:
         query = query.where(Queue.unit.in_(units))
     queues = list(await session.scalars(query))
-    counts = dict((await session.execute(
-        select(WorkItem.queue, func.count()).where(WorkItem.status.in_(OPEN_STATUSES))
-        .group_by(WorkItem.queue))).tuples().all())
-    return [QueuePublic(key=q.key, unit=q.unit, name=Localized(da=q.name_da, en=q.name_en),
-                        open_count=counts.get(q.key, 0)) for q in queues]
+    counts = dict(
+        (
+            await session.execute(
+                select(WorkItem.queue, func.count())
+                .where(WorkItem.status.in_(OPEN_STATUSES))
+                .group_by(WorkItem.queue)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        QueuePublic(
+            key=q.key,
+            unit=q.unit,
+            name=Localized(da=q.name_da, en=q.name_en),
+            open_count=counts.get(q.key, 0),
+        )
+        for q in queues
+    ]
 
 
 async def get_queue(*, session: AsyncSession, user: Principal, queue: str) -> Queue:
@@ -114,9 +169,15 @@ async def get_queue(*, session: AsyncSession, user: Principal, queue: str) -> Qu
     return found
 
 
-async def queue_items(*, session: AsyncSession, user: Principal, queue: str,
-                      status: str | None, limit: int,
-                      after: str | None) -> tuple[list[WorkItemPublic], str | None]:
+async def queue_items(
+    *,
+    session: AsyncSession,
+    user: Principal,
+    queue: str,
+    status: str | None,
+    limit: int,
+    after: str | None,
+) -> tuple[list[WorkItemPublic], str | None]:
     """A queue's items by due date then id; ``after`` is the last id of the previous page."""
     await get_queue(session=session, user=user, queue=queue)
     query = select(WorkItem).where(WorkItem.queue == queue)
@@ -127,9 +188,11 @@ async def queue_items(*, session: AsyncSession, user: Principal, queue: str,
         if last is not None:
             query = query.where(
                 (WorkItem.due_date > last.due_date)
-                | ((WorkItem.due_date == last.due_date) & (WorkItem.id > last.id)))
-    rows = list(await session.scalars(
-        query.order_by(WorkItem.due_date, WorkItem.id).limit(limit + 1)))
+                | ((WorkItem.due_date == last.due_date) & (WorkItem.id > last.id))
+            )
+    rows = list(
+        await session.scalars(query.order_by(WorkItem.due_date, WorkItem.id).limit(limit + 1))
+    )
     next_after = rows[limit - 1].id if len(rows) > limit else None
     return [to_public(i) for i in rows[:limit]], next_after
 
@@ -151,31 +214,51 @@ async def claim(*, session: AsyncSession, user: Principal, item_id: str) -> Work
     if item.status == "resolved":
         raise Conflict(("The work item is already resolved.", "Opgaven er allerede løst."))
     if item.assignee not in (None, user.username):
-        raise Conflict(("Someone else has claimed the work item.",
-                        "En anden har allerede taget opgaven."))
+        raise Conflict(
+            ("Someone else has claimed the work item.", "En anden har allerede taget opgaven.")
+        )
     item.status, item.assignee = "claimed", user.username
     return item
 
 
-async def resolve(*, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str,
-                  resolution: str) -> WorkItem:
+async def resolve(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str, resolution: str
+) -> WorkItem:
     item = await claim(session=session, user=user, item_id=item_id)
     item.status, item.resolution = "resolved", resolution
     item.resolved_at = datetime.now(UTC)
-    event = SubcaseResolved(case_id=item.case_id, subcase_id=item.id, activity=item.activity,
-                            title=Localized(da=item.title_da, en=item.title_en),
-                            resolution=resolution, resolved_by=user.username,
-                            reporter=item.reporter)
-    await outbox.add(session, Envelope.wrap(event, source=SOURCE, subject=item.case_id,
-                                            id=derived_id("subcase-resolved", item.id)))
+    event = SubcaseResolved(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=Localized(da=item.title_da, en=item.title_en),
+        resolution=resolution,
+        resolved_by=user.username,
+        reporter=item.reporter,
+    )
+    await outbox.add(
+        session,
+        Envelope.wrap(
+            event, source=SOURCE, subject=item.case_id, id=derived_id("subcase-resolved", item.id)
+        ),
+    )
     return item
 
 
 def to_public(item: WorkItem) -> WorkItemPublic:
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     return WorkItemPublic(
-        id=item.id, case_id=item.case_id, activity=item.activity,
-        subcase_type=item.subcase_type, title=Localized(da=item.title_da, en=item.title_en),
-        queue=item.queue, status=item.status, assignee=item.assignee, due_date=item.due_date,
-        fields=item.fields, routed_by_rule=item.rule, resolution=item.resolution,
-        created_at=created)
+        id=item.id,
+        case_id=item.case_id,
+        activity=item.activity,
+        subcase_type=item.subcase_type,
+        title=Localized(da=item.title_da, en=item.title_en),
+        queue=item.queue,
+        status=item.status,
+        assignee=item.assignee,
+        due_date=item.due_date,
+        fields=item.fields,
+        routed_by_rule=item.rule,
+        resolution=item.resolution,
+        created_at=created,
+    )

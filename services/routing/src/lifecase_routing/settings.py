@@ -6,5 +6,7 @@ from lifecase_platform.settings import PlatformSettings
 
 
 class RoutingSettings(PlatformSettings):
-    database_url: str = Field(default="sqlite+aiosqlite:///.lifecase/routing.db",
-                              validation_alias="LIFECASE_ROUTING_DATABASE_URL")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///.lifecase/routing.db",
+        validation_alias="LIFECASE_ROUTING_DATABASE_URL",
+    )

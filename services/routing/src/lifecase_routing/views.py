@@ -26,7 +26,9 @@ async def list_queues(request: Request, user: CurrentUser) -> list[QueuePublic]:
 
 @router.get("/queues/{queue}/items", responses=PROBLEMS)
 async def list_items(
-    queue: str, request: Request, user: CurrentUser,
+    queue: str,
+    request: Request,
+    user: CurrentUser,
     status: Literal["queued", "claimed", "resolved"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     after: Annotated[str | None, Query(max_length=64)] = None,
@@ -34,7 +36,8 @@ async def list_items(
     """A queue's work items, earliest due first. Pass ``next_cursor`` back as ``after``."""
     async with request.app.state.sessions() as session:
         items, next_after = await service.queue_items(
-            session=session, user=user, queue=queue, status=status, limit=limit, after=after)
+            session=session, user=user, queue=queue, status=status, limit=limit, after=after
+        )
     return WorkItemPage(items=items, next_cursor=next_after)
 
 
@@ -43,7 +46,8 @@ async def get_item(item_id: str, request: Request, user: CurrentUser) -> WorkIte
     """One work item, with the fields its unit may see and the rule that routed it."""
     async with request.app.state.sessions() as session:
         return service.to_public(
-            await service.get_item(session=session, user=user, item_id=item_id))
+            await service.get_item(session=session, user=user, item_id=item_id)
+        )
 
 
 @router.post("/work-items/{item_id}/claim", responses=PROBLEMS)
@@ -55,10 +59,16 @@ async def claim(item_id: str, request: Request, user: CurrentUser) -> WorkItemPu
 
 
 @router.post("/work-items/{item_id}/resolve", responses=PROBLEMS)
-async def resolve(item_id: str, body: Resolve, request: Request,
-                  user: CurrentUser) -> WorkItemPublic:
+async def resolve(
+    item_id: str, body: Resolve, request: Request, user: CurrentUser
+) -> WorkItemPublic:
     """Resolve a work item; the case's workflow and the reporter are told."""
     async with request.app.state.sessions() as session, session.begin():
-        item = await service.resolve(session=session, outbox=request.app.state.outbox,
-                                     user=user, item_id=item_id, resolution=body.resolution)
+        item = await service.resolve(
+            session=session,
+            outbox=request.app.state.outbox,
+            user=user,
+            item_id=item_id,
+            resolution=body.resolution,
+        )
         return service.to_public(item)

@@ -37,22 +37,28 @@ class CaseWorkflow:
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> CaseOutcome:
         plan: CasePlan = await workflow.execute_activity_method(
-            LifecycleActivities.plan_case, PlanCaseInput(case_id=input.case_id),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+            LifecycleActivities.plan_case,
+            PlanCaseInput(case_id=input.case_id),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
         )
         self.planned = list(plan.activities)
         await asyncio.gather(*(self._open(input.case_id, key) for key in plan.activities))
         await workflow.wait_condition(lambda: set(self.planned) <= self.resolved)
         await workflow.execute_activity_method(
-            LifecycleActivities.complete_case, CompleteCaseInput(case_id=input.case_id),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+            LifecycleActivities.complete_case,
+            CompleteCaseInput(case_id=input.case_id),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
         )
         return CaseOutcome(case_id=input.case_id, status="completed")
 
     async def _open(self, case_id: str, activity: str) -> None:
         await workflow.execute_activity_method(
-            LifecycleActivities.open_subcase, OpenSubcaseInput(case_id=case_id, activity=activity),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+            LifecycleActivities.open_subcase,
+            OpenSubcaseInput(case_id=case_id, activity=activity),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
         )
         self.opened.add(activity)
 
@@ -62,5 +68,8 @@ class CaseWorkflow:
 
     @workflow.query(name="progress")
     def progress(self) -> dict[str, list[str]]:
-        return {"planned": self.planned, "opened": sorted(self.opened),
-                "resolved": sorted(self.resolved)}
+        return {
+            "planned": self.planned,
+            "opened": sorted(self.opened),
+            "resolved": sorted(self.resolved),
+        }

@@ -1,0 +1,1 @@
+"""Benchmarks of the whole system, run against engines they start themselves."""
