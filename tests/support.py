@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from datetime import date, timedelta
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -115,11 +116,16 @@ class Api:
         )
 
 
+def days_ahead(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
 def hiring_data(**overrides: Any) -> dict[str, Any]:
+    """A hiring that starts in a week: every sub-case's date has come, so all five open."""
     data: dict[str, Any] = {
         "employee_name": "Mette Hansen",
         "cpr": "0101901234",
-        "start_date": "2027-01-04",
+        "start_date": days_ahead(7),
         "position": "Pædagog",
         "department": "Børnehuset Solsikken",
         "employment_type": "permanent",

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ LIFECASE = str(Path(sys.executable).parent / "lifecase")
 HIRING = {
     "employee_name": "Mette Hansen",
     "cpr": "0101901234",
-    "start_date": "2027-01-04",
+    "start_date": (date.today() + timedelta(days=7)).isoformat(),
     "position": "Pædagog",
     "department": "Børnehuset Solsikken",
     "employment_type": "permanent",

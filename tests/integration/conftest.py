@@ -19,6 +19,7 @@ from tests import engines
 from tests.support import POSTGRES_ADMIN_URL, Api, database_urls, postgres_available, wait_for
 
 BACKENDS = ["sqlite", "postgresql"]
+CATALOGUE = {"hiring", "termination", "leave_of_absence", "parental_leave"}
 
 
 @pytest.fixture(scope="session")
@@ -89,9 +90,9 @@ async def api(system: EmbeddedSystem) -> AsyncIterator[Api]:
     async with httpx.AsyncClient(transport=transport, base_url="http://lifecase") as client:
         api = Api(client, system.token)
 
-        async def hiring_is_listed() -> bool:
+        async def catalogue_is_listed() -> bool:
             response = await api.get("/api/v1/event-types", as_="rita")
-            return any(t["key"] == "hiring" for t in response.json())
+            return {t["key"] for t in response.json()} >= CATALOGUE
 
-        await wait_for(hiring_is_listed, what="intake to learn the hiring template")
+        await wait_for(catalogue_is_listed, what="intake to learn the catalogue's templates")
         yield api

@@ -42,8 +42,17 @@ class SubcasePublic(BaseModel):
     title: Localized
     queue: str | None
     unit: str | None
-    status: str
+    status: str  # scheduled | open | routed | resolved | rejected | cancelled
     due_date: date | None
+    opens_on: date | None = None
+    waits_for: list[str] = []
+    reason: str | None = None
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    kind: str
+    text: Localized
 
 
 class CasePublic(BaseModel):
@@ -54,7 +63,24 @@ class CasePublic(BaseModel):
     data: dict[str, Any]
     created_at: datetime
     completed_at: datetime | None
+    revision: int = 0
     subcases: list[SubcasePublic]
+    timeline: list[TimelineEntry] = []
+
+
+class CaseReschedule(BaseModel):
+    """New values for date fields of a running case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data: dict[str, Any] = Field(min_length=1, examples=[{"start_date": "2027-03-01"}])
+    reason: str = Field(default="", max_length=2000)
+
+
+class CaseWithdraw(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class CasePage(BaseModel):

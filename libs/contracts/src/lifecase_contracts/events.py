@@ -225,6 +225,28 @@ class CaseWithdrawn(EventData):
     withdrawn_at: datetime
 
 
+class CaseRescheduled(EventData):
+    """The reporter changed date fields of a running case."""
+
+    TYPE: ClassVar[str] = "lifecase.case.rescheduled"
+
+    case_id: str
+    revision: int
+    data: dict[str, Any]
+    changed_fields: list[str]
+    reason: str
+    reporter: str
+
+
+class TemplateRetired(EventData):
+    """A template version may no longer be filed (running cases go on)."""
+
+    TYPE: ClassVar[str] = "lifecase.template.retired"
+
+    key: str
+    version: int
+
+
 EVENT_TYPES: dict[str, type[EventData]] = {
     cls.TYPE: cls
     for cls in (
@@ -242,6 +264,8 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         ReporterReplied,
         SlaBreached,
         CaseWithdrawn,
+        CaseRescheduled,
+        TemplateRetired,
     )
 }
 

@@ -28,12 +28,17 @@ class Case(Base):
     event_type: Mapped[str] = mapped_column(String(63))
     template_version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20))  # submitted | in_progress | completed
+    # submitted | in_progress | completed | withdrawn
+    status: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     subcases: Mapped[list[Subcase]] = relationship(
         back_populates="case", order_by="Subcase.position", lazy="selectin"
+    )
+    timeline: Mapped[list[TimelineEvent]] = relationship(
+        order_by="TimelineEvent.at", lazy="selectin"
     )
 
 
@@ -50,11 +55,39 @@ class Subcase(Base):
     title_en: Mapped[str] = mapped_column(String(300))
     queue: Mapped[str | None] = mapped_column(String(100))
     unit: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20))  # open | routed | resolved
+    # scheduled | open | routed | resolved | rejected | cancelled
+    status: Mapped[str] = mapped_column(String(20))
     due_date: Mapped[date | None] = mapped_column(Date)
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    waits_for: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    reason: Mapped[str | None] = mapped_column(String(2000))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     case: Mapped[Case] = relationship(back_populates="subcases")
+
+
+class TimelineEvent(Base):
+    """One line of a case's history as the reporter sees it; the id is the event's id."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(40))
+    text_da: Mapped[str] = mapped_column(String(2000))
+    text_en: Mapped[str] = mapped_column(String(2000))
+
+
+class TemplateSchema(Base):
+    """The input schema of every published template version, for validating changes to
+    cases pinned to older versions."""
+
+    __tablename__ = "template_schemas"
+
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    input_schema: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class IdempotencyKey(Base):

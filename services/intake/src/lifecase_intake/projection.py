@@ -1,30 +1,47 @@
 """The reporter's view of cases, built from lifecycle and routing events, and the list of
-event types, built from published templates. Each handler is idempotent on its natural key
-and never moves a sub-case's status backwards."""
+event types, built from published templates. Each handler is idempotent on its natural key,
+and a sub-case's status only moves along the transitions below, so a late or repeated event
+never moves it back."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
     CaseCompleted,
     Envelope,
     EventData,
+    Localized,
+    SubcaseCancelled,
+    SubcaseDueDateChanged,
     SubcaseOpened,
     SubcaseResolved,
     SubcaseRouted,
+    SubcaseScheduled,
     TemplatePublished,
+    TemplateRetired,
 )
-from lifecase_intake.models import Case, EventType, Subcase
+from lifecase_intake import timeline
+from lifecase_intake.models import Case, EventType, Subcase, TemplateSchema, TimelineEvent
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Handler
 
-STATUS_RANK = {"open": 0, "routed": 1, "resolved": 2}
+OPEN = {None, "scheduled", "open", "routed"}
+# new status -> the statuses it may replace (None: the sub-case is new to us)
+TRANSITIONS: dict[str, set[str | None]] = {
+    "scheduled": {None, "scheduled", "cancelled"},
+    "open": {None, "scheduled", "open", "cancelled"},
+    "routed": OPEN,
+    "resolved": OPEN,
+    "rejected": OPEN,
+    "cancelled": OPEN,
+}
 
 
 @dataclass
@@ -34,6 +51,9 @@ class IntakeProjection:
     async def template_published(self, envelope: Envelope[TemplatePublished]) -> None:
         t = envelope.data
         async with self.sessions() as session, session.begin():
+            await session.merge(
+                TemplateSchema(key=t.key, version=t.version, input_schema=t.input_schema)
+            )
             current = await session.get(EventType, t.key)
             if current is not None and current.version >= t.version:
                 return
@@ -50,83 +70,125 @@ class IntakeProjection:
                 )
             )
 
+    async def template_retired(self, envelope: Envelope[TemplateRetired]) -> None:
+        t = envelope.data
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                delete(EventType).where(EventType.key == t.key, EventType.version == t.version)
+            )
+
+    async def subcase_scheduled(self, envelope: Envelope[SubcaseScheduled]) -> None:
+        e = envelope.data
+        async with self.sessions() as session, session.begin():
+            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "scheduled")
+            if sub is not None:
+                sub.opens_on, sub.waits_for, sub.reason = e.opens_on, e.waits_for, None
+                await _note(
+                    session,
+                    envelope,
+                    e.case_id,
+                    "subcase_scheduled",
+                    timeline.scheduled(e.title, e.opens_on, bool(e.waits_for)),
+                )
+
     async def subcase_opened(self, envelope: Envelope[SubcaseOpened]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
-            await _advance(
-                session,
-                e.case_id,
-                e.subcase_id,
-                e.activity,
-                e.title.da,
-                e.title.en,
-                status="open",
-                due_date=e.due_date,
-            )
+            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "open")
+            if sub is not None:
+                sub.due_date, sub.reason = e.due_date, None
+                await _note(
+                    session, envelope, e.case_id, "subcase_opened", timeline.opened(e.title)
+                )
 
     async def subcase_routed(self, envelope: Envelope[SubcaseRouted]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
-            sub = await _advance(
-                session,
-                e.case_id,
-                e.subcase_id,
-                e.activity,
-                e.title.da,
-                e.title.en,
-                status="routed",
-                due_date=e.due_date,
-            )
+            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "routed")
             if sub is not None:
                 sub.queue, sub.unit = e.queue, e.unit
+                sub.due_date = sub.due_date or e.due_date
+                await _note(
+                    session, envelope, e.case_id, "subcase_routed", timeline.routed(e.title, e.unit)
+                )
 
     async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
-            await _advance(
+            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "resolved")
+            if sub is not None:
+                await _note(
+                    session, envelope, e.case_id, "subcase_resolved", timeline.resolved(e.title)
+                )
+
+    async def subcase_cancelled(self, envelope: Envelope[SubcaseCancelled]) -> None:
+        e = envelope.data
+        async with self.sessions() as session, session.begin():
+            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "cancelled")
+            if sub is not None:
+                sub.reason = e.reason
+                await _note(
+                    session,
+                    envelope,
+                    e.case_id,
+                    "subcase_cancelled",
+                    timeline.cancelled(e.title, e.reason),
+                )
+
+    async def due_date_changed(self, envelope: Envelope[SubcaseDueDateChanged]) -> None:
+        e = envelope.data
+        async with self.sessions() as session, session.begin():
+            sub = await session.get(Subcase, e.subcase_id)
+            if sub is None or sub.status not in OPEN or sub.due_date == e.due_date:
+                return
+            sub.due_date = e.due_date
+            title = Localized(da=sub.title_da, en=sub.title_en)
+            await _note(
                 session,
+                envelope,
                 e.case_id,
-                e.subcase_id,
-                e.activity,
-                e.title.da,
-                e.title.en,
-                status="resolved",
-                due_date=None,
+                "due_date_changed",
+                timeline.due_date_moved(title, e.due_date),
             )
 
     async def case_completed(self, envelope: Envelope[CaseCompleted]) -> None:
         e = envelope.data
         async with self.sessions() as session, session.begin():
             case = await session.get(Case, e.case_id)
-            if case is not None and case.status != "completed":
+            if case is not None and case.status in ("submitted", "in_progress"):
                 case.status, case.completed_at = "completed", e.completed_at
+                await _note(session, envelope, e.case_id, "case_completed", timeline.completed())
 
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {
             TemplatePublished: self.template_published,
+            TemplateRetired: self.template_retired,
+            SubcaseScheduled: self.subcase_scheduled,
             SubcaseOpened: self.subcase_opened,
             SubcaseRouted: self.subcase_routed,
             SubcaseResolved: self.subcase_resolved,
+            SubcaseCancelled: self.subcase_cancelled,
+            SubcaseDueDateChanged: self.due_date_changed,
             CaseCompleted: self.case_completed,
         }
 
 
-async def _advance(
+async def _move(
     session: AsyncSession,
     case_id: str,
     subcase_id: str,
     activity: str,
-    title_da: str,
-    title_en: str,
-    *,
+    title: Localized,
     status: str,
-    due_date: object,
 ) -> Subcase | None:
-    """Create the sub-case if it is new and move its status forward (never back)."""
+    """Create the sub-case if it is new and move it to ``status`` if that is a step forward;
+    None when the event changes nothing (or belongs to no case of ours)."""
     case = await session.get(Case, case_id)
     if case is None:
-        return None  # a case submitted elsewhere; nothing of the reporter's to update
+        return None
     sub = await session.get(Subcase, subcase_id)
+    if (sub.status if sub else None) not in TRANSITIONS[status]:
+        return None
     now = datetime.now(UTC)
     if sub is None:
         position = await session.scalar(
@@ -137,20 +199,41 @@ async def _advance(
             case_id=case_id,
             position=position or 0,
             activity=activity,
-            title_da=title_da,
-            title_en=title_en,
+            title_da=title.da,
+            title_en=title.en,
             queue=None,
             unit=None,
             status=status,
-            due_date=due_date,
+            due_date=None,
+            opens_on=None,
+            waits_for=[],
+            reason=None,
             updated_at=now,
         )
         session.add(sub)
-    elif STATUS_RANK[status] < STATUS_RANK[sub.status]:
-        return None
     sub.status, sub.updated_at = status, now
-    if due_date is not None:
-        sub.due_date = due_date  # type: ignore[assignment]
     if case.status == "submitted":
         case.status = "in_progress"
     return sub
+
+
+async def _note(
+    session: AsyncSession,
+    envelope: Envelope[Any],
+    case_id: str,
+    kind: str,
+    text: Localized,
+    at: datetime | None = None,
+) -> None:
+    """Add a timeline line for this event, once."""
+    if await session.get(TimelineEvent, envelope.id) is None:
+        session.add(
+            TimelineEvent(
+                id=envelope.id,
+                case_id=case_id,
+                at=at or envelope.time,
+                kind=kind,
+                text_da=text.da,
+                text_en=text.en,
+            )
+        )

@@ -13,9 +13,25 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifecase_contracts.api import CaseCreate, CasePublic, EventTypePublic, SubcasePublic
-from lifecase_contracts.events import CaseSubmitted, Envelope, Localized
-from lifecase_intake.models import Case, EventType, IdempotencyKey
+from lifecase_contracts.api import (
+    CaseCreate,
+    CasePublic,
+    CaseReschedule,
+    CaseWithdraw,
+    EventTypePublic,
+    SubcasePublic,
+    TimelineEntry,
+)
+from lifecase_contracts.events import (
+    CaseRescheduled,
+    CaseSubmitted,
+    CaseWithdrawn,
+    Envelope,
+    Localized,
+    derived_id,
+)
+from lifecase_intake import timeline
+from lifecase_intake.models import Case, EventType, IdempotencyKey, TemplateSchema, TimelineEvent
 from lifecase_intake.validation import validate_case_data
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
@@ -133,6 +149,8 @@ async def _create(
         )
     now = datetime.now(UTC)
     case = Case(
+        revision=0,
+        timeline=[],
         id=str(uuid.uuid4()),
         reporter=reporter.username,
         department=reporter.department,
@@ -145,6 +163,7 @@ async def _create(
         subcases=[],
     )
     session.add(case)
+    _timeline(session, case, "case_submitted", timeline.submitted(), now)
     event = CaseSubmitted(
         case_id=case.id,
         event_type=case.event_type,
@@ -162,10 +181,123 @@ async def _create(
 
 async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> CasePublic:
     """A case, if the viewer filed it (or is an admin); otherwise it does not exist for them."""
+    return to_public(await _visible_case(session=session, viewer=viewer, case_id=case_id))
+
+
+async def _visible_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> Case:
     case = await session.get(Case, case_id)
     if case is None or (case.reporter != viewer.username and not viewer.is_admin):
         raise NotFound("case", "sagen")
+    return case
+
+
+def _require_running(case: Case) -> None:
+    if case.status not in ("submitted", "in_progress"):
+        raise Conflict(
+            (
+                f"The case is {case.status} and can no longer change.",
+                "Sagen er afsluttet eller trukket tilbage og kan ikke ændres.",
+            )
+        )
+
+
+async def reschedule_case(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    viewer: Principal,
+    case_id: str,
+    change: CaseReschedule,
+    language: str,
+) -> CasePublic:
+    """Change date fields of a running case; the whole change is valid or nothing changes."""
+    case = await _visible_case(session=session, viewer=viewer, case_id=case_id)
+    _require_running(case)
+    pinned = await session.get(TemplateSchema, (case.event_type, case.template_version))
+    schema = pinned.input_schema if pinned else {}
+    dates = {k for k, p in schema.get("properties", {}).items() if p.get("format") == "date"}
+    not_dates = sorted(set(change.data) - dates)
+    if not_dates:
+        raise ProblemError(
+            422,
+            ("Only date fields can be rescheduled.", "Kun datofelter kan flyttes."),
+            type="urn:lifecase:problem:validation",
+            errors=[
+                {
+                    "loc": ["body", "data", k],
+                    "type": "not_a_date_field",
+                    "msg": "Not a date field of this case."
+                    if language == "en"
+                    else "Ikke et datofelt i sagen.",
+                }
+                for k in not_dates
+            ],
+        )
+    data = {**case.data, **change.data}
+    errors = validate_case_data(schema, data, language)
+    if errors:
+        raise ProblemError(
+            422,
+            ("The new dates are not valid.", "De nye datoer er ikke gyldige."),
+            type="urn:lifecase:problem:validation",
+            errors=errors,
+        )
+    changed = sorted(k for k in change.data if case.data.get(k) != change.data[k])
+    if not changed:
+        return to_public(case)
+    now = datetime.now(UTC)
+    case.data, case.revision = data, case.revision + 1
+    _timeline(session, case, "case_rescheduled", timeline.rescheduled(changed, change.reason), now)
+    event = CaseRescheduled(
+        case_id=case.id,
+        revision=case.revision,
+        data=data,
+        changed_fields=changed,
+        reason=change.reason,
+        reporter=case.reporter,
+    )
+    await outbox.add(
+        session, Envelope.wrap(event, source=SOURCE, subject=case.id, id=str(uuid.uuid4()))
+    )
     return to_public(case)
+
+
+async def withdraw_case(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    viewer: Principal,
+    case_id: str,
+    withdrawal: CaseWithdraw,
+) -> CasePublic:
+    """Withdraw a running case: open work is cancelled and finished work reversed."""
+    case = await _visible_case(session=session, viewer=viewer, case_id=case_id)
+    _require_running(case)
+    now = datetime.now(UTC)
+    case.status = "withdrawn"
+    _timeline(session, case, "case_withdrawn", timeline.withdrawn(withdrawal.reason), now)
+    event = CaseWithdrawn(
+        case_id=case.id,
+        event_type=case.event_type,
+        reason=withdrawal.reason,
+        reporter=case.reporter,
+        withdrawn_at=now,
+    )
+    await outbox.add(
+        session,
+        Envelope.wrap(
+            event, source=SOURCE, subject=case.id, id=derived_id("case-withdrawn", case.id)
+        ),
+    )
+    return to_public(case)
+
+
+def _timeline(session: AsyncSession, case: Case, kind: str, text: Localized, at: datetime) -> None:
+    entry = TimelineEvent(
+        id=str(uuid.uuid4()), case_id=case.id, at=at, kind=kind, text_da=text.da, text_en=text.en
+    )
+    session.add(entry)
+    case.timeline.append(entry)
 
 
 async def list_cases(
@@ -225,6 +357,7 @@ def to_public(case: Case) -> CasePublic:
         data=case.data,
         created_at=_utc(case.created_at),
         completed_at=_utc(case.completed_at) if case.completed_at else None,
+        revision=case.revision,
         subcases=[
             SubcasePublic(
                 id=s.id,
@@ -234,8 +367,15 @@ def to_public(case: Case) -> CasePublic:
                 unit=s.unit,
                 status=s.status,
                 due_date=s.due_date,
+                opens_on=s.opens_on,
+                waits_for=s.waits_for or [],
+                reason=s.reason,
             )
             for s in case.subcases
+        ],
+        timeline=[
+            TimelineEntry(at=_utc(t.at), kind=t.kind, text=Localized(da=t.text_da, en=t.text_en))
+            for t in sorted(case.timeline, key=lambda t: _utc(t.at))
         ],
     )
 

@@ -6,7 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from lifecase_contracts.api import CaseCreate, CasePage, CasePublic, EventTypePublic, Problem
+from lifecase_contracts.api import (
+    CaseCreate,
+    CasePage,
+    CasePublic,
+    CaseReschedule,
+    CaseWithdraw,
+    EventTypePublic,
+    Problem,
+)
 from lifecase_intake import service
 from lifecase_platform.auth import CurrentUser
 from lifecase_platform.problems import language
@@ -62,6 +70,40 @@ async def get_case(case_id: str, request: Request, user: CurrentUser) -> CasePub
     """One of the caller's cases with every sub-case: its unit's queue, status and due date."""
     async with request.app.state.sessions() as session:
         return await service.get_case(session=session, viewer=user, case_id=case_id)
+
+
+@router.patch("/cases/{case_id}", responses=PROBLEMS)
+async def reschedule_case(
+    case_id: str, body: CaseReschedule, request: Request, user: CurrentUser
+) -> CasePublic:
+    """Change date fields of a running case (e.g. a new start date). Scheduled sub-cases move,
+    open ones get new due dates, and sub-cases the new data no longer calls for are
+    cancelled. An invalid change is refused as a whole."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await service.reschedule_case(
+            session=session,
+            outbox=request.app.state.outbox,
+            viewer=user,
+            case_id=case_id,
+            change=body,
+            language=language(request),
+        )
+
+
+@router.post("/cases/{case_id}/withdraw", responses=PROBLEMS)
+async def withdraw_case(
+    case_id: str, body: CaseWithdraw, request: Request, user: CurrentUser
+) -> CasePublic:
+    """Withdraw a running case with a reason: scheduled sub-cases are dropped, open ones
+    cancelled in their queues, and finished ones get follow-ups that reverse them."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await service.withdraw_case(
+            session=session,
+            outbox=request.app.state.outbox,
+            viewer=user,
+            case_id=case_id,
+            withdrawal=body,
+        )
 
 
 @router.get("/event-types", responses=PROBLEMS)

@@ -1,31 +1,57 @@
-"""Activities of the case workflow: they read the lifecycle database and publish events.
+"""Activities of the case workflow: they read the lifecycle database, evaluate the template
+against the case's data, and publish events. The workflow never sees the data itself.
 
-Each publish uses an event id derived from the case and activity, so a retried activity
-never opens a sub-case twice (JetStream drops the duplicate)."""
+Every publish uses an event id derived from what it says, so a retried activity never
+publishes twice (JetStream drops the duplicate)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from temporalio import activity
 
-from lifecase_contracts.events import CaseCompleted, SubcaseOpened, derived_id
-from lifecase_lifecycle.calendar import add_working_days
-from lifecase_lifecycle.service import load_case
+from lifecase_contracts.events import (
+    CaseCompleted,
+    SubcaseCancelled,
+    SubcaseDueDateChanged,
+    SubcaseOpened,
+    SubcaseScheduled,
+    derived_id,
+)
+from lifecase_lifecycle import service
+from lifecase_lifecycle.models import CaseInput
+from lifecase_lifecycle.templates import Activity, FollowUp, Template, due_date, plan
 from lifecase_lifecycle.workflows.types import (
+    AnnounceScheduledInput,
+    CancelSubcaseInput,
     CasePlan,
-    CompleteCaseInput,
+    FinishCaseInput,
+    MoveDueDateInput,
     OpenSubcaseInput,
     PlanCaseInput,
+    PlannedStep,
 )
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Publisher
 
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+CANCEL_REASONS = {
+    "condition_no_longer_holds": "The case's changed data no longer calls for this sub-case.",
+    "withdrawn": "The reporter withdrew the case.",
+    "prerequisite_not_done": "A sub-case this one waited for was rejected or cancelled.",
+}
+
 
 def subcase_id(case_id: str, activity_key: str) -> str:
     return derived_id("subcase", case_id, activity_key)
+
+
+def opening_moment(day: date) -> datetime:
+    """Sub-cases due to open on a day open at midnight, Danish time."""
+    return datetime.combine(day, time(0, 0), COPENHAGEN).astimezone(UTC)
 
 
 class LifecycleActivities:
@@ -33,21 +59,59 @@ class LifecycleActivities:
         self.sessions = sessions
         self.publisher = publisher
 
+    async def _load(self, case_id: str) -> tuple[CaseInput, Template]:
+        async with self.sessions() as session:
+            return await service.load_case(session=session, case_id=case_id)
+
     @activity.defn(name="plan_case")
     async def plan_case(self, input: PlanCaseInput) -> CasePlan:
-        """The activities this case opens, in template order."""
-        async with self.sessions() as session:
-            _, template = await load_case(session=session, case_id=input.case_id)
-        return CasePlan(activities=[a.key for a in template.activities])
+        """Which activities this case's data calls for, what each waits for, and when."""
+        case, template = await self._load(input.case_id)
+        steps = [
+            PlannedStep(
+                key=p.key,
+                included=p.included,
+                after=list(p.after),
+                opens_at=opening_moment(p.opens_on).isoformat() if p.opens_on else None,
+                opens_on=p.opens_on.isoformat() if p.opens_on else None,
+            )
+            for p in plan(template, case.data)
+        ]
+        return CasePlan(
+            steps=steps, follow_ups={f.key: f.if_resolved for f in template.on_withdraw}
+        )
+
+    @activity.defn(name="announce_scheduled")
+    async def announce_scheduled(self, input: AnnounceScheduledInput) -> None:
+        """Publish ``lifecase.subcase.scheduled``: the sub-case will open later."""
+        case, template = await self._load(input.case_id)
+        spec = template.activity(input.activity)
+        event = SubcaseScheduled(
+            case_id=case.case_id,
+            subcase_id=subcase_id(case.case_id, spec.key),
+            activity=spec.key,
+            title=spec.title,
+            opens_on=date.fromisoformat(input.opens_on) if input.opens_on else None,
+            waits_for=input.waits_for,
+            reporter=case.reporter,
+        )
+        await self.publisher.publish(
+            event,
+            subject=case.case_id,
+            id=derived_id(
+                "subcase-scheduled", case.case_id, spec.key, input.opens_on, *input.waits_for
+            ),
+        )
 
     @activity.defn(name="open_subcase")
     async def open_subcase(self, input: OpenSubcaseInput) -> None:
-        """Publish ``lifecase.subcase.opened`` with the fields this unit may see."""
-        async with self.sessions() as session:
-            case, template = await load_case(session=session, case_id=input.case_id)
-        spec = template.activity(input.activity)
-        today = datetime.now(UTC).date()
-        due: date | None = add_working_days(today, spec.due.working_days) if spec.due else None
+        """Publish ``lifecase.subcase.opened`` with only the fields this unit may see."""
+        case, template = await self._load(input.case_id)
+        spec: Activity | FollowUp = (
+            template.follow_up(input.activity)
+            if input.follow_up
+            else template.activity(input.activity)
+        )
         event = SubcaseOpened(
             case_id=case.case_id,
             subcase_id=subcase_id(case.case_id, spec.key),
@@ -56,28 +120,77 @@ class LifecycleActivities:
             title=spec.title,
             unit_hint=spec.unit_hint,
             fields={k: case.data[k] for k in spec.carries if k in case.data},
-            due_date=due,
+            due_date=due_date(spec.due, case.data, date.fromisoformat(input.opened_on)),
             reporter=case.reporter,
             department=case.department,
         )
         await self.publisher.publish(
-            event, id=derived_id("subcase-opened", case.case_id, spec.key), subject=case.case_id
+            event, subject=case.case_id, id=derived_id("subcase-opened", case.case_id, spec.key)
         )
 
-    @activity.defn(name="complete_case")
-    async def complete_case(self, input: CompleteCaseInput) -> None:
-        """Publish ``lifecase.case.completed``."""
-        async with self.sessions() as session:
-            case, template = await load_case(session=session, case_id=input.case_id)
-        event = CaseCompleted(
+    @activity.defn(name="cancel_subcase")
+    async def cancel_subcase(self, input: CancelSubcaseInput) -> None:
+        """Publish ``lifecase.subcase.cancelled`` with the reason."""
+        case, template = await self._load(input.case_id)
+        spec = template.activity(input.activity)
+        event = SubcaseCancelled(
             case_id=case.case_id,
-            event_type=template.key,
+            subcase_id=subcase_id(case.case_id, spec.key),
+            activity=spec.key,
+            title=spec.title,
+            reason=input.reason,
             reporter=case.reporter,
-            completed_at=datetime.now(UTC),
         )
         await self.publisher.publish(
-            event, id=derived_id("case-completed", case.case_id), subject=case.case_id
+            event,
+            subject=case.case_id,
+            id=derived_id("subcase-cancelled", case.case_id, spec.key, case.revision, input.reason),
         )
 
+    @activity.defn(name="move_due_date")
+    async def move_due_date(self, input: MoveDueDateInput) -> None:
+        """Publish ``lifecase.subcase.due_date_changed`` for an open sub-case after a
+        reschedule (its unit is told through the event)."""
+        case, template = await self._load(input.case_id)
+        spec = template.activity(input.activity)
+        event = SubcaseDueDateChanged(
+            case_id=case.case_id,
+            subcase_id=subcase_id(case.case_id, spec.key),
+            activity=spec.key,
+            due_date=due_date(spec.due, case.data, date.fromisoformat(input.opened_on)),
+            reason="rescheduled",
+            reporter=case.reporter,
+        )
+        await self.publisher.publish(
+            event,
+            subject=case.case_id,
+            id=derived_id("subcase-due-date", case.case_id, spec.key, input.revision),
+        )
+
+    @activity.defn(name="finish_case")
+    async def finish_case(self, input: FinishCaseInput) -> None:
+        """Record how the case ended; publish ``lifecase.case.completed`` if it completed."""
+        async with self.sessions() as session, session.begin():
+            case = await service.set_case_status(
+                session=session, case_id=input.case_id, status=input.status
+            )
+        if input.status == "completed":
+            event = CaseCompleted(
+                case_id=case.case_id,
+                event_type=case.template_key,
+                reporter=case.reporter,
+                completed_at=datetime.now(UTC),
+            )
+            await self.publisher.publish(
+                event, subject=case.case_id, id=derived_id("case-completed", case.case_id)
+            )
+
     def all(self) -> list[Callable[..., Any]]:
-        return [self.plan_case, self.open_subcase, self.complete_case]
+        return [
+            self.plan_case,
+            self.announce_scheduled,
+            self.open_subcase,
+            self.cancel_subcase,
+            self.move_due_date,
+            self.finish_case,
+        ]

@@ -42,6 +42,7 @@ class LifecycleService:
         s, rt = self.settings, self.runtime
         sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
         self.app.state.sessions = sessions
+        self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
         temporal = await Client.connect(
             s.temporal_address, namespace=s.temporal_namespace, interceptors=[TracingInterceptor()]

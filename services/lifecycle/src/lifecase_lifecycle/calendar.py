@@ -19,12 +19,14 @@ def is_working_day(day: date, closed: Iterable[date] = ()) -> bool:
 
 
 def add_working_days(start: date, days: int, closed: Iterable[date] = ()) -> date:
-    """The date ``days`` working days after ``start`` (``start`` itself if days is 0)."""
+    """The date ``days`` working days after ``start`` (before it when negative; ``start``
+    itself when 0)."""
     closed_days = set(closed)
+    step = timedelta(days=1 if days >= 0 else -1)
     current = start
-    remaining = days
+    remaining = abs(days)
     while remaining > 0:
-        current += timedelta(days=1)
+        current += step
         if is_working_day(current, closed_days):
             remaining -= 1
     return current

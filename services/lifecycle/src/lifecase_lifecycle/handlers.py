@@ -5,18 +5,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from lifecase_contracts.events import CaseSubmitted, Envelope, EventData, SubcaseResolved
-from lifecase_lifecycle.service import record_case_input
+from lifecase_contracts.events import (
+    CaseRescheduled,
+    CaseSubmitted,
+    CaseWithdrawn,
+    Envelope,
+    EventData,
+    SubcaseRejected,
+    SubcaseResolved,
+)
+from lifecase_lifecycle.service import record_case_input, record_reschedule
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_lifecycle.workflows.types import (
     CaseWorkflowInput,
-    SubcaseResolvedSignal,
+    RescheduledSignal,
+    SubcaseClosedSignal,
+    WithdrawSignal,
     workflow_id,
 )
 from lifecase_platform.db import SessionFactory
@@ -48,24 +59,49 @@ class LifecycleHandlers:
         except WorkflowAlreadyStartedError:
             log.info("case workflow already ran", extra={"case_id": submitted.case_id})
 
-    async def signal_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
-        """Tell the case's workflow that one of its sub-cases is resolved."""
-        resolved = envelope.data
-        handle: WorkflowHandle[CaseWorkflow, object] = self.temporal.get_workflow_handle(
-            workflow_id(resolved.case_id)
+    async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
+        e = envelope.data
+        await self._signal(
+            e.case_id,
+            CaseWorkflow.subcase_closed,
+            SubcaseClosedSignal(activity=e.activity, outcome="resolved"),
         )
+
+    async def subcase_rejected(self, envelope: Envelope[SubcaseRejected]) -> None:
+        e = envelope.data
+        await self._signal(
+            e.case_id,
+            CaseWorkflow.subcase_closed,
+            SubcaseClosedSignal(activity=e.activity, outcome="rejected"),
+        )
+
+    async def case_rescheduled(self, envelope: Envelope[CaseRescheduled]) -> None:
+        """Take the case's new data, then let its workflow re-plan."""
+        e = envelope.data
+        async with self.sessions() as session, session.begin():
+            await record_reschedule(session=session, rescheduled=e)
+        await self._signal(
+            e.case_id, CaseWorkflow.rescheduled, RescheduledSignal(revision=e.revision)
+        )
+
+    async def case_withdrawn(self, envelope: Envelope[CaseWithdrawn]) -> None:
+        e = envelope.data
+        await self._signal(e.case_id, CaseWorkflow.withdraw, WithdrawSignal(reason=e.reason))
+
+    async def _signal(self, case_id: str, signal: Any, arg: object) -> None:
+        handle = self.temporal.get_workflow_handle(workflow_id(case_id))
         try:
-            await handle.signal(
-                CaseWorkflow.subcase_resolved,
-                SubcaseResolvedSignal(activity=resolved.activity, subcase_id=resolved.subcase_id),
-            )
+            await handle.signal(signal, arg)
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise
-            log.warning(
-                "no running workflow for resolved sub-case",
-                extra={"case_id": resolved.case_id, "subcase_id": resolved.subcase_id},
-            )
+            log.warning("no running workflow for the case", extra={"case_id": case_id})
 
     def registry(self) -> Mapping[type[EventData], Handler]:
-        return {CaseSubmitted: self.start_case, SubcaseResolved: self.signal_resolved}
+        return {
+            CaseSubmitted: self.start_case,
+            SubcaseResolved: self.subcase_resolved,
+            SubcaseRejected: self.subcase_rejected,
+            CaseRescheduled: self.case_rescheduled,
+            CaseWithdrawn: self.case_withdrawn,
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String
+from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from lifecase_platform.inbox import processed_events_table
@@ -32,6 +32,9 @@ class CaseInput(Base):
     here and never enters workflow histories: the workflow only holds the case id."""
 
     __tablename__ = "case_inputs"
+    __table_args__ = (
+        Index("ix_case_inputs_template", "template_key", "template_version", "status"),
+    )
 
     case_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     template_key: Mapped[str] = mapped_column(String(63))
@@ -39,6 +42,8 @@ class CaseInput(Base):
     reporter: Mapped[str] = mapped_column(String(100))
     department: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[str] = mapped_column(String(20), default="running", server_default="running")
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -1,53 +1,102 @@
-"""Lifecycle domain operations: publishing templates and pinning cases to a version."""
+"""Lifecycle domain operations (keyword-only): template versions and the cases pinned to them.
+
+A version is a draft until published; a published version never changes. Publishing a new
+version retires the one before it for new cases; cases already running keep their version.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifecase_contracts.events import CaseSubmitted, Envelope, TemplatePublished, derived_id
+from lifecase_contracts.events import (
+    CaseRescheduled,
+    CaseSubmitted,
+    Envelope,
+    TemplatePublished,
+    TemplateRetired,
+    derived_id,
+)
 from lifecase_lifecycle.models import CaseInput, TemplateVersion
-from lifecase_lifecycle.templates import Template
+from lifecase_lifecycle.templates import Template, validate_template
 from lifecase_platform.outbox import Outbox
+from lifecase_platform.problems import Conflict, NotFound
 
 SOURCE = "lifecase/lifecycle"
 
 
-async def publish_template(
-    *, session: AsyncSession, outbox: Outbox, template: Template
-) -> int | None:
-    """Publish ``template`` as a new version unless the latest published one is identical.
+class VersionNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("template version", "skabelonversionen")
 
-    Returns the new version, or None when nothing changed.
-    """
-    definition = template.model_dump(mode="json")
-    latest = await session.scalar(
-        select(TemplateVersion)
-        .where(TemplateVersion.key == template.key, TemplateVersion.status == "published")
-        .order_by(TemplateVersion.version.desc())
-        .limit(1)
-    )
-    if latest is not None and latest.definition == definition:
-        return None
+
+async def create_draft(*, session: AsyncSession, template: Template) -> TemplateVersion:
+    """A new draft version of ``template.key`` (version numbers never repeat)."""
     highest = await session.scalar(
         select(func.max(TemplateVersion.version)).where(TemplateVersion.key == template.key)
     )
-    version = (highest or 0) + 1
-    now = datetime.now(UTC)
-    session.add(
-        TemplateVersion(
-            key=template.key,
-            version=version,
-            status="published",
-            definition=definition,
-            created_at=now,
-            published_at=now,
-        )
-    )
-    event = TemplatePublished(
+    draft = TemplateVersion(
         key=template.key,
+        version=(highest or 0) + 1,
+        status="draft",
+        definition=template.model_dump(mode="json", by_alias=True),
+        created_at=datetime.now(UTC),
+        published_at=None,
+    )
+    session.add(draft)
+    await session.flush()
+    return draft
+
+
+async def get_version(*, session: AsyncSession, key: str, version: int) -> TemplateVersion:
+    found = await session.get(TemplateVersion, (key, version))
+    if found is None:
+        raise VersionNotFound()
+    return found
+
+
+async def replace_draft(
+    *, session: AsyncSession, key: str, version: int, template: Template
+) -> TemplateVersion:
+    draft = await get_version(session=session, key=key, version=version)
+    if draft.status != "draft":
+        raise Conflict(
+            (
+                "Only a draft can be changed; a published version is immutable.",
+                "Kun en kladde kan ændres; en offentliggjort version er låst.",
+            )
+        )
+    if template.key != key:
+        raise Conflict(
+            (
+                "The template's key does not match the URL.",
+                "Skabelonens nøgle passer ikke med adressen.",
+            )
+        )
+    draft.definition = template.model_dump(mode="json", by_alias=True)
+    return draft
+
+
+async def publish_version(
+    *, session: AsyncSession, outbox: Outbox, key: str, version: int
+) -> TemplateVersion:
+    """Publish a draft: reporters file new cases on it; the previous version is retired."""
+    draft = await get_version(session=session, key=key, version=version)
+    if draft.status != "draft":
+        raise Conflict(("Only a draft can be published.", "Kun en kladde kan offentliggøres."))
+    template = validate_template(draft.definition)
+    for current in await session.scalars(
+        select(TemplateVersion).where(
+            TemplateVersion.key == key, TemplateVersion.status == "published"
+        )
+    ):
+        current.status = "retired"
+    draft.status, draft.published_at = "published", datetime.now(UTC)
+    event = TemplatePublished(
+        key=key,
         version=version,
         title=template.title,
         description=template.description,
@@ -55,19 +104,75 @@ async def publish_template(
         personal_fields=template.personal_fields,
     )
     await outbox.add(
+        session, Envelope.wrap(event, source=SOURCE, id=derived_id("template", key, version))
+    )
+    return draft
+
+
+async def retire_version(
+    *, session: AsyncSession, outbox: Outbox, key: str, version: int
+) -> TemplateVersion:
+    """No new cases on this version; running cases finish on it."""
+    found = await get_version(session=session, key=key, version=version)
+    if found.status != "published":
+        raise Conflict(
+            (
+                "Only the published version can be retired.",
+                "Kun den offentliggjorte version kan trækkes tilbage.",
+            )
+        )
+    found.status = "retired"
+    await outbox.add(
         session,
-        Envelope.wrap(event, source=SOURCE, id=derived_id("template", template.key, version)),
+        Envelope.wrap(
+            TemplateRetired(key=key, version=version),
+            source=SOURCE,
+            id=derived_id("template-retired", key, version),
+        ),
     )
-    return version
+    return found
 
 
-async def published_templates(*, session: AsyncSession) -> list[TemplateVersion]:
-    rows = await session.scalars(
+async def publish_template(
+    *, session: AsyncSession, outbox: Outbox, template: Template
+) -> int | None:
+    """Publish ``template`` as a new version unless the published one is identical (seeding).
+
+    Returns the new version, or None when nothing changed.
+    """
+    latest = await session.scalar(
         select(TemplateVersion)
-        .where(TemplateVersion.status == "published")
-        .order_by(TemplateVersion.key, TemplateVersion.version)
+        .where(TemplateVersion.key == template.key, TemplateVersion.status == "published")
+        .order_by(TemplateVersion.version.desc())
+        .limit(1)
     )
-    return list(rows)
+    if latest is not None and latest.definition == template.model_dump(mode="json", by_alias=True):
+        return None
+    draft = await create_draft(session=session, template=template)
+    await publish_version(session=session, outbox=outbox, key=draft.key, version=draft.version)
+    return draft.version
+
+
+async def list_versions(*, session: AsyncSession, key: str | None = None) -> list[TemplateVersion]:
+    query = select(TemplateVersion).order_by(TemplateVersion.key, TemplateVersion.version)
+    if key is not None:
+        query = query.where(TemplateVersion.key == key)
+    return list(await session.scalars(query))
+
+
+async def running_cases(*, session: AsyncSession, key: str, version: int) -> list[dict[str, Any]]:
+    """The cases still running on a template version (ids and dates only)."""
+    await get_version(session=session, key=key, version=version)
+    rows = await session.scalars(
+        select(CaseInput)
+        .where(
+            CaseInput.template_key == key,
+            CaseInput.template_version == version,
+            CaseInput.status == "running",
+        )
+        .order_by(CaseInput.received_at)
+    )
+    return [{"case_id": c.case_id, "received_at": c.received_at} for c in rows]
 
 
 async def record_case_input(*, session: AsyncSession, submitted: CaseSubmitted) -> None:
@@ -82,9 +187,28 @@ async def record_case_input(*, session: AsyncSession, submitted: CaseSubmitted) 
             reporter=submitted.reporter,
             department=submitted.department,
             data=submitted.data,
+            revision=0,
+            status="running",
             received_at=datetime.now(UTC),
         )
     )
+
+
+async def record_reschedule(*, session: AsyncSession, rescheduled: CaseRescheduled) -> bool:
+    """Take a case's new data unless a later revision is already here. True if taken."""
+    case = await session.get(CaseInput, rescheduled.case_id)
+    if case is None or case.revision >= rescheduled.revision:
+        return False
+    case.data, case.revision = rescheduled.data, rescheduled.revision
+    return True
+
+
+async def set_case_status(*, session: AsyncSession, case_id: str, status: str) -> CaseInput:
+    case = await session.get(CaseInput, case_id)
+    if case is None:
+        raise LookupError(f"unknown case {case_id}")
+    case.status = status
+    return case
 
 
 async def load_case(*, session: AsyncSession, case_id: str) -> tuple[CaseInput, Template]:

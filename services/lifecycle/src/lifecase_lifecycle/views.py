@@ -1,32 +1,181 @@
-"""Admin API for templates (read-only in this version: the catalogue is published at seed)."""
+"""Admin API for life-cycle templates: drafts, validation, publishing, retiring, and the
+cases running on each version. Templates are sent as JSON or as YAML
+(``Content-Type: application/yaml``); problems name the place, with the YAML line."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel
 
-from lifecase_lifecycle.service import published_templates
-from lifecase_platform.auth import CurrentUser
-from lifecase_platform.problems import Forbidden
+from lifecase_contracts.api import Problem
+from lifecase_lifecycle import service
+from lifecase_lifecycle.models import TemplateVersion
+from lifecase_lifecycle.templates import (
+    InvalidTemplate,
+    Template,
+    TemplateIssue,
+    parse_template,
+    template_json_schema,
+    validate_template,
+)
+from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.problems import Forbidden, ProblemError
 
 router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (401, 403, 404, 409, 413, 422)
+}
+TEMPLATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/yaml": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/TemplateDocument"}},
+        },
+    }
+}
 
 
-@router.get("")
-async def list_templates(request: Request, user: CurrentUser) -> list[dict[str, Any]]:
-    """Published template versions (admins only)."""
+class VersionPublic(BaseModel):
+    key: str
+    version: int
+    status: str
+    definition: dict[str, Any]
+
+
+def admin(user: CurrentUser) -> Principal:
     if not user.is_admin:
-        raise Forbidden()
+        raise Forbidden(
+            (
+                "Only administrators manage templates.",
+                "Kun administratorer kan arbejde med skabeloner.",
+            )
+        )
+    return user
+
+
+Admin = Annotated[Principal, Depends(admin)]
+
+
+async def template_body(request: Request) -> Template:
+    """The template in the request body, or a 422 listing every problem and its line."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        if "yaml" in request.headers.get("content-type", ""):
+            return parse_template(raw)
+        try:
+            document = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise InvalidTemplate(
+                [TemplateIssue(loc=(), message=f"not valid JSON: {error}")]
+            ) from error
+        return validate_template(document)
+    except InvalidTemplate as invalid:
+        raise ProblemError(
+            422,
+            ("The template is not valid.", "Skabelonen er ikke gyldig."),
+            type="urn:lifecase:problem:invalid-template",
+            errors=[i.as_dict() for i in invalid.issues],
+        ) from invalid
+
+
+Body = Annotated[Template, Depends(template_body)]
+
+
+def _public(version: TemplateVersion) -> VersionPublic:
+    return VersionPublic(
+        key=version.key,
+        version=version.version,
+        status=version.status,
+        definition=version.definition,
+    )
+
+
+@router.get("/schema")
+async def schema() -> dict[str, Any]:
+    """The JSON Schema of the template format."""
+    return template_json_schema()
+
+
+@router.post("/validate", responses=PROBLEMS, openapi_extra=TEMPLATE_BODY)
+async def validate(_: Admin, template: Body) -> dict[str, Any]:
+    """Check a template without saving it."""
+    return {"valid": True, "key": template.key, "input_schema": template.input_schema()}
+
+
+@router.get("", responses=PROBLEMS)
+async def list_templates(request: Request, _: Admin) -> list[VersionPublic]:
+    """Every version of every template."""
     async with request.app.state.sessions() as session:
-        rows = await published_templates(session=session)
-    return [
-        {
-            "key": r.key,
-            "version": r.version,
-            "status": r.status,
-            "published_at": r.published_at,
-            "definition": r.definition,
-        }
-        for r in rows
-    ]
+        return [_public(v) for v in await service.list_versions(session=session)]
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses=PROBLEMS, openapi_extra=TEMPLATE_BODY
+)
+async def create_draft(
+    request: Request, response: Response, _: Admin, template: Body
+) -> VersionPublic:
+    """Save a template as a new draft version."""
+    async with request.app.state.sessions() as session, session.begin():
+        draft = await service.create_draft(session=session, template=template)
+        response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
+        return _public(draft)
+
+
+@router.get("/{key}/versions", responses=PROBLEMS)
+async def list_versions(key: str, request: Request, _: Admin) -> list[VersionPublic]:
+    async with request.app.state.sessions() as session:
+        return [_public(v) for v in await service.list_versions(session=session, key=key)]
+
+
+@router.get("/{key}/versions/{version}", responses=PROBLEMS)
+async def get_version(key: str, version: int, request: Request, _: Admin) -> VersionPublic:
+    async with request.app.state.sessions() as session:
+        return _public(await service.get_version(session=session, key=key, version=version))
+
+
+@router.put("/{key}/versions/{version}", responses=PROBLEMS, openapi_extra=TEMPLATE_BODY)
+async def replace_draft(
+    key: str, version: int, request: Request, _: Admin, template: Body
+) -> VersionPublic:
+    """Change a draft (a published version is immutable: 409)."""
+    async with request.app.state.sessions() as session, session.begin():
+        return _public(
+            await service.replace_draft(
+                session=session, key=key, version=version, template=template
+            )
+        )
+
+
+@router.post("/{key}/versions/{version}/publish", responses=PROBLEMS)
+async def publish(key: str, version: int, request: Request, _: Admin) -> VersionPublic:
+    """Publish a draft: new cases use it; running cases keep their version."""
+    async with request.app.state.sessions() as session, session.begin():
+        return _public(
+            await service.publish_version(
+                session=session, outbox=request.app.state.outbox, key=key, version=version
+            )
+        )
+
+
+@router.post("/{key}/versions/{version}/retire", responses=PROBLEMS)
+async def retire(key: str, version: int, request: Request, _: Admin) -> VersionPublic:
+    """Stop new cases on a version; running cases finish on it."""
+    async with request.app.state.sessions() as session, session.begin():
+        return _public(
+            await service.retire_version(
+                session=session, outbox=request.app.state.outbox, key=key, version=version
+            )
+        )
+
+
+@router.get("/{key}/versions/{version}/cases", responses=PROBLEMS)
+async def running_cases(key: str, version: int, request: Request, _: Admin) -> list[dict[str, Any]]:
+    """The cases still running on a version."""
+    async with request.app.state.sessions() as session:
+        return await service.running_cases(session=session, key=key, version=version)

@@ -1,9 +1,20 @@
-"""The case workflow: one per case, id ``case-{case_id}``."""
+"""The case workflow: one per case, id ``case-{case_id}``.
+
+Each activity of the case's pinned template moves through
+``pending → open → resolved | rejected | cancelled``, or is ``skipped`` when its condition does
+not hold. A pending activity opens when everything it waits for is resolved (or skipped) and
+its date has come; durable timers wait for dates, nothing polls. Reschedule re-plans from the
+case's new data; withdraw cancels open work and opens the template's follow-ups for work that
+was already done.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -11,65 +22,225 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from lifecase_lifecycle.activities import LifecycleActivities
     from lifecase_lifecycle.workflows.types import (
+        AnnounceScheduledInput,
+        CancelSubcaseInput,
         CaseOutcome,
-        CasePlan,
         CaseWorkflowInput,
-        CompleteCaseInput,
+        FinishCaseInput,
+        MoveDueDateInput,
         OpenSubcaseInput,
         PlanCaseInput,
-        SubcaseResolvedSignal,
+        PlannedStep,
+        RescheduledSignal,
+        SubcaseClosedSignal,
+        WithdrawSignal,
     )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+ArgT = TypeVar("ArgT")
+CLOSED = frozenset({"resolved", "rejected", "cancelled", "skipped"})
+DONE = frozenset({"resolved", "skipped"})
 
 
 @workflow.defn(name="CaseWorkflow")
 class CaseWorkflow:
-    """Expands a case into its sub-cases, waits until each is resolved, completes the case."""
+    """Expands a case into its sub-cases and sees each through, until the case is done."""
 
     @workflow.init
     def __init__(self, input: CaseWorkflowInput) -> None:
-        self.planned: list[str] = []
-        self.opened: set[str] = set()
-        self.resolved: set[str] = set()
+        self.case_id = input.case_id
+        self.steps: dict[str, PlannedStep] = {}
+        self.state: dict[str, str] = {}
+        self.opened_on: dict[str, str] = {}
+        self.follow_ups: dict[str, str] = {}
+        self.revision = 0
+        self.planned_revision = -1
+        self.withdraw_reason: str | None = None
+        self.changed = False
 
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> CaseOutcome:
-        plan: CasePlan = await workflow.execute_activity_method(
+        while True:
+            if self.withdraw_reason is not None:
+                await self._withdraw()
+                return await self._finish("withdrawn")
+            if self.planned_revision < self.revision or not self.steps:
+                await self._plan()
+                continue
+            await self._open_what_is_due()
+            if all(self.state[k] in CLOSED for k in self.steps):
+                return await self._finish("completed")
+            self.changed = False
+            with contextlib.suppress(TimeoutError):  # a date has come
+                await workflow.wait_condition(lambda: self.changed, timeout=self._next_date())
+
+    async def _plan(self) -> None:
+        revision = self.revision
+        plan = await workflow.execute_activity_method(
             LifecycleActivities.plan_case,
-            PlanCaseInput(case_id=input.case_id),
+            PlanCaseInput(case_id=self.case_id),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
-        self.planned = list(plan.activities)
-        await asyncio.gather(*(self._open(input.case_id, key) for key in plan.activities))
-        await workflow.wait_condition(lambda: set(self.planned) <= self.resolved)
-        await workflow.execute_activity_method(
-            LifecycleActivities.complete_case,
-            CompleteCaseInput(case_id=input.case_id),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
-        )
-        return CaseOutcome(case_id=input.case_id, status="completed")
+        first = not self.steps
+        self.follow_ups = plan.follow_ups
+        self.planned_revision = revision
+        work = []
+        for step in plan.steps:
+            before = self.steps.get(step.key)
+            self.steps[step.key] = step
+            state = self.state.setdefault(step.key, "pending" if step.included else "skipped")
+            if state == "pending" and not step.included:
+                self.state[step.key] = "skipped"
+                if not first:
+                    work.append(self._cancel(step.key, "condition_no_longer_holds", mark="skipped"))
+            elif state == "skipped" and step.included:
+                self.state[step.key] = "pending"
+                work.append(self._announce(step))
+            elif state == "pending" and (first or _moved(before, step)) and self._waits(step):
+                work.append(self._announce(step))
+            elif state == "open" and not step.included:
+                work.append(self._cancel(step.key, "condition_no_longer_holds"))
+            elif state == "open" and not first:
+                work.append(
+                    self._run(
+                        LifecycleActivities.move_due_date,
+                        MoveDueDateInput(
+                            case_id=self.case_id,
+                            activity=step.key,
+                            opened_on=self.opened_on[step.key],
+                            revision=revision,
+                        ),
+                    )
+                )
+        await asyncio.gather(*work)
 
-    async def _open(self, case_id: str, activity: str) -> None:
-        await workflow.execute_activity_method(
-            LifecycleActivities.open_subcase,
-            OpenSubcaseInput(case_id=case_id, activity=activity),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
+    async def _open_what_is_due(self) -> None:
+        now = workflow.now()
+        due: list[str] = []
+        for key, step in self.steps.items():
+            if self.state[key] != "pending":
+                continue
+            if any(self.state.get(k) in ("rejected", "cancelled") for k in step.after):
+                await self._cancel(key, "prerequisite_not_done")
+            elif all(self.state.get(k) in DONE for k in step.after) and (
+                step.opens_at is None or _moment(step.opens_at) <= now
+            ):
+                due.append(key)
+        for key in due:
+            self.state[key] = "open"
+            self.opened_on[key] = now.date().isoformat()
+        await asyncio.gather(
+            *(
+                self._run(
+                    LifecycleActivities.open_subcase,
+                    OpenSubcaseInput(
+                        case_id=self.case_id, activity=key, opened_on=now.date().isoformat()
+                    ),
+                )
+                for key in due
+            )
         )
-        self.opened.add(activity)
 
-    @workflow.signal(name="subcase_resolved")
-    def subcase_resolved(self, signal: SubcaseResolvedSignal) -> None:
-        self.resolved.add(signal.activity)
+    async def _withdraw(self) -> None:
+        await asyncio.gather(
+            *(
+                self._cancel(key, "withdrawn")
+                for key, state in self.state.items()
+                if state in ("pending", "open")
+            )
+        )
+        wanted = [
+            f for f, activity in self.follow_ups.items() if self.state.get(activity) == "resolved"
+        ]
+        today = workflow.now().date().isoformat()
+        for key in wanted:
+            self.state[key] = "open"
+        await asyncio.gather(
+            *(
+                self._run(
+                    LifecycleActivities.open_subcase,
+                    OpenSubcaseInput(
+                        case_id=self.case_id, activity=key, opened_on=today, follow_up=True
+                    ),
+                )
+                for key in wanted
+            )
+        )
+        await workflow.wait_condition(lambda: all(self.state[k] in CLOSED for k in wanted))
+
+    async def _announce(self, step: PlannedStep) -> None:
+        await self._run(
+            LifecycleActivities.announce_scheduled,
+            AnnounceScheduledInput(
+                case_id=self.case_id,
+                activity=step.key,
+                opens_on=step.opens_on,
+                waits_for=list(step.after),
+            ),
+        )
+
+    async def _cancel(self, key: str, reason: str, mark: str = "cancelled") -> None:
+        self.state[key] = mark
+        await self._run(
+            LifecycleActivities.cancel_subcase,
+            CancelSubcaseInput(case_id=self.case_id, activity=key, reason=reason),
+        )
+
+    async def _finish(self, status: str) -> CaseOutcome:
+        await self._run(
+            LifecycleActivities.finish_case, FinishCaseInput(case_id=self.case_id, status=status)
+        )
+        return CaseOutcome(case_id=self.case_id, status=status, activities=dict(self.state))
+
+    async def _run(
+        self, activity: Callable[[LifecycleActivities, ArgT], Awaitable[None]], arg: ArgT
+    ) -> None:
+        await workflow.execute_activity_method(
+            activity, arg, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+        )
+
+    def _waits(self, step: PlannedStep) -> bool:
+        """Whether the step will not open at once (it is announced as scheduled)."""
+        future = step.opens_at is not None and _moment(step.opens_at) > workflow.now()
+        return future or any(self.state.get(k) not in DONE for k in step.after)
+
+    def _next_date(self) -> timedelta | None:
+        now = workflow.now()
+        waiting = [
+            _moment(s.opens_at)
+            for k, s in self.steps.items()
+            if self.state[k] == "pending" and s.opens_at is not None and _moment(s.opens_at) > now
+        ]
+        return min(waiting) - now if waiting else None
+
+    @workflow.signal(name="subcase_closed")
+    def subcase_closed(self, signal: SubcaseClosedSignal) -> None:
+        if self.state.get(signal.activity) == "open":
+            self.state[signal.activity] = signal.outcome
+            self.changed = True
+
+    @workflow.signal(name="rescheduled")
+    def rescheduled(self, signal: RescheduledSignal) -> None:
+        if signal.revision > self.revision:
+            self.revision = signal.revision
+            self.changed = True
+
+    @workflow.signal(name="withdraw")
+    def withdraw(self, signal: WithdrawSignal) -> None:
+        if self.withdraw_reason is None:
+            self.withdraw_reason = signal.reason
+            self.changed = True
 
     @workflow.query(name="progress")
-    def progress(self) -> dict[str, list[str]]:
-        return {
-            "planned": self.planned,
-            "opened": sorted(self.opened),
-            "resolved": sorted(self.resolved),
-        }
+    def progress(self) -> dict[str, str]:
+        return dict(self.state)
+
+
+def _moment(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def _moved(before: PlannedStep | None, after: PlannedStep) -> bool:
+    return before is None or (before.opens_at, before.after) != (after.opens_at, after.after)

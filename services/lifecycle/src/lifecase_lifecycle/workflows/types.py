@@ -1,9 +1,10 @@
 """One dataclass per workflow and activity input and result. None of them holds personal data:
-workflow histories carry ids and activity keys only."""
+workflow histories carry case ids, activity keys, dates and outcomes only. Dates travel as
+ISO strings (``YYYY-MM-DD``), moments as ISO strings in UTC."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TASK_QUEUE = "lifecase-lifecycle"
 
@@ -20,7 +21,8 @@ class CaseWorkflowInput:
 @dataclass(frozen=True)
 class CaseOutcome:
     case_id: str
-    status: str
+    status: str  # completed | withdrawn
+    activities: dict[str, str] = field(default_factory=dict)  # key -> final state
 
 
 @dataclass(frozen=True)
@@ -29,22 +31,68 @@ class PlanCaseInput:
 
 
 @dataclass(frozen=True)
+class PlannedStep:
+    key: str
+    included: bool
+    after: list[str]
+    opens_at: str | None  # ISO moment in UTC; None: no date trigger
+    opens_on: str | None
+
+
+@dataclass(frozen=True)
 class CasePlan:
-    activities: list[str]
+    steps: list[PlannedStep]
+    follow_ups: dict[str, str]  # follow-up key -> the activity whose resolution calls for it
 
 
 @dataclass(frozen=True)
 class OpenSubcaseInput:
     case_id: str
     activity: str
+    opened_on: str
+    follow_up: bool = False
 
 
 @dataclass(frozen=True)
-class CompleteCaseInput:
+class AnnounceScheduledInput:
     case_id: str
+    activity: str
+    opens_on: str | None
+    waits_for: list[str]
 
 
 @dataclass(frozen=True)
-class SubcaseResolvedSignal:
+class CancelSubcaseInput:
+    case_id: str
     activity: str
-    subcase_id: str
+    reason: str  # condition_no_longer_holds | withdrawn | prerequisite_not_done
+
+
+@dataclass(frozen=True)
+class MoveDueDateInput:
+    case_id: str
+    activity: str
+    opened_on: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class FinishCaseInput:
+    case_id: str
+    status: str  # completed | withdrawn
+
+
+@dataclass(frozen=True)
+class SubcaseClosedSignal:
+    activity: str
+    outcome: str  # resolved | rejected
+
+
+@dataclass(frozen=True)
+class RescheduledSignal:
+    revision: int
+
+
+@dataclass(frozen=True)
+class WithdrawSignal:
+    reason: str

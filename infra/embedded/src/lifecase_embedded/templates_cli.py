@@ -1,0 +1,140 @@
+"""``lifecase templates``: validate template files offline; import, publish and export them
+through a running lifecase's admin API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+
+from lifecase_lifecycle.templates import (
+    InvalidTemplate,
+    Template,
+    parse_template,
+    template_json_schema,
+    to_yaml,
+)
+
+app = typer.Typer(
+    help="Life-cycle templates: validate, import, publish, export.", no_args_is_help=True
+)
+
+Url = Annotated[str, typer.Option("--url", help="Base URL of a running lifecase.")]
+Token = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="LIFECASE_TOKEN",
+        help="An admin's bearer token. Without one, the dev identity provider's 'ada' is used.",
+    ),
+]
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _load(file: Path) -> Template:
+    try:
+        return parse_template(file.read_text(encoding="utf-8"))
+    except InvalidTemplate as invalid:
+        for issue in invalid.issues:
+            typer.echo(f"{file}:{issue}", err=True)
+        raise typer.Exit(1) from invalid
+    except OSError as error:
+        typer.echo(f"{file}: {error.strerror}", err=True)
+        raise typer.Exit(1) from error
+
+
+def _client(url: str, token: str | None) -> httpx.Client:
+    if token is None:
+        response = httpx.post(f"{url}/api/v1/dev/token", json={"username": "ada"}, timeout=10)
+        if response.status_code != 200:
+            typer.echo("No --token given and no dev identity provider answered.", err=True)
+            raise typer.Exit(2)
+        token = response.json()["access_token"]
+    return httpx.Client(base_url=url, timeout=30, headers={"Authorization": f"Bearer {token}"})
+
+
+def _ok(response: httpx.Response) -> dict[str, Any]:
+    if response.is_success:
+        return dict(response.json())
+    body = response.json() if "json" in response.headers.get("content-type", "") else {}
+    typer.echo(
+        f"{response.status_code} {body.get('title', response.reason_phrase)}: "
+        f"{body.get('detail', '')}",
+        err=True,
+    )
+    for error in body.get("errors") or []:
+        where = f"line {error['line']}: " if error.get("line") else ""
+        typer.echo(f"  {where}{'.'.join(map(str, error['loc']))}: {error['msg']}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def validate(files: list[Path]) -> None:
+    """Check template files; every problem is printed with its line."""
+    for file in files:
+        template = _load(file)
+        typer.echo(f"{file}: ok ({template.key}, {len(template.activities)} activities)")
+
+
+@app.command("import")
+def import_(file: Path, url: Url = DEFAULT_URL, token: Token = None) -> None:
+    """Save a template file as a new draft version."""
+    template = _load(file)
+    with _client(url, token) as client:
+        draft = _ok(
+            client.post(
+                "/api/v1/templates",
+                content=file.read_bytes(),
+                headers={"Content-Type": "application/yaml"},
+            )
+        )
+    typer.echo(f"{template.key}: draft version {draft['version']}")
+
+
+@app.command()
+def publish(file: Path, url: Url = DEFAULT_URL, token: Token = None) -> None:
+    """Save a template file as a new version and publish it."""
+    template = _load(file)
+    with _client(url, token) as client:
+        draft = _ok(
+            client.post(
+                "/api/v1/templates",
+                content=file.read_bytes(),
+                headers={"Content-Type": "application/yaml"},
+            )
+        )
+        _ok(client.post(f"/api/v1/templates/{template.key}/versions/{draft['version']}/publish"))
+    typer.echo(f"{template.key}: published version {draft['version']}")
+
+
+@app.command()
+def export(
+    key: str,
+    version: Annotated[int | None, typer.Option()] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = None,
+) -> None:
+    """Print a template version as YAML (the published one unless --version is given)."""
+    with _client(url, token) as client:
+        response = client.get(f"/api/v1/templates/{key}/versions")
+        if not response.is_success:
+            _ok(response)
+        versions: list[dict[str, Any]] = response.json()
+    chosen = [
+        v
+        for v in versions
+        if v["version"] == version or (version is None and v["status"] == "published")
+    ]
+    if not chosen:
+        typer.echo(f"{key}: no such version", err=True)
+        raise typer.Exit(1)
+    typer.echo(to_yaml(Template.model_validate(chosen[-1]["definition"])), nl=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the template format."""
+    typer.echo(json.dumps(template_json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,82 @@
+"""What each step of a case says on the reporter's timeline, in Danish and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lifecase_contracts.events import Localized
+
+CANCEL_REASONS = {
+    "condition_no_longer_holds": Localized(
+        da="sagens ændrede oplysninger kræver den ikke længere",
+        en="the case's changed data no longer calls for it",
+    ),
+    "withdrawn": Localized(da="sagen er trukket tilbage", en="the case was withdrawn"),
+    "prerequisite_not_done": Localized(
+        da="en delsag, den ventede på, blev ikke gennemført",
+        en="a sub-case it waited for was not done",
+    ),
+}
+
+
+def submitted() -> Localized:
+    return Localized(da="Sagen er oprettet.", en="The case was filed.")
+
+
+def scheduled(title: Localized, opens_on: date | None, waits: bool) -> Localized:
+    if opens_on is not None:
+        return Localized(
+            da=f"»{title.da}« er planlagt til {opens_on.isoformat()}.",
+            en=f"“{title.en}” is scheduled for {opens_on.isoformat()}.",
+        )
+    assert waits
+    return Localized(
+        da=f"»{title.da}« venter på andre delsager.", en=f"“{title.en}” waits for other sub-cases."
+    )
+
+
+def opened(title: Localized) -> Localized:
+    return Localized(da=f"»{title.da}« er oprettet.", en=f"“{title.en}” was opened.")
+
+
+def routed(title: Localized, unit: str) -> Localized:
+    return Localized(da=f"»{title.da}« er sendt til {unit}.", en=f"“{title.en}” went to {unit}.")
+
+
+def resolved(title: Localized) -> Localized:
+    return Localized(da=f"»{title.da}« er løst.", en=f"“{title.en}” was resolved.")
+
+
+def cancelled(title: Localized, reason: str) -> Localized:
+    why = CANCEL_REASONS.get(reason, Localized(da=reason, en=reason))
+    return Localized(
+        da=f"»{title.da}« er annulleret: {why.da}.", en=f"“{title.en}” was cancelled: {why.en}."
+    )
+
+
+def due_date_moved(title: Localized, due: date | None) -> Localized:
+    when = due.isoformat() if due else "–"
+    return Localized(
+        da=f"Fristen for »{title.da}« er flyttet til {when}.",
+        en=f"The due date of “{title.en}” moved to {when}.",
+    )
+
+
+def rescheduled(fields: list[str], reason: str) -> Localized:
+    names = ", ".join(fields)
+    suffix_da = f" Begrundelse: {reason}" if reason else ""
+    suffix_en = f" Reason: {reason}" if reason else ""
+    return Localized(
+        da=f"Datoer ændret ({names}).{suffix_da}", en=f"Dates changed ({names}).{suffix_en}"
+    )
+
+
+def withdrawn(reason: str) -> Localized:
+    return Localized(
+        da=f"Sagen er trukket tilbage. Begrundelse: {reason}",
+        en=f"The case was withdrawn. Reason: {reason}",
+    )
+
+
+def completed() -> Localized:
+    return Localized(da="Hele sagen er afsluttet.", en="The whole case is completed.")
