@@ -7,9 +7,9 @@ import os
 import shutil
 import subprocess
 import uuid
-from datetime import date, timedelta
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -176,3 +176,64 @@ async def resolve_as_unit_workers(api: Api, case: dict[str, Any]) -> None:
             f"/api/v1/work-items/{sub['id']}/resolve", as_=worker, json={"resolution": "Klaret"}
         )
         assert done.status_code == 200, done.text
+
+
+async def publish_template(api: Api, text: str) -> int:
+    """Publish a template (YAML) through the admin API; returns its new version."""
+    created = await api.post(
+        "/api/v1/templates",
+        as_="ada",
+        content=text.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert created.status_code == 201, created.text
+    draft = created.json()
+    published = await api.post(
+        f"/api/v1/templates/{draft['key']}/versions/{draft['version']}/publish", as_="ada"
+    )
+    assert published.status_code == 200, published.text
+    return int(draft["version"])
+
+
+async def submit(
+    api: Api, event_type: str, data: dict[str, Any], *, as_: str = "rita"
+) -> dict[str, Any]:
+    response = await api.post(
+        "/api/v1/cases", as_=as_, json={"event_type": event_type, "data": data}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def wait_for_case(
+    api: Api,
+    case_id: str,
+    check: Callable[[dict[str, Any]], bool],
+    *,
+    what: str,
+    as_: str = "rita",
+    timeout: float = 30.0,
+) -> dict[str, Any]:
+    """The case as its reporter sees it, once ``check`` holds for it."""
+
+    async def probe() -> dict[str, Any] | None:
+        case = dict((await api.get(f"/api/v1/cases/{case_id}", as_=as_)).json())
+        return case if check(case) else None
+
+    return await wait_for(probe, what=what, timeout=timeout)
+
+
+def subcases(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["activity"]: s for s in case["subcases"]}
+
+
+def statuses(case: dict[str, Any]) -> dict[str, str]:
+    return {s["activity"]: s["status"] for s in case["subcases"]}
+
+
+async def resolve(api: Api, subcase: dict[str, Any]) -> None:
+    worker = UNIT_WORKERS[subcase["unit"]]
+    response = await api.post(
+        f"/api/v1/work-items/{subcase['id']}/resolve", as_=worker, json={"resolution": "Klaret"}
+    )
+    assert response.status_code == 200, response.text

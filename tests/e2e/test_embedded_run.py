@@ -8,8 +8,8 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx

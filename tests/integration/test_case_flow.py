@@ -90,7 +90,11 @@ async def test_cases_are_listed_newest_first_and_paginated(api: Api) -> None:
 async def test_event_types_carry_the_schema_the_api_validates_with(api: Api) -> None:
     listed = (await api.get("/api/v1/event-types", as_="rita")).json()
     assert {t["key"] for t in listed} == {
-        "hiring", "termination", "leave_of_absence", "parental_leave"}
+        "hiring",
+        "termination",
+        "leave_of_absence",
+        "parental_leave",
+    }
     [hiring] = [t for t in listed if t["key"] == "hiring"]
     schema = hiring["input_schema"]
     assert hiring["title"] == {"da": "Ansættelse", "en": "Hiring"}

@@ -34,6 +34,7 @@ class LifecycleService:
     app: FastAPI
     runtime: Runtime
     outbox: Outbox
+    temporal: Client | None = None
 
     def migrate(self) -> None:
         db.migrate(self.settings.database_url, MIGRATIONS)
@@ -44,7 +45,7 @@ class LifecycleService:
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
-        temporal = await Client.connect(
+        self.temporal = temporal = await Client.connect(
             s.temporal_address, namespace=s.temporal_namespace, interceptors=[TracingInterceptor()]
         )
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)

@@ -86,7 +86,7 @@ class LifecycleHandlers:
 
     async def case_withdrawn(self, envelope: Envelope[CaseWithdrawn]) -> None:
         e = envelope.data
-        await self._signal(e.case_id, CaseWorkflow.withdraw, WithdrawSignal(reason=e.reason))
+        await self._signal(e.case_id, CaseWorkflow.withdraw, WithdrawSignal())
 
     async def _signal(self, case_id: str, signal: Any, arg: object) -> None:
         handle = self.temporal.get_workflow_handle(workflow_id(case_id))

@@ -56,13 +56,13 @@ class CaseWorkflow:
         self.follow_ups: dict[str, str] = {}
         self.revision = 0
         self.planned_revision = -1
-        self.withdraw_reason: str | None = None
+        self.withdrawn = False
         self.changed = False
 
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> CaseOutcome:
         while True:
-            if self.withdraw_reason is not None:
+            if self.withdrawn:
                 await self._withdraw()
                 return await self._finish("withdrawn")
             if self.planned_revision < self.revision or not self.steps:
@@ -229,8 +229,8 @@ class CaseWorkflow:
 
     @workflow.signal(name="withdraw")
     def withdraw(self, signal: WithdrawSignal) -> None:
-        if self.withdraw_reason is None:
-            self.withdraw_reason = signal.reason
+        if not self.withdrawn:
+            self.withdrawn = True
             self.changed = True
 
     @workflow.query(name="progress")

@@ -95,4 +95,5 @@ class RescheduledSignal:
 
 @dataclass(frozen=True)
 class WithdrawSignal:
-    reason: str
+    """The reporter withdrew the case. The reason stays with intake: it is free text and may
+    name people, so it never enters the workflow's history."""
