@@ -75,13 +75,17 @@ async def system_config(
 
 
 @pytest.fixture
-async def system(system_config: SystemConfig) -> AsyncIterator[EmbeddedSystem]:
+async def system(
+    system_config: SystemConfig, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[EmbeddedSystem]:
     lifecase = EmbeddedSystem(system_config)
     await lifecase.start()
     try:
         yield lifecase
     finally:
         await lifecase.stop()
+    slow = [r.__dict__ for r in caplog.records if "in time" in r.getMessage()]
+    assert not slow, f"a service did not stop cleanly: {slow}"
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from lifecase_contracts.events import (
     UnknownEventType,
     decode,
 )
+from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import context_from_headers, current_trace_headers, tracer
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,8 @@ class Consumer:
                 await self.dead_letter(msg, reason=type(error).__name__)
                 return
             except Exception as error:
+                if stopping():
+                    raise asyncio.CancelledError from error  # not acked: it will be redelivered
                 span.record_exception(error)
                 span.set_status(Status(StatusCode.ERROR, type(error).__name__))
                 delivered = msg.metadata.num_delivered or 1

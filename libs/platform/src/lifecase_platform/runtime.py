@@ -7,14 +7,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 
 from nats.js import JetStreamContext
 
 from lifecase_platform import db, messaging
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.tasks import stopping
 
 log = logging.getLogger(__name__)
+
+# Below the 10 s a container orchestrator grants between SIGTERM and SIGKILL.
+STOP_TIMEOUT_SECONDS = 8.0
 
 
 class Runtime:
@@ -22,7 +25,7 @@ class Runtime:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.stack = AsyncExitStack()
+        self.closers: list[tuple[str, Callable[[], Awaitable[object]]]] = []
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.ready = False
 
@@ -39,6 +42,8 @@ class Runtime:
                 except asyncio.CancelledError:
                     raise
                 except Exception:
+                    if stopping():
+                        raise asyncio.CancelledError from None
                     log.exception(
                         "background loop failed; restarting",
                         extra={"service": self.name, "loop": name},
@@ -47,18 +52,50 @@ class Runtime:
 
         self.tasks[name] = asyncio.create_task(supervise(), name=f"{self.name}:{name}")
 
-    async def stop_task(self, name: str) -> None:
+    async def stop_task(self, name: str, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+        """Cancel a background loop and wait for it, but never longer than ``timeout``."""
         task = self.tasks.pop(name, None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if task is None:
+            return
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            log.warning(
+                "background loop did not stop in time",
+                extra={"service": self.name, "loop": name, "timeout": timeout},
+            )
+            return
+        with contextlib.suppress(asyncio.CancelledError):
+            task.result()
 
     async def aclose(self) -> None:
+        """Stop the loops, then close the resources in reverse order; each step is bounded,
+        so a stuck connection cannot keep the process from stopping."""
         self.ready = False
         for name in list(self.tasks):
             await self.stop_task(name)
-        await self.stack.aclose()
+        while self.closers:
+            name, close = self.closers.pop()
+            closing = asyncio.ensure_future(close())
+            done, _ = await asyncio.wait({closing}, timeout=STOP_TIMEOUT_SECONDS)
+            if not done:
+                log.warning(
+                    "resource did not close in time", extra={"service": self.name, "resource": name}
+                )
+                closing.cancel()
+            elif closing.exception() is not None:
+                log.warning(
+                    "resource failed to close",
+                    extra={
+                        "service": self.name,
+                        "resource": name,
+                        "error": repr(closing.exception()),
+                    },
+                )
+
+    def on_close(self, name: str, close: Callable[[], Awaitable[object]]) -> None:
+        """Close ``name`` when the runtime stops (in reverse order of registration)."""
+        self.closers.append((name, close))
 
 
 async def open_connections(
@@ -66,9 +103,9 @@ async def open_connections(
 ) -> tuple[SessionFactory, JetStreamContext]:
     """A service's database sessions and JetStream context, closed with the runtime."""
     engine = db.create_engine(database_url)
-    runtime.stack.push_async_callback(engine.dispose)
+    runtime.on_close("database", engine.dispose)
     nc = await messaging.connect(nats_url, name=f"lifecase-{runtime.name}")
-    runtime.stack.push_async_callback(nc.close)
+    runtime.on_close("nats", nc.close)
     js = nc.jetstream()
     await messaging.ensure_stream(js)
     return db.session_factory(engine), js
