@@ -150,6 +150,10 @@ class Consumer:
     async def run(self) -> None:
         subscription = await self.setup()
         while True:
+            # Python 3.11's wait_for (inside fetch) can swallow a cancellation that races
+            # with its result; the task still counts it, so check on every round.
+            if stopping():
+                raise asyncio.CancelledError
             try:
                 messages = await subscription.fetch(self.batch, timeout=1)
             except (NatsTimeoutError, TimeoutError):

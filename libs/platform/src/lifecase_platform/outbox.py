@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.events import Envelope, EventData
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Publisher
+from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import current_trace_headers
 
 log = logging.getLogger(__name__)
@@ -76,13 +77,14 @@ class Outbox:
         self, sessions: SessionFactory, publisher: Publisher, poll_seconds: float, batch: int = 200
     ) -> None:
         """Publish unsent events in creation order, forever."""
-        while True:
+        while not stopping():  # see Consumer.run: a cancellation can be swallowed
             # Clear before reading: a commit that lands while we publish wakes the next round.
             self._wake.clear()
             sent = await self.publish_pending(sessions, publisher, batch)
             if sent < batch:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+        raise asyncio.CancelledError
 
     async def publish_pending(
         self, sessions: SessionFactory, publisher: Publisher, batch: int = 200

@@ -1,0 +1,33 @@
+"""A consumer stops when cancelled, even if a library swallows the cancellation (Python
+3.11's ``asyncio.wait_for`` can, when its result races the cancel)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lifecase_platform.messaging import Consumer
+
+
+class SwallowingSubscription:
+    async def fetch(self, batch: int, timeout: float) -> list[Any]:
+        try:
+            await asyncio.sleep(timeout)
+        except asyncio.CancelledError:
+            pass  # what a racing wait_for does
+        return []
+
+
+async def test_a_consumer_stops_even_when_a_fetch_swallows_the_cancellation() -> None:
+    consumer = Consumer(js=None, durable="test", handlers={})  # type: ignore[arg-type]
+
+    async def setup() -> SwallowingSubscription:
+        return SwallowingSubscription()
+
+    consumer.setup = setup  # type: ignore[method-assign,assignment]
+    task = asyncio.create_task(consumer.run())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=3)
+    assert done, "the consumer ignored its cancellation and kept fetching"
+    assert task.cancelled()
