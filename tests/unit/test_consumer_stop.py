@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from lifecase_platform.messaging import Consumer
@@ -11,10 +12,8 @@ from lifecase_platform.messaging import Consumer
 
 class SwallowingSubscription:
     async def fetch(self, batch: int, timeout: float) -> list[Any]:
-        try:
+        with contextlib.suppress(asyncio.CancelledError):  # what a racing wait_for does
             await asyncio.sleep(timeout)
-        except asyncio.CancelledError:
-            pass  # what a racing wait_for does
         return []
 
 
