@@ -8,6 +8,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from lifecase_contracts.events import Localized
+from lifecase_contracts.workspace import (
+    CaseMessagePublic,
+    CommentPublic,
+    RoutingTrace,
+    SlaPublic,
+)
 
 
 class Problem(BaseModel):
@@ -44,6 +50,7 @@ class SubcasePublic(BaseModel):
     unit: str | None
     status: str
     due_date: date | None
+    rejection_reason: str | None = None
 
 
 class CasePublic(BaseModel):
@@ -55,6 +62,7 @@ class CasePublic(BaseModel):
     created_at: datetime
     completed_at: datetime | None
     subcases: list[SubcasePublic]
+    messages: list[CaseMessagePublic] = []
 
 
 class CasePage(BaseModel):
@@ -71,10 +79,15 @@ class EventTypePublic(BaseModel):
 
 
 class QueuePublic(BaseModel):
+    """A queue with its items counted per status, and its open items per SLA state."""
+
     key: str
     unit: str
     name: Localized
     open_count: int
+    counts: dict[str, int] = {}
+    due_soon: int = 0
+    breached: int = 0
 
 
 class WorkItemPublic(BaseModel):
@@ -91,6 +104,16 @@ class WorkItemPublic(BaseModel):
     routed_by_rule: str
     resolution: str | None
     created_at: datetime
+    reason: str | None = None
+    routing: RoutingTrace
+    sla: SlaPublic
+
+
+class WorkItemDetail(WorkItemPublic):
+    """A work item with its internal notes and its conversation with the reporter."""
+
+    notes: list[CommentPublic]
+    messages: list[CommentPublic]
 
 
 class WorkItemPage(BaseModel):
