@@ -135,6 +135,7 @@ class NotificationPublic(BaseModel):
     texts: Localized
     created_at: datetime
     read: bool
+    action_required: bool = False
 
 
 class TokenRequest(BaseModel):

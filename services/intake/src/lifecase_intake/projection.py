@@ -20,11 +20,12 @@ from lifecase_contracts.events import (
     SubcaseRouted,
     TemplatePublished,
 )
+from lifecase_intake.conversation.projection import ConversationProjection
 from lifecase_intake.models import Case, EventType, Subcase
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Handler
 
-STATUS_RANK = {"open": 0, "routed": 1, "resolved": 2}
+STATUS_RANK = {"open": 0, "routed": 1, "resolved": 2, "rejected": 2}
 
 
 @dataclass
@@ -108,6 +109,7 @@ class IntakeProjection:
             SubcaseRouted: self.subcase_routed,
             SubcaseResolved: self.subcase_resolved,
             CaseCompleted: self.case_completed,
+            **ConversationProjection(self.sessions).registry(),
         }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import CaseCreate, CasePublic, EventTypePublic, SubcasePublic
 from lifecase_contracts.events import CaseSubmitted, Envelope, Localized
+from lifecase_intake.conversation.service import with_conversation
 from lifecase_intake.models import Case, EventType, IdempotencyKey
 from lifecase_intake.validation import validate_case_data
 from lifecase_platform.auth import Principal
@@ -165,7 +166,7 @@ async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) ->
     case = await session.get(Case, case_id)
     if case is None or (case.reporter != viewer.username and not viewer.is_admin):
         raise NotFound("case", "sagen")
-    return to_public(case)
+    return await with_conversation(session=session, case=to_public(case))
 
 
 async def list_cases(
