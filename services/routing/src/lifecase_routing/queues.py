@@ -143,7 +143,9 @@ async def queue_items(
     else:
         query = query.order_by(WorkItem.due_date.desc(), WorkItem.id.desc())
     rows = list(await session.scalars(query.limit(limit + 1)))
-    next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(rows[limit - 1].due_date, rows[limit - 1].id)
     clock = await sla_clock(session=session)
     day = today or today_in_denmark()
     return [to_public(item, clock, day) for item in rows[:limit]], next_cursor
@@ -177,8 +179,9 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _encode_cursor(item: WorkItem) -> str:
-    return base64.urlsafe_b64encode(f"{item.due_date.isoformat()}|{item.id}".encode()).decode()
+def encode_cursor(due_date: date, item_id: str) -> str:
+    """The ``after`` value that continues a listing behind this item."""
+    return base64.urlsafe_b64encode(f"{due_date.isoformat()}|{item_id}".encode()).decode()
 
 
 def _decode_cursor(cursor: str) -> tuple[date, str]:
