@@ -93,9 +93,10 @@ async def test_a_rejected_subcase_shows_its_reason_to_the_reporter(
     case = await routed_hiring(api)
     payroll = subcase_in(case, "payroll")
 
-    blank = await act(api, payroll["id"], "reject", reason="   ")
-    assert blank.status_code == 422
-    assert blank.headers["content-type"] == PROBLEM
+    for action, body in [("reject", {"reason": "   "}), ("request-info", {"question": " "})]:
+        blank = await act(api, payroll["id"], action, **body)
+        assert blank.status_code == 422
+        assert blank.headers["content-type"] == PROBLEM
     assert (await item(api, payroll["id"]))["status"] == "queued", "nothing half-written"
 
     rejected = await act(api, payroll["id"], "reject", reason="Medarbejderen findes allerede")
@@ -276,6 +277,9 @@ async def test_reporters_write_only_on_their_own_cases_and_only_to_real_question
     )
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["loc"] == ["body", "in_reply_to"]
-    empty = await api.post(f"/api/v1/cases/{case['id']}/messages", as_="rita", json={"text": ""})
-    assert empty.status_code == 422
+    for blank in ("", "   "):
+        empty = await api.post(
+            f"/api/v1/cases/{case['id']}/messages", as_="rita", json={"text": blank}
+        )
+        assert empty.status_code == 422
     assert (await reporter_case(api, case["id"]))["messages"] == []

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from lifecase_contracts.events import Localized
 
@@ -17,6 +17,17 @@ USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$"
 MemberRole = Literal["member", "lead"]
 SlaState = Literal["on_track", "due_soon", "breached", "met", "missed"]
 CommentKind = Literal["note", "question", "message", "reply"]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_not_blank)]
+"""Free text a person writes: a note, a question, a reason. Whitespace alone is not text."""
+
 _CLOSING_DAY = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<month>\d{2})-(?P<day>\d{2})$")
 
 
@@ -71,30 +82,23 @@ class Assign(_Body):
 
 class Transfer(_Body):
     queue: str = Field(min_length=1, max_length=63)
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text
 
 
 class NoteCreate(_Body):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text
 
 
 class InfoRequest(_Body):
-    question: str = Field(min_length=1, max_length=4000)
+    question: Text
 
 
 class MessageCreate(_Body):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text
 
 
 class Reject(_Body):
-    reason: str = Field(min_length=1, max_length=4000)
-
-    @field_validator("reason")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the reason must not be blank")
-        return value
+    reason: Text
 
 
 # --- the reporter's side ----------------------------------------------------------------------
@@ -104,7 +108,7 @@ class ReporterMessageCreate(_Body):
     """The reporter writes on their case: an answer to a question (``in_reply_to`` its id),
     or, without ``in_reply_to``, an answer to every open question on the case."""
 
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text
     in_reply_to: str | None = Field(default=None, max_length=64)
 
 
