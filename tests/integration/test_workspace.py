@@ -114,7 +114,7 @@ async def test_a_rejected_subcase_shows_its_reason_to_the_reporter(
         return sub if sub["status"] == "rejected" else None
 
     sub = await wait_for(shown_rejected, what="the reporter to see the rejection")
-    assert sub["rejection_reason"] == "Medarbejderen findes allerede"
+    assert sub["reason"] == "Medarbejderen findes allerede"
 
     async def told() -> list[dict[str, object]] | None:
         notes = (await api.get("/api/v1/notifications", as_="rita")).json()

@@ -50,7 +50,7 @@ class SubcasePublic(BaseModel):
     unit: str | None
     status: str
     due_date: date | None
-    rejection_reason: str | None = None
+    reason: str | None = None  # why it was rejected or cancelled
 
 
 class CasePublic(BaseModel):

@@ -87,7 +87,10 @@ async def with_conversation(*, session: AsyncSession, case: CasePublic) -> CaseP
             select(SubcaseRejection).where(SubcaseRejection.case_id == case.id)
         )
     }
-    subcases = [s.model_copy(update={"rejection_reason": reasons.get(s.id)}) for s in case.subcases]
+    subcases = [
+        s.model_copy(update={"reason": reasons[s.id]}) if s.id in reasons else s
+        for s in case.subcases
+    ]
     return case.model_copy(update={"subcases": subcases, "messages": _public(messages)})
 
 
