@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/*/pyproject.toml)
 
-.PHONY: run test test-unit test-integration test-e2e bench lint format setup clean
+.PHONY: run test test-unit test-integration test-e2e bench bench-queues lint format setup clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
@@ -28,6 +28,9 @@ test-e2e: setup
 
 bench: setup ## End-to-end benchmark against a bare Temporal baseline (JSON + table)
 	$(PY) -m bench.e2e_hiring
+
+bench-queues: setup ## Queue-listing latency at 1k/10k/100k open items, SQLite and PostgreSQL
+	$(PY) -m bench.queue_listing
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
-from lifecase_lifecycle.calendar import add_working_days
+from lifecase_platform.workdays import WorkdayCalendar
 from tests.support import (
     Api,
     database_urls,
@@ -105,5 +105,6 @@ async def test_a_welcome_package_scheduled_weeks_ahead_opens_on_its_day(
     assert statuses(opened)["it_equipment"] == "routed"
     # Due one Danish working day before the first working day.
     assert (
-        subcases(opened)["welcome_package"]["due_date"] == add_working_days(start, -1).isoformat()
+        subcases(opened)["welcome_package"]["due_date"]
+        == WorkdayCalendar().add_working_days(start, -1).isoformat()
     )

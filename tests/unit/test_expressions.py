@@ -41,3 +41,8 @@ def test_python_is_not_reachable() -> None:
 def test_a_type_error_at_evaluation_is_an_expression_error() -> None:
     with pytest.raises(ExpressionError, match="No such overload"):
         compile_expression("weekly_hours > 30").evaluate({"weekly_hours": "many"})
+
+
+def test_a_map_key_the_data_lacks_is_an_expression_error() -> None:
+    with pytest.raises(ExpressionError, match="weekly_hours"):
+        compile_expression("fields.weekly_hours > 30").evaluate({"fields": {}})

@@ -80,6 +80,8 @@ class EmbeddedSystem:
                 ("/api/v1/templates", self.lifecycle.app),
                 ("/api/v1/queues", self.routing.app),
                 ("/api/v1/work-items", self.routing.app),
+                ("/api/v1/units", self.routing.app),
+                ("/api/v1/routing", self.routing.app),
                 ("/api/v1/notifications", self.notifications.app),
             ],
             ready=self.readiness,

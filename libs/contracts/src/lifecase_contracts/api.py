@@ -8,6 +8,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from lifecase_contracts.events import Localized
+from lifecase_contracts.workspace import (
+    CaseMessagePublic,
+    CommentPublic,
+    RoutingTrace,
+    SlaPublic,
+)
 
 
 class Problem(BaseModel):
@@ -66,6 +72,7 @@ class CasePublic(BaseModel):
     revision: int = 0
     subcases: list[SubcasePublic]
     timeline: list[TimelineEntry] = []
+    messages: list[CaseMessagePublic] = []
 
 
 class CaseReschedule(BaseModel):
@@ -97,10 +104,15 @@ class EventTypePublic(BaseModel):
 
 
 class QueuePublic(BaseModel):
+    """A queue with its items counted per status, and its open items per SLA state."""
+
     key: str
     unit: str
     name: Localized
     open_count: int
+    counts: dict[str, int] = {}
+    due_soon: int = 0
+    breached: int = 0
 
 
 class WorkItemPublic(BaseModel):
@@ -117,6 +129,16 @@ class WorkItemPublic(BaseModel):
     routed_by_rule: str
     resolution: str | None
     created_at: datetime
+    reason: str | None = None
+    routing: RoutingTrace
+    sla: SlaPublic
+
+
+class WorkItemDetail(WorkItemPublic):
+    """A work item with its internal notes and its conversation with the reporter."""
+
+    notes: list[CommentPublic]
+    messages: list[CommentPublic]
 
 
 class WorkItemPage(BaseModel):
@@ -138,6 +160,7 @@ class NotificationPublic(BaseModel):
     texts: Localized
     created_at: datetime
     read: bool
+    action_required: bool = False
 
 
 class TokenRequest(BaseModel):

@@ -174,7 +174,9 @@ class SubcaseRejected(EventData):
 
 
 class InfoRequested(EventData):
-    """A caseworker asks the reporter a question; the sub-case waits for the answer."""
+    """A caseworker asks the reporter a question; the sub-case waits for the answer.
+
+    With ``awaits_reply`` false it is a message to the reporter that pauses nothing."""
 
     TYPE: ClassVar[str] = "lifecase.subcase.info_requested"
 
@@ -186,6 +188,7 @@ class InfoRequested(EventData):
     question: str
     asked_by: str
     reporter: str
+    awaits_reply: bool = True
 
 
 class ReporterReplied(EventData):

@@ -31,7 +31,8 @@ class Expression:
         values = {name: context.get(name) for name in self.variables}
         try:
             return self._program.execute(values)
-        except (RuntimeError, TypeError, ValueError) as error:
+        except (RuntimeError, TypeError, ValueError, LookupError) as error:
+            # LookupError: a map key the data lacks, such as `fields.x` when x was left out.
             raise ExpressionError(f"{self.source!r}: {_first_line(error)}") from error
 
     def holds(self, context: Mapping[str, Any]) -> bool:

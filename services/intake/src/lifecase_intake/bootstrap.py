@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lifecase_intake import service
+from lifecase_intake.conversation import views as conversation_views
 from lifecase_intake.models import outbox as outbox_table
 from lifecase_intake.projection import IntakeProjection
 from lifecase_intake.settings import IntakeSettings
@@ -62,7 +63,7 @@ def build(settings: IntakeSettings) -> IntakeService:
         description="Reporters file and follow combined cases.",
         runtime=runtime,
         verifier=build_verifier(settings),
-        routers=[router],
+        routers=[router, conversation_views.router],
         max_body_bytes=settings.max_body_bytes,
     )
     return IntakeService(settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table))

@@ -28,6 +28,7 @@ from lifecase_contracts.events import (
     TemplateRetired,
 )
 from lifecase_intake import timeline
+from lifecase_intake.conversation.projection import ConversationProjection
 from lifecase_intake.models import Case, EventType, Subcase, TemplateSchema, TimelineEvent
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Handler
@@ -170,6 +171,7 @@ class IntakeProjection:
             SubcaseCancelled: self.subcase_cancelled,
             SubcaseDueDateChanged: self.due_date_changed,
             CaseCompleted: self.case_completed,
+            **ConversationProjection(self.sessions).registry(),
         }
 
 

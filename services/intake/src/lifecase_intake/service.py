@@ -31,6 +31,7 @@ from lifecase_contracts.events import (
     derived_id,
 )
 from lifecase_intake import timeline
+from lifecase_intake.conversation.service import with_conversation
 from lifecase_intake.models import Case, EventType, IdempotencyKey, TemplateSchema, TimelineEvent
 from lifecase_intake.validation import validate_case_data
 from lifecase_platform.auth import Principal
@@ -181,7 +182,8 @@ async def _create(
 
 async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> CasePublic:
     """A case, if the viewer filed it (or is an admin); otherwise it does not exist for them."""
-    return to_public(await _visible_case(session=session, viewer=viewer, case_id=case_id))
+    case = await _visible_case(session=session, viewer=viewer, case_id=case_id)
+    return await with_conversation(session=session, case=to_public(case))
 
 
 async def _visible_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> Case:

@@ -23,8 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lifecase_contracts.events import Localized
-from lifecase_lifecycle.calendar import add_working_days
 from lifecase_platform.expressions import ExpressionError, compile_expression
+from lifecase_platform.workdays import WorkdayCalendar
 
 FieldType = Literal["text", "number", "date", "boolean", "choice", "email", "cpr", "department"]
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
@@ -474,7 +474,7 @@ def due_date(
     rule: DueRule | None,
     data: dict[str, Any],
     opened_on: date,
-    closed: frozenset[date] = frozenset(),
+    calendar: WorkdayCalendar = WorkdayCalendar(),
 ) -> date | None:
     if rule is None:
         return None
@@ -484,7 +484,7 @@ def due_date(
         if not value:
             return None
         start = date.fromisoformat(value)
-    return add_working_days(start, rule.working_days, closed)
+    return calendar.add_working_days(start, rule.working_days)
 
 
 def _offset(data: dict[str, Any], offset: DateOffset | None) -> date | None:

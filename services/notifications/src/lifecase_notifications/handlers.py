@@ -10,7 +10,9 @@ from lifecase_contracts.events import (
     CaseCompleted,
     Envelope,
     EventData,
+    InfoRequested,
     Localized,
+    SubcaseRejected,
     SubcaseResolved,
     SubcaseRouted,
 )
@@ -32,6 +34,7 @@ class NotificationHandlers:
         case_id: str,
         kind: str,
         text: Localized,
+        action_required: bool = False,
     ) -> None:
         async with self.sessions() as session, session.begin():
             await notify(
@@ -41,6 +44,7 @@ class NotificationHandlers:
                 case_id=case_id,
                 kind=kind,
                 text=text,
+                action_required=action_required,
             )
 
     async def subcase_routed(self, envelope: Envelope[SubcaseRouted]) -> None:
@@ -73,9 +77,33 @@ class NotificationHandlers:
             text=messages.completed(e),
         )
 
+    async def info_requested(self, envelope: Envelope[InfoRequested]) -> None:
+        """A caseworker asks the reporter: highlighted, because the work waits for them."""
+        e = envelope.data
+        await self._notify(
+            envelope,
+            recipient=e.reporter,
+            case_id=e.case_id,
+            kind="info_requested" if e.awaits_reply else "caseworker_message",
+            text=messages.info_requested(e),
+            action_required=e.awaits_reply,
+        )
+
+    async def subcase_rejected(self, envelope: Envelope[SubcaseRejected]) -> None:
+        e = envelope.data
+        await self._notify(
+            envelope,
+            recipient=e.reporter,
+            case_id=e.case_id,
+            kind="subcase_rejected",
+            text=messages.rejected(e),
+        )
+
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {
             SubcaseRouted: self.subcase_routed,
             SubcaseResolved: self.subcase_resolved,
             CaseCompleted: self.case_completed,
+            InfoRequested: self.info_requested,
+            SubcaseRejected: self.subcase_rejected,
         }

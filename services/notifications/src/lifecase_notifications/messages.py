@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from lifecase_contracts.events import CaseCompleted, Localized, SubcaseResolved, SubcaseRouted
+from lifecase_contracts.events import (
+    CaseCompleted,
+    InfoRequested,
+    Localized,
+    SubcaseRejected,
+    SubcaseResolved,
+    SubcaseRouted,
+)
+
+# A notification quotes at most this much of a question or a reason; the case shows it all.
+QUOTE_LIMIT = 500
 
 
 def routed(event: SubcaseRouted) -> Localized:
@@ -21,3 +31,29 @@ def completed(event: CaseCompleted) -> Localized:
         da="Hele sagen er afsluttet: alle delsager er løst.",
         en="The whole case is completed: every sub-case is resolved.",
     )
+
+
+def info_requested(event: InfoRequested) -> Localized:
+    quote = _quote(event.question)
+    if not event.awaits_reply:
+        return Localized(
+            da=f"Besked om »{event.title.da}«: »{quote}«",
+            en=f"Message about “{event.title.en}”: “{quote}”",
+        )
+    return Localized(
+        da=f"Spørgsmål om »{event.title.da}«: »{quote}« Svar på sagen, så arbejdet kan fortsætte.",
+        en=f"Question about “{event.title.en}”: “{quote}” Reply on the case so the work can go on.",
+    )
+
+
+def rejected(event: SubcaseRejected) -> Localized:
+    reason = _quote(event.reason)
+    return Localized(
+        da=f"»{event.title.da}« er afvist. Begrundelse: {reason}",
+        en=f"“{event.title.en}” was rejected. Reason: {reason}",
+    )
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"

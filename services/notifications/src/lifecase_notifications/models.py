@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, MetaData, String
+from sqlalchemy import Boolean, DateTime, Index, MetaData, String, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from lifecase_platform.inbox import processed_events_table
@@ -29,6 +29,8 @@ class Notification(Base):
     text_en: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The reporter must act (answer a question): a client shows it highlighted.
+    action_required: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 processed_events = processed_events_table(Base.metadata)

@@ -20,6 +20,7 @@ async def notify(
     case_id: str,
     kind: str,
     text: Localized,
+    action_required: bool = False,
 ) -> None:
     """Record a notification once per event and recipient."""
     notification_id = derived_id("notification", event_id, recipient)
@@ -35,6 +36,7 @@ async def notify(
             text_en=text.en,
             created_at=datetime.now(UTC),
             read_at=None,
+            action_required=action_required,
         )
     )
 
@@ -57,6 +59,7 @@ async def inbox(
             texts=Localized(da=n.text_da, en=n.text_en),
             created_at=n.created_at if n.created_at.tzinfo else n.created_at.replace(tzinfo=UTC),
             read=n.read_at is not None,
+            action_required=n.action_required,
         )
         for n in rows
     ]

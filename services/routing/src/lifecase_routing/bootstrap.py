@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,10 +10,12 @@ from fastapi import FastAPI
 
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import build_verifier
+from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
-from lifecase_routing import service
+from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing import admin_views, emit, organisation, sla_service
 from lifecase_routing.handlers import RoutingHandlers
 from lifecase_routing.models import outbox as outbox_table
 from lifecase_routing.settings import RoutingSettings
@@ -38,7 +41,7 @@ class RoutingService:
         sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
-        publisher = messaging.Publisher(js, source=service.SOURCE)
+        publisher = messaging.Publisher(js, source=emit.SOURCE)
         self.consumer = messaging.Consumer(
             js,
             durable=NAME,
@@ -50,12 +53,24 @@ class RoutingService:
             "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
         )
         rt.spawn("consumer", self.consumer.run)
+        rt.spawn("sla-check", lambda: self.check_slas(sessions, s.sla_check_seconds))
         rt.ready = True
+
+    async def check_slas(self, sessions: SessionFactory, interval: float) -> None:
+        """Report breached SLAs every ``interval`` seconds. Replicas may overlap: each breach
+        has one event id, so JetStream keeps one."""
+        while True:
+            async with sessions() as session, session.begin():
+                reported = await sla_service.report_breaches(
+                    session=session, outbox=self.outbox, today=today_in_denmark()
+                )
+            if reported < sla_service.BREACH_BATCH:
+                await asyncio.sleep(interval)
 
     async def seed(self) -> bool:
         async with self.app.state.sessions() as session, session.begin():
-            return await service.seed_organisation(
-                session=session, organisation=service.load_organisation()
+            return await organisation.seed_organisation(
+                session=session, organisation=organisation.load_organisation()
             )
 
     async def stop(self) -> None:
@@ -66,10 +81,10 @@ def build(settings: RoutingSettings) -> RoutingService:
     runtime = Runtime(NAME)
     app = create_service_app(
         title="lifecase routing",
-        description="Queues, routing rules and work items.",
+        description="Units, queues, routing rules, work items and SLA clocks.",
         runtime=runtime,
         verifier=build_verifier(settings),
-        routers=[router],
+        routers=[router, admin_views.router],
         max_body_bytes=settings.max_body_bytes,
     )
     return RoutingService(settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table))

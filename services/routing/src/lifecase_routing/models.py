@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from lifecase_platform.inbox import processed_events_table
@@ -34,10 +46,13 @@ class Queue(Base):
 
 
 class Member(Base):
+    """A caseworker (or robot) in a unit; a ``lead`` may also assign the unit's work."""
+
     __tablename__ = "members"
 
     username: Mapped[str] = mapped_column(String(100), primary_key=True)
     unit: Mapped[str] = mapped_column(ForeignKey("units.key"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), server_default="member")  # member | lead
 
 
 class RoutingRule(Base):
@@ -46,24 +61,48 @@ class RoutingRule(Base):
     ruleset_version: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    match: Mapped[str] = mapped_column(String(200))
+    condition: Mapped[str] = mapped_column(Text)  # CEL, see lifecase_routing.rules
     queue: Mapped[str] = mapped_column(ForeignKey("queues.key"))
 
 
 class RuleSet(Base):
+    """A version of the routing rules. Versions are never changed; one is active."""
+
     __tablename__ = "rule_sets"
 
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     fallback_queue: Mapped[str] = mapped_column(ForeignKey("queues.key"))
     active: Mapped[bool] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SlaPolicyRow(Base):
+    """The one SLA policy (targets, due-soon window, closing days) as a validated document."""
+
+    __tablename__ = "sla_policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class WorkItem(Base):
-    """A sub-case as a unit works it. Its id is the sub-case id (the natural key)."""
+    """A sub-case as a unit works it. Its id is the sub-case id (the natural key).
+
+    ``is_open`` mirrors ``status in OPEN_STATUSES`` so that listing a queue's open work is one
+    ordered index range, whatever mix of open states it holds.
+    """
 
     __tablename__ = "work_items"
-    __table_args__ = (Index("ix_work_items_queue_status_due", "queue", "status", "due_date", "id"),)
+    __table_args__ = (
+        Index("ix_work_items_queue_status_due", "queue", "status", "due_date", "id"),
+        Index("ix_work_items_queue_open_due", "queue", "is_open", "due_date", "id"),
+        Index("ix_work_items_assignee_open_due", "assignee", "is_open", "due_date", "id"),
+        Index("ix_work_items_open_due", "is_open", "due_date"),
+        Index("ix_work_items_rule", "ruleset_version", "rule"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -73,16 +112,58 @@ class WorkItem(Base):
     title_en: Mapped[str] = mapped_column(String(300))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     queue: Mapped[str] = mapped_column(ForeignKey("queues.key"))
-    status: Mapped[str] = mapped_column(String(20))  # queued | claimed | resolved
+    # queued | claimed | waiting_for_reporter | resolved | rejected | cancelled
+    status: Mapped[str] = mapped_column(String(20))
+    is_open: Mapped[bool] = mapped_column(Boolean, server_default=true())
     assignee: Mapped[str | None] = mapped_column(String(100))
-    due_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
     reporter: Mapped[str] = mapped_column(String(100))
     department: Mapped[str | None] = mapped_column(String(100))
+    unit_hint: Mapped[str | None] = mapped_column(String(63))
     rule: Mapped[str] = mapped_column(String(100))
     ruleset_version: Mapped[int] = mapped_column(Integer)
     resolution: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected or cancelled
+    search_text: Mapped[str] = mapped_column(Text, server_default="")
+    sla_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_breach_reported: Mapped[date | None] = mapped_column(Date)  # the due date reported
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Comment(Base):
+    """A note (caseworkers only) or a message between the unit and the reporter."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_item_created", "item_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("work_items.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # note | question | message | reply
+    author: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    in_reply_to: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Transfer(Base):
+    """An item moved to another queue by hand: a routing miss of the rule that sent it."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        Index("ix_transfers_item", "item_id", "at"),
+        Index("ix_transfers_rule", "ruleset_version", "from_rule"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("work_items.id"))
+    from_queue: Mapped[str] = mapped_column(String(63))
+    to_queue: Mapped[str] = mapped_column(String(63))
+    from_rule: Mapped[str] = mapped_column(String(100))
+    ruleset_version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 outbox = outbox_table(Base.metadata)

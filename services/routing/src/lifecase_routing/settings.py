@@ -10,3 +10,6 @@ class RoutingSettings(PlatformSettings):
         default="sqlite+aiosqlite:///.lifecase/routing.db",
         validation_alias="LIFECASE_ROUTING_DATABASE_URL",
     )
+    sla_check_seconds: float = Field(
+        default=60.0, gt=0, validation_alias="LIFECASE_ROUTING_SLA_CHECK_SECONDS"
+    )

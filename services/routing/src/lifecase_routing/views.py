@@ -2,26 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifecase_contracts.api import Problem, QueuePublic, Resolve, WorkItemPage, WorkItemPublic
+from lifecase_contracts.api import (
+    Problem,
+    QueuePublic,
+    Resolve,
+    WorkItemDetail,
+    WorkItemPage,
+    WorkItemPublic,
+)
+from lifecase_contracts.workspace import (
+    Assign,
+    CommentPublic,
+    InfoRequest,
+    MessageCreate,
+    NoteCreate,
+    Reject,
+    Transfer,
+)
 from lifecase_platform.auth import CurrentUser
-from lifecase_routing import service
+from lifecase_routing import queues, workitems
+from lifecase_routing.queues import ItemFilter, Order, StatusFilter
+from lifecase_routing.workitems import Handle
 
 router = APIRouter(prefix="/api/v1", tags=["queues"])
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 404, 409, 422)
+    for code in (400, 401, 403, 404, 409, 422)
 }
+Act = Callable[[AsyncSession], Awaitable[Handle]]
+
+
+async def _act(request: Request, act: Act) -> WorkItemPublic:
+    """Run one action on an item in one transaction: all of it happens, or nothing."""
+    async with request.app.state.sessions() as session, session.begin():
+        handle = await act(session)
+        return await workitems.public(session=session, handle=handle)
 
 
 @router.get("/queues", responses=PROBLEMS)
 async def list_queues(request: Request, user: CurrentUser) -> list[QueuePublic]:
-    """The queues of the caller's units, with how many items are open in each."""
+    """The queues of the caller's units, with items counted per status and per SLA state."""
     async with request.app.state.sessions() as session:
-        return await service.visible_queues(session=session, user=user)
+        return await queues.visible_queues(session=session, user=user)
+
+
+@router.get("/queues/{queue}", responses=PROBLEMS)
+async def get_queue(queue: str, request: Request, user: CurrentUser) -> QueuePublic:
+    """One queue with its counts per status, due soon and breached."""
+    async with request.app.state.sessions() as session:
+        return await queues.queue_summary(session=session, user=user, queue=queue)
 
 
 @router.get("/queues/{queue}/items", responses=PROBLEMS)
@@ -29,33 +65,133 @@ async def list_items(
     queue: str,
     request: Request,
     user: CurrentUser,
-    status: Literal["queued", "claimed", "resolved"] | None = None,
+    status: StatusFilter = "open",
+    assignee: Annotated[str | None, Query(max_length=100, description="a user, me or none")] = None,
+    due_before: date | None = None,
+    subcase_type: Annotated[str | None, Query(max_length=100)] = None,
+    text: Annotated[str | None, Query(max_length=200)] = None,
+    order: Order = "due",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    after: Annotated[str | None, Query(max_length=64)] = None,
+    after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> WorkItemPage:
-    """A queue's work items, earliest due first. Pass ``next_cursor`` back as ``after``."""
+    """A queue's work items, earliest due first (``order=-due``: latest first), open ones
+    unless ``status`` says otherwise. Pass ``next_cursor`` back as ``after``."""
+    filters = ItemFilter(
+        status=status,
+        assignee=assignee,
+        due_before=due_before,
+        subcase_type=subcase_type,
+        text=text,
+        order=order,
+    )
     async with request.app.state.sessions() as session:
-        items, next_after = await service.queue_items(
-            session=session, user=user, queue=queue, status=status, limit=limit, after=after
+        items, next_cursor = await queues.queue_items(
+            session=session, user=user, queue=queue, filters=filters, limit=limit, after=after
         )
-    return WorkItemPage(items=items, next_cursor=next_after)
+    return WorkItemPage(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/queues/{queue}/claim-next",
+    response_model=WorkItemPublic,
+    responses={**PROBLEMS, 204: {"description": "Nothing in the queue to claim."}},
+)
+async def claim_next(queue: str, request: Request, user: CurrentUser) -> WorkItemPublic | Response:
+    """Claim the unassigned item that is due first (for robots and for caseworkers who take
+    the next one); 204 when there is none."""
+    async with request.app.state.sessions() as session, session.begin():
+        handle = await queues.claim_next(session=session, user=user, queue=queue)
+        if handle is None:
+            return Response(status_code=204)
+        return await workitems.public(session=session, handle=handle)
 
 
 @router.get("/work-items/{item_id}", responses=PROBLEMS)
-async def get_item(item_id: str, request: Request, user: CurrentUser) -> WorkItemPublic:
-    """One work item, with the fields its unit may see and the rule that routed it."""
+async def get_item(item_id: str, request: Request, user: CurrentUser) -> WorkItemDetail:
+    """One work item: its carried fields, the rule and rule-set version that routed it, its
+    SLA clock, internal notes and the conversation with the reporter."""
     async with request.app.state.sessions() as session:
-        return service.to_public(
-            await service.get_item(session=session, user=user, item_id=item_id)
-        )
+        return await workitems.detail(session=session, user=user, item_id=item_id)
 
 
 @router.post("/work-items/{item_id}/claim", responses=PROBLEMS)
 async def claim(item_id: str, request: Request, user: CurrentUser) -> WorkItemPublic:
     """Take a work item: it is assigned to the caller."""
+    return await _act(request, lambda s: workitems.claim(session=s, user=user, item_id=item_id))
+
+
+@router.post("/work-items/{item_id}/assign", responses=PROBLEMS)
+async def assign(item_id: str, body: Assign, request: Request, user: CurrentUser) -> WorkItemPublic:
+    """Give the item to a member of its unit (the unit's leads only)."""
+    return await _act(
+        request,
+        lambda s: workitems.assign(session=s, user=user, item_id=item_id, assignee=body.assignee),
+    )
+
+
+@router.post("/work-items/{item_id}/unassign", responses=PROBLEMS)
+async def unassign(item_id: str, request: Request, user: CurrentUser) -> WorkItemPublic:
+    """Put the item back in its queue (its assignee, or a lead of the unit)."""
+    return await _act(request, lambda s: workitems.unassign(session=s, user=user, item_id=item_id))
+
+
+@router.post("/work-items/{item_id}/transfer", responses=PROBLEMS)
+async def transfer(
+    item_id: str, body: Transfer, request: Request, user: CurrentUser
+) -> WorkItemPublic:
+    """Move the item to another queue, with a reason. Counts as a routing miss of the rule
+    that sent it; the reporter's view follows."""
+    return await _act(
+        request,
+        lambda s: workitems.transfer(
+            session=s,
+            outbox=request.app.state.outbox,
+            user=user,
+            item_id=item_id,
+            queue=body.queue,
+            reason=body.reason,
+        ),
+    )
+
+
+@router.post("/work-items/{item_id}/notes", status_code=201, responses=PROBLEMS)
+async def add_note(
+    item_id: str, body: NoteCreate, request: Request, user: CurrentUser
+) -> CommentPublic:
+    """An internal note for the unit's caseworkers; the reporter never sees it."""
     async with request.app.state.sessions() as session, session.begin():
-        item = await service.claim(session=session, user=user, item_id=item_id)
-        return service.to_public(item)
+        return await workitems.add_note(session=session, user=user, item_id=item_id, text=body.text)
+
+
+@router.post("/work-items/{item_id}/request-info", responses=PROBLEMS)
+async def request_info(
+    item_id: str, body: InfoRequest, request: Request, user: CurrentUser
+) -> WorkItemPublic:
+    """Ask the reporter a question: the item waits for the answer, its SLA clock stops, and
+    the reporter is notified. Their reply resumes it."""
+    return await _act(
+        request,
+        lambda s: workitems.request_info(
+            session=s,
+            outbox=request.app.state.outbox,
+            user=user,
+            item_id=item_id,
+            question=body.question,
+        ),
+    )
+
+
+@router.post("/work-items/{item_id}/messages", responses=PROBLEMS)
+async def message_reporter(
+    item_id: str, body: MessageCreate, request: Request, user: CurrentUser
+) -> WorkItemPublic:
+    """Send the reporter a message that needs no answer; the SLA clock runs on."""
+    return await _act(
+        request,
+        lambda s: workitems.message_reporter(
+            session=s, outbox=request.app.state.outbox, user=user, item_id=item_id, text=body.text
+        ),
+    )
 
 
 @router.post("/work-items/{item_id}/resolve", responses=PROBLEMS)
@@ -63,12 +199,28 @@ async def resolve(
     item_id: str, body: Resolve, request: Request, user: CurrentUser
 ) -> WorkItemPublic:
     """Resolve a work item; the case's workflow and the reporter are told."""
-    async with request.app.state.sessions() as session, session.begin():
-        item = await service.resolve(
-            session=session,
+    return await _act(
+        request,
+        lambda s: workitems.resolve(
+            session=s,
             outbox=request.app.state.outbox,
             user=user,
             item_id=item_id,
             resolution=body.resolution,
-        )
-        return service.to_public(item)
+        ),
+    )
+
+
+@router.post("/work-items/{item_id}/reject", responses=PROBLEMS)
+async def reject(item_id: str, body: Reject, request: Request, user: CurrentUser) -> WorkItemPublic:
+    """Refuse the sub-case with a reason the reporter sees."""
+    return await _act(
+        request,
+        lambda s: workitems.reject(
+            session=s,
+            outbox=request.app.state.outbox,
+            user=user,
+            item_id=item_id,
+            reason=body.reason,
+        ),
+    )

@@ -1,5 +1,6 @@
 """Alembic environment of the intake service (its own tables, its own version table)."""
 
+import lifecase_intake.conversation.models  # noqa: F401 - its tables join Base.metadata
 from lifecase_intake.models import Base
 from lifecase_platform.migrations import run_env
 

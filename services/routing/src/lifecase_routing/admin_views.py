@@ -1,0 +1,157 @@
+"""Administration API: units, queues and members; versioned routing rule sets with their
+dry-run and miss counts; the SLA policy. Changes are for admins only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from lifecase_contracts.api import Problem
+from lifecase_contracts.workspace import (
+    KEY_PATTERN,
+    USERNAME_PATTERN,
+    DryRunPublic,
+    MemberUpsert,
+    QueueUpsert,
+    RuleSetPublic,
+    RuleSetSpec,
+    RuleSetSummary,
+    SlaPolicy,
+    UnitPublic,
+    UnitUpsert,
+)
+from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_routing import organisation, rulesets, sla_service
+from lifecase_routing.access import access_of, require_admin
+
+router = APIRouter(prefix="/api/v1")
+PROBLEMS: dict[int | str, dict[str, object]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (401, 403, 404, 409, 422)
+}
+
+
+def admin_principal(user: CurrentUser) -> Principal:
+    require_admin(user)
+    return user
+
+
+Admin = Annotated[Principal, Depends(admin_principal)]
+UnitKey = Annotated[str, Path(pattern=KEY_PATTERN)]
+QueueKey = Annotated[str, Path(pattern=KEY_PATTERN)]
+Username = Annotated[str, Path(pattern=USERNAME_PATTERN)]
+
+
+@router.get("/units", tags=["units"], responses=PROBLEMS)
+async def list_units(request: Request, user: CurrentUser) -> list[UnitPublic]:
+    """Units with their queues and members: every unit for admins, one's own for others."""
+    async with request.app.state.sessions() as session:
+        access = await access_of(session=session, user=user)
+        return [u for u in await organisation.list_units(session=session) if access.sees(u.key)]
+
+
+@router.put("/units/{unit}", tags=["units"], responses=PROBLEMS)
+async def put_unit(unit: UnitKey, body: UnitUpsert, request: Request, _: Admin) -> UnitPublic:
+    """Create a unit, or rename it."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await organisation.put_unit(session=session, unit=unit, body=body)
+
+
+@router.put("/units/{unit}/queues/{queue}", tags=["units"], responses=PROBLEMS)
+async def put_queue(
+    unit: UnitKey, queue: QueueKey, body: QueueUpsert, request: Request, _: Admin
+) -> UnitPublic:
+    """Create a queue in the unit, or rename it."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await organisation.put_queue(session=session, unit=unit, queue=queue, body=body)
+
+
+@router.delete("/units/{unit}/queues/{queue}", tags=["units"], responses=PROBLEMS)
+async def delete_queue(unit: UnitKey, queue: QueueKey, request: Request, _: Admin) -> UnitPublic:
+    """Remove a queue that no work item and no rule set uses."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await organisation.delete_queue(session=session, unit=unit, queue=queue)
+
+
+@router.put("/units/{unit}/members/{username}", tags=["units"], responses=PROBLEMS)
+async def put_member(
+    unit: UnitKey, username: Username, body: MemberUpsert, request: Request, _: Admin
+) -> UnitPublic:
+    """Add a caseworker or robot to the unit, or make them a lead (``role: lead``)."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await organisation.put_member(
+            session=session, unit=unit, username=username, body=body
+        )
+
+
+@router.delete("/units/{unit}/members/{username}", tags=["units"], responses=PROBLEMS)
+async def delete_member(
+    unit: UnitKey, username: Username, request: Request, _: Admin
+) -> UnitPublic:
+    """Remove a member; their open items in the unit go back to its queues."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await organisation.delete_member(session=session, unit=unit, username=username)
+
+
+@router.get("/routing/rule-sets", tags=["routing rules"], responses=PROBLEMS)
+async def list_rule_sets(request: Request, _: Admin) -> list[RuleSetSummary]:
+    """Every rule-set version, newest first."""
+    async with request.app.state.sessions() as session:
+        return await rulesets.list_rule_sets(session=session)
+
+
+@router.post("/routing/rule-sets", status_code=201, tags=["routing rules"], responses=PROBLEMS)
+async def create_rule_set(body: RuleSetSpec, request: Request, admin: Admin) -> RuleSetPublic:
+    """Save the rules as the next version and route with it from now on. Every condition
+    must compile and every queue exist; otherwise nothing is saved (422, per rule)."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await rulesets.create_rule_set(session=session, spec=body, by=admin.username)
+
+
+@router.get("/routing/rule-sets/active", tags=["routing rules"], responses=PROBLEMS)
+async def active_rule_set(request: Request, _: Admin) -> RuleSetPublic:
+    """The rules routing uses now, with items routed and routing misses per rule."""
+    async with request.app.state.sessions() as session:
+        return await rulesets.get_rule_set(session=session, version=None)
+
+
+@router.get("/routing/rule-sets/{version}", tags=["routing rules"], responses=PROBLEMS)
+async def get_rule_set(version: int, request: Request, _: Admin) -> RuleSetPublic:
+    """One rule-set version, with items routed and routing misses per rule."""
+    async with request.app.state.sessions() as session:
+        return await rulesets.get_rule_set(session=session, version=version)
+
+
+@router.post("/routing/rule-sets/{version}/activate", tags=["routing rules"], responses=PROBLEMS)
+async def activate_rule_set(version: int, request: Request, _: Admin) -> RuleSetPublic:
+    """Route with this version from now on (e.g. to roll back)."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await rulesets.activate(session=session, version=version)
+
+
+@router.post("/routing/dry-run", tags=["routing rules"], responses=PROBLEMS)
+async def dry_run(
+    body: RuleSetSpec,
+    request: Request,
+    _: Admin,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = rulesets.DRY_RUN_DEFAULT_ITEMS,
+) -> DryRunPublic:
+    """What these rules would do to the latest ``limit`` sub-cases, compared with the queues
+    they are in now ("would move 12 items from hr to payroll"). Saves nothing."""
+    async with request.app.state.sessions() as session:
+        return await rulesets.dry_run_rule_set(session=session, spec=body, limit=limit)
+
+
+@router.get("/routing/sla-policy", tags=["sla"], responses=PROBLEMS)
+async def get_sla_policy(request: Request, _: Admin) -> SlaPolicy:
+    """SLA targets per sub-case type, the due-soon window and the extra closing days."""
+    async with request.app.state.sessions() as session:
+        return await sla_service.sla_policy(session=session)
+
+
+@router.put("/routing/sla-policy", tags=["sla"], responses=PROBLEMS)
+async def put_sla_policy(body: SlaPolicy, request: Request, admin: Admin) -> SlaPolicy:
+    """Replace the SLA policy; it applies to items routed or resumed from now on."""
+    async with request.app.state.sessions() as session, session.begin():
+        return await sla_service.put_sla_policy(session=session, policy=body, by=admin.username)

@@ -1,0 +1,220 @@
+"""Queues as caseworkers and robots see them: counts, filtered listing by due date with keyset
+pagination, and claiming the next item."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.api import QueuePublic, WorkItemPublic
+from lifecase_contracts.events import Localized
+from lifecase_platform.auth import Principal
+from lifecase_platform.problems import NotFound, ProblemError
+from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing.access import Access, access_of
+from lifecase_routing.models import Queue, WorkItem
+from lifecase_routing.public import to_public
+from lifecase_routing.sla_service import RUNNING_STATUSES, sla_clock
+from lifecase_routing.states import OPEN, STATUSES, set_status
+from lifecase_routing.workitems import Handle
+
+StatusFilter = Literal[
+    "open",
+    "closed",
+    "queued",
+    "claimed",
+    "waiting_for_reporter",
+    "resolved",
+    "rejected",
+    "cancelled",
+]
+Order = Literal["due", "-due"]
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    status: StatusFilter = "open"
+    assignee: str | None = None  # a username, "me" or "none"
+    due_before: date | None = None
+    subcase_type: str | None = None
+    text: str | None = None
+    order: Order = "due"
+
+
+async def visible_queues(
+    *, session: AsyncSession, user: Principal, today: date | None = None
+) -> list[QueuePublic]:
+    """The caller's units' queues, each with counts per status and per SLA state."""
+    access = await access_of(session=session, user=user)
+    query = select(Queue).order_by(Queue.key)
+    if access.units is not None:
+        query = query.where(Queue.unit.in_(access.units))
+    queues = list(await session.scalars(query))
+    return await _with_counts(session, queues, today or today_in_denmark())
+
+
+async def queue_summary(
+    *, session: AsyncSession, user: Principal, queue: str, today: date | None = None
+) -> QueuePublic:
+    found = await get_queue(
+        session=session, access=await access_of(session=session, user=user), queue=queue
+    )
+    [summary] = await _with_counts(session, [found], today or today_in_denmark())
+    return summary
+
+
+async def _with_counts(
+    session: AsyncSession, queues: list[Queue], today: date
+) -> list[QueuePublic]:
+    keys = [q.key for q in queues]
+    by_status: dict[str, dict[str, int]] = {k: {} for k in keys}
+    for key, status, count in (
+        await session.execute(
+            select(WorkItem.queue, WorkItem.status, func.count())
+            .where(WorkItem.queue.in_(keys))
+            .group_by(WorkItem.queue, WorkItem.status)
+        )
+    ).tuples():
+        by_status[key][status] = count
+    clock = await sla_clock(session=session)
+    soon = clock.due_soon_limit(today)
+    running = WorkItem.is_open.is_(True) & WorkItem.status.in_(RUNNING_STATUSES)
+    sla_counts = {
+        key: (int(breached or 0), int(due_soon or 0))
+        for key, breached, due_soon in (
+            await session.execute(
+                select(
+                    WorkItem.queue,
+                    func.sum(case((WorkItem.due_date < today, 1), else_=0)),
+                    func.sum(case((WorkItem.due_date >= today, 1), else_=0)),
+                )
+                .where(WorkItem.queue.in_(keys), running, WorkItem.due_date <= soon)
+                .group_by(WorkItem.queue)
+            )
+        ).tuples()
+    }
+    return [
+        QueuePublic(
+            key=q.key,
+            unit=q.unit,
+            name=Localized(da=q.name_da, en=q.name_en),
+            open_count=sum(by_status[q.key].get(s, 0) for s in OPEN),
+            counts={s: by_status[q.key].get(s, 0) for s in STATUSES},
+            breached=sla_counts.get(q.key, (0, 0))[0],
+            due_soon=sla_counts.get(q.key, (0, 0))[1],
+        )
+        for q in queues
+    ]
+
+
+async def get_queue(*, session: AsyncSession, access: Access, queue: str) -> Queue:
+    found = await session.get(Queue, queue)
+    if found is None or not access.sees(found.unit):
+        raise NotFound("queue", "køen")
+    return found
+
+
+async def queue_items(
+    *,
+    session: AsyncSession,
+    user: Principal,
+    queue: str,
+    filters: ItemFilter,
+    limit: int,
+    after: str | None,
+    today: date | None = None,
+) -> tuple[list[WorkItemPublic], str | None]:
+    """A queue's items by due date (then id), filtered; ``after`` is the previous page's
+    ``next_cursor``. Each page is one index range scan, however long the queue is."""
+    access = await access_of(session=session, user=user)
+    await get_queue(session=session, access=access, queue=queue)
+    query = _filtered(select(WorkItem).where(WorkItem.queue == queue), filters, access)
+    key = tuple_(WorkItem.due_date, WorkItem.id)
+    if after is not None:
+        position = _decode_cursor(after)
+        query = query.where(key > position if filters.order == "due" else key < position)
+    if filters.order == "due":
+        query = query.order_by(WorkItem.due_date, WorkItem.id)
+    else:
+        query = query.order_by(WorkItem.due_date.desc(), WorkItem.id.desc())
+    rows = list(await session.scalars(query.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(rows[limit - 1].due_date, rows[limit - 1].id)
+    clock = await sla_clock(session=session)
+    day = today or today_in_denmark()
+    return [to_public(item, clock, day) for item in rows[:limit]], next_cursor
+
+
+def _filtered(
+    query: Select[tuple[WorkItem]], f: ItemFilter, access: Access
+) -> Select[tuple[WorkItem]]:
+    if f.status == "open":
+        query = query.where(WorkItem.is_open.is_(True))
+    elif f.status == "closed":
+        query = query.where(WorkItem.is_open.is_(False))
+    else:
+        query = query.where(WorkItem.status == f.status)
+    if f.assignee == "none":
+        query = query.where(WorkItem.assignee.is_(None))
+    elif f.assignee is not None:
+        who = access.username if f.assignee == "me" else f.assignee
+        query = query.where(WorkItem.assignee == who)
+    if f.due_before is not None:
+        query = query.where(WorkItem.due_date < f.due_before)
+    if f.subcase_type is not None:
+        query = query.where(WorkItem.subcase_type == f.subcase_type)
+    if f.text:
+        pattern = "%" + _escape_like(f.text.lower()) + "%"
+        query = query.where(WorkItem.search_text.like(pattern, escape="\\"))
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def encode_cursor(due_date: date, item_id: str) -> str:
+    """The ``after`` value that continues a listing behind this item."""
+    return base64.urlsafe_b64encode(f"{due_date.isoformat()}|{item_id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[date, str]:
+    try:
+        due, item_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return date.fromisoformat(due), item_id
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ProblemError(
+            400,
+            ("The cursor is not valid.", "Markøren er ikke gyldig."),
+            type="urn:lifecase:problem:bad-cursor",
+        ) from error
+
+
+async def claim_next(*, session: AsyncSession, user: Principal, queue: str) -> Handle | None:
+    """Claim the queue's unassigned queued item that is due first; None if there is none.
+    On PostgreSQL concurrent claimers skip each other's locked rows; SQLite writes one at a
+    time anyway."""
+    access = await access_of(session=session, user=user)
+    found = await get_queue(session=session, access=access, queue=queue)
+    item = await session.scalar(
+        select(WorkItem)
+        .where(
+            WorkItem.queue == queue,
+            WorkItem.status == "queued",
+            WorkItem.assignee.is_(None),
+        )
+        .order_by(WorkItem.due_date, WorkItem.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if item is None:
+        return None
+    item.assignee = access.username
+    set_status(item, "claimed")
+    return Handle(item=item, unit=found.unit, access=access)

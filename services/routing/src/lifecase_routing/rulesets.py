@@ -1,0 +1,335 @@
+"""Versioned routing rule sets: create (checked, never edited afterwards), activate, inspect
+with routed and miss counts, dry-run a candidate against past sub-cases, and route."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.events import Localized, SubcaseOpened, SubcaseRouted
+from lifecase_contracts.workspace import (
+    DryRunMove,
+    DryRunPublic,
+    RulePublic,
+    RuleSetPublic,
+    RuleSetSpec,
+    RuleSetSummary,
+    RuleSpec,
+)
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.problems import Conflict, NotFound, ProblemError
+from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing.emit import emit
+from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, WorkItem
+from lifecase_routing.public import utc
+from lifecase_routing.rules import (
+    FALLBACK_RULE,
+    CompiledRuleSet,
+    DryRun,
+    InvalidRuleSet,
+    PastItem,
+    Subject,
+    compile_rule_set,
+    dry_run,
+)
+from lifecase_routing.sla_service import sla_clock
+from lifecase_routing.states import search_text
+
+log = logging.getLogger(__name__)
+
+DRY_RUN_DEFAULT_ITEMS = 10_000
+
+
+async def _checked(session: AsyncSession, spec: RuleSetSpec) -> CompiledRuleSet:
+    queues = await session.scalars(select(Queue.key))
+    try:
+        return compile_rule_set(spec, queues)
+    except InvalidRuleSet as invalid:
+        raise ProblemError(
+            422,
+            ("The rule set is not valid.", "Regelsættet er ikke gyldigt."),
+            type="urn:lifecase:problem:validation",
+            errors=[p.as_field_error() for p in invalid.problems],
+        ) from invalid
+
+
+async def create_rule_set(
+    *, session: AsyncSession, spec: RuleSetSpec, by: str | None
+) -> RuleSetPublic:
+    """Store ``spec`` as the next version and make it the active one."""
+    await _checked(session, spec)
+    version = (await session.scalar(select(func.max(RuleSet.version))) or 0) + 1
+    for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
+        active.active = False
+    session.add(
+        RuleSet(
+            version=version,
+            fallback_queue=spec.fallback_queue,
+            active=True,
+            created_at=datetime.now(UTC),
+            created_by=by,
+        )
+    )
+    await session.flush()
+    session.add_all(
+        RoutingRule(
+            ruleset_version=version,
+            position=position,
+            name=rule.name,
+            condition=rule.condition,
+            queue=rule.queue,
+        )
+        for position, rule in enumerate(spec.rules)
+    )
+    await session.flush()
+    log.info("rule set created", extra={"version": version, "rules": len(spec.rules)})
+    return await get_rule_set(session=session, version=version)
+
+
+async def activate(*, session: AsyncSession, version: int) -> RuleSetPublic:
+    """Make an earlier (or later) version the active one again, e.g. to roll back."""
+    chosen = await session.get(RuleSet, version)
+    if chosen is None:
+        raise NotFound("rule set", "regelsættet")
+    for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
+        active.active = False
+    chosen.active = True
+    await session.flush()
+    return await get_rule_set(session=session, version=version)
+
+
+async def list_rule_sets(*, session: AsyncSession) -> list[RuleSetSummary]:
+    counts = dict(
+        (
+            await session.execute(
+                select(RoutingRule.ruleset_version, func.count()).group_by(
+                    RoutingRule.ruleset_version
+                )
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        RuleSetSummary(
+            version=r.version,
+            active=r.active,
+            created_at=utc(r.created_at),
+            created_by=r.created_by,
+            rules=counts.get(r.version, 0),
+        )
+        for r in await session.scalars(select(RuleSet).order_by(RuleSet.version.desc()))
+    ]
+
+
+async def _active(session: AsyncSession) -> RuleSet:
+    active = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
+    if active is None:
+        raise NotFound("rule set", "regelsættet")
+    return active
+
+
+async def get_rule_set(*, session: AsyncSession, version: int | None) -> RuleSetPublic:
+    """A version (None: the active one) with each rule's routed and miss counts."""
+    ruleset = await (_active(session) if version is None else session.get(RuleSet, version))
+    if ruleset is None:
+        raise NotFound("rule set", "regelsættet")
+    rules = list(
+        await session.scalars(
+            select(RoutingRule)
+            .where(RoutingRule.ruleset_version == ruleset.version)
+            .order_by(RoutingRule.position)
+        )
+    )
+    routed = await _counts(
+        session,
+        select(WorkItem.rule, func.count())
+        .where(WorkItem.ruleset_version == ruleset.version)
+        .group_by(WorkItem.rule),
+    )
+    misses = await _counts(
+        session,
+        select(Transfer.from_rule, func.count())
+        .where(Transfer.ruleset_version == ruleset.version)
+        .group_by(Transfer.from_rule),
+    )
+    return RuleSetPublic(
+        version=ruleset.version,
+        active=ruleset.active,
+        fallback_queue=ruleset.fallback_queue,
+        created_at=utc(ruleset.created_at),
+        created_by=ruleset.created_by,
+        rules=[
+            RulePublic(
+                position=r.position,
+                name=r.name,
+                condition=r.condition,
+                queue=r.queue,
+                routed=routed.get(r.name, 0),
+                misses=misses.get(r.name, 0),
+            )
+            for r in rules
+        ],
+        fallback=RulePublic(
+            position=len(rules),
+            name=FALLBACK_RULE,
+            condition="true",
+            queue=ruleset.fallback_queue,
+            routed=routed.get(FALLBACK_RULE, 0),
+            misses=misses.get(FALLBACK_RULE, 0),
+        ),
+    )
+
+
+async def _counts(session: AsyncSession, query: object) -> dict[str, int]:
+    return dict((await session.execute(query)).tuples().all())  # type: ignore[call-overload]
+
+
+async def active_rules(*, session: AsyncSession) -> tuple[RuleSet, CompiledRuleSet]:
+    ruleset = await _active(session)
+    rows = await session.scalars(
+        select(RoutingRule)
+        .where(RoutingRule.ruleset_version == ruleset.version)
+        .order_by(RoutingRule.position)
+    )
+    spec = RuleSetSpec(
+        rules=[RuleSpec(name=r.name, condition=r.condition, queue=r.queue) for r in rows],
+        fallback_queue=ruleset.fallback_queue,
+    )
+    return ruleset, compile_rule_set(spec)
+
+
+async def dry_run_rule_set(
+    *, session: AsyncSession, spec: RuleSetSpec, limit: int = DRY_RUN_DEFAULT_ITEMS
+) -> DryRunPublic:
+    """Where ``spec`` would route the latest ``limit`` sub-cases, against where they are."""
+    candidate = await _checked(session, spec)
+    rows = await session.execute(
+        select(
+            WorkItem.queue,
+            WorkItem.subcase_type,
+            WorkItem.department,
+            WorkItem.unit_hint,
+            WorkItem.fields,
+        )
+        .order_by(WorkItem.created_at.desc(), WorkItem.id)
+        .limit(limit)
+    )
+    result = dry_run(
+        candidate,
+        (
+            PastItem(
+                queue=queue,
+                subject=Subject(
+                    subcase_type=subcase_type,
+                    department=department,
+                    unit_hint=unit_hint,
+                    fields=fields,
+                ),
+            )
+            for queue, subcase_type, department, unit_hint, fields in rows
+        ),
+    )
+    return _dry_run_public(result)
+
+
+def _dry_run_public(result: DryRun) -> DryRunPublic:
+    moves = [
+        DryRunMove(
+            from_queue=source,
+            to_queue=target,
+            count=count,
+            rules=sorted(result.move_rules[(source, target)]),
+        )
+        for (source, target), count in result.moves.most_common()
+    ]
+    if moves:
+        en = "; ".join(f"{m.count} from {m.from_queue} to {m.to_queue}" for m in moves)
+        da = "; ".join(f"{m.count} fra {m.from_queue} til {m.to_queue}" for m in moves)
+        summary_en = f"This change would move {result.moved} of {result.evaluated} items: {en}."
+        summary_da = f"Ændringen ville flytte {result.moved} af {result.evaluated} opgaver: {da}."
+    else:
+        summary_en = f"This change would move none of {result.evaluated} items."
+        summary_da = f"Ændringen ville ikke flytte nogen af {result.evaluated} opgaver."
+    return DryRunPublic(
+        evaluated=result.evaluated,
+        unchanged=result.unchanged,
+        moved=result.moved,
+        moves=moves,
+        rule_errors=dict(result.rule_errors),
+        summary=Localized(da=summary_da, en=summary_en),
+    )
+
+
+async def route_subcase(
+    *, session: AsyncSession, outbox: Outbox, opened: SubcaseOpened, today: date | None = None
+) -> None:
+    """Create the sub-case's work item in the queue the active rules pick, with its SLA due
+    date, and report where it went."""
+    if await session.get(WorkItem, opened.subcase_id) is not None:
+        return
+    ruleset, rules = await active_rules(session=session)
+    decision = rules.route(
+        Subject(
+            subcase_type=opened.subcase_type,
+            department=opened.department,
+            unit_hint=opened.unit_hint,
+            fields=opened.fields,
+        )
+    )
+    if decision.errors:
+        log.warning(
+            "routing rules failed to evaluate",
+            extra={"subcase_id": opened.subcase_id, "rules": list(decision.errors)},
+        )
+    queue = await session.get(Queue, decision.queue)
+    if queue is None:
+        raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
+    clock = await sla_clock(session=session)
+    due = clock.due_date(
+        subcase_type=opened.subcase_type,
+        requested=opened.due_date,
+        routed_on=today or today_in_denmark(),
+    )
+    item = WorkItem(
+        id=opened.subcase_id,
+        case_id=opened.case_id,
+        activity=opened.activity,
+        subcase_type=opened.subcase_type,
+        title_da=opened.title.da,
+        title_en=opened.title.en,
+        fields=opened.fields,
+        queue=queue.key,
+        status="queued",
+        is_open=True,
+        assignee=None,
+        due_date=due,
+        reporter=opened.reporter,
+        department=opened.department,
+        unit_hint=opened.unit_hint,
+        rule=decision.rule,
+        ruleset_version=ruleset.version,
+        resolution=None,
+        reason=None,
+        search_text=search_text(opened.title, opened.subcase_type, opened.fields),
+        sla_paused_at=None,
+        sla_breach_reported=None,
+        created_at=datetime.now(UTC),
+        closed_at=None,
+    )
+    session.add(item)
+    event = SubcaseRouted(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=opened.title,
+        queue=queue.key,
+        unit=queue.unit,
+        rule=decision.rule,
+        due_date=due,
+        reporter=item.reporter,
+    )
+    await emit(session, outbox, event, "subcase-routed", item.id)

@@ -1,0 +1,435 @@
+"""Working an item (keyword-only operations): claim, assign, transfer, notes, the conversation
+with the reporter, resolve, reject; and what the case's events do to it (cancel, a new due
+date, the reporter's reply). Every operation runs in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.api import WorkItemDetail, WorkItemPublic
+from lifecase_contracts.events import (
+    InfoRequested,
+    Localized,
+    ReporterReplied,
+    SubcaseCancelled,
+    SubcaseDueDateChanged,
+    SubcaseRejected,
+    SubcaseResolved,
+    SubcaseRouted,
+    derived_id,
+)
+from lifecase_contracts.workspace import CommentPublic
+from lifecase_platform.auth import Principal
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
+from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing.access import Access, access_of
+from lifecase_routing.emit import emit
+from lifecase_routing.models import Comment, Member, Queue, Transfer, WorkItem
+from lifecase_routing.public import comment_public, to_detail, to_public, utc
+from lifecase_routing.rules import TRANSFER_RULE
+from lifecase_routing.sla_service import sla_clock
+from lifecase_routing.states import require_open, set_status
+
+
+@dataclass(frozen=True)
+class Handle:
+    """An item the caller may see, with its unit and the caller's rights."""
+
+    item: WorkItem
+    unit: str
+    access: Access
+
+    @property
+    def by(self) -> str:
+        return self.access.username
+
+    @property
+    def leads(self) -> bool:
+        return self.access.leads_unit(self.unit)
+
+    @property
+    def title(self) -> Localized:
+        return Localized(da=self.item.title_da, en=self.item.title_en)
+
+
+async def open_item(*, session: AsyncSession, user: Principal, item_id: str) -> Handle:
+    """A work item of the caller's units; others' items do not exist for them (404)."""
+    found = (
+        await session.execute(
+            select(WorkItem, Queue.unit)
+            .join(Queue, Queue.key == WorkItem.queue)
+            .where(WorkItem.id == item_id)
+        )
+    ).first()
+    access = await access_of(session=session, user=user)
+    if found is None or not access.sees(found[1]):
+        raise NotFound("work item", "opgaven")
+    return Handle(item=found[0], unit=found[1], access=access)
+
+
+async def public(
+    *, session: AsyncSession, handle: Handle, today: date | None = None
+) -> WorkItemPublic:
+    clock = await sla_clock(session=session)
+    return to_public(
+        handle.item, clock, today or today_in_denmark(), await _transfers(session, handle.item)
+    )
+
+
+async def detail(
+    *, session: AsyncSession, user: Principal, item_id: str, today: date | None = None
+) -> WorkItemDetail:
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    comments = await session.scalars(
+        select(Comment).where(Comment.item_id == item_id).order_by(Comment.created_at, Comment.id)
+    )
+    return to_detail(
+        handle.item,
+        await sla_clock(session=session),
+        today or today_in_denmark(),
+        transfers=await _transfers(session, handle.item),
+        comments=comments,
+    )
+
+
+async def _transfers(session: AsyncSession, item: WorkItem) -> list[Transfer]:
+    return list(
+        await session.scalars(
+            select(Transfer).where(Transfer.item_id == item.id).order_by(Transfer.at, Transfer.id)
+        )
+    )
+
+
+def _take(handle: Handle) -> None:
+    """The caller works the item from now on: an unassigned item becomes theirs; one that
+    a colleague holds only a lead may act on."""
+    item = handle.item
+    if item.assignee is None:
+        item.assignee = handle.by
+    elif item.assignee != handle.by and not handle.leads:
+        raise Conflict(
+            ("Someone else has claimed the work item.", "En anden har allerede taget opgaven.")
+        )
+    if item.status == "queued":
+        set_status(item, "claimed")
+
+
+async def claim(*, session: AsyncSession, user: Principal, item_id: str) -> Handle:
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    require_open(handle.item)
+    if handle.item.assignee not in (None, handle.by):
+        raise Conflict(
+            ("Someone else has claimed the work item.", "En anden har allerede taget opgaven.")
+        )
+    _take(handle)
+    return handle
+
+
+async def assign(*, session: AsyncSession, user: Principal, item_id: str, assignee: str) -> Handle:
+    """A unit lead gives the item to a member of the unit."""
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    _require_lead(handle)
+    require_open(handle.item)
+    if await session.get(Member, (assignee, handle.unit)) is None:
+        raise ProblemError(
+            422,
+            ("The assignee is not a member of the unit.", "Modtageren er ikke med i enheden."),
+            type="urn:lifecase:problem:validation",
+            errors=[{"loc": ["body", "assignee"], "msg": "not a member", "type": "member"}],
+        )
+    handle.item.assignee = assignee
+    if handle.item.status == "queued":
+        set_status(handle.item, "claimed")
+    return handle
+
+
+async def unassign(*, session: AsyncSession, user: Principal, item_id: str) -> Handle:
+    """The assignee lets go of the item, or a lead takes it from them: back to the queue."""
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    if handle.item.assignee != handle.by:
+        _require_lead(handle)
+    require_open(handle.item)
+    handle.item.assignee = None
+    if handle.item.status == "claimed":
+        set_status(handle.item, "queued")
+    return handle
+
+
+def _require_lead(handle: Handle) -> None:
+    if not handle.leads:
+        raise Forbidden(
+            (
+                "Only the unit's leads may assign its work.",
+                "Kun enhedens ledere må fordele dens opgaver.",
+            )
+        )
+
+
+async def transfer(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    user: Principal,
+    item_id: str,
+    queue: str,
+    reason: str,
+) -> Handle:
+    """Move the item to another queue, unassigned. The transfer counts as a routing miss of
+    the rule that sent the item to the queue it leaves."""
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    item = handle.item
+    require_open(item)
+    target = await session.get(Queue, queue)
+    if target is None or target.key == item.queue:
+        problem = "no such queue" if target is None else "the item is already in this queue"
+        raise ProblemError(
+            422,
+            ("The target queue is not valid.", "Målkøen er ikke gyldig."),
+            type="urn:lifecase:problem:validation",
+            errors=[{"loc": ["body", "queue"], "msg": problem, "type": "queue"}],
+        )
+    earlier = await session.scalar(
+        select(func.count()).select_from(Transfer).where(Transfer.item_id == item.id)
+    )
+    record = Transfer(
+        id=str(uuid.uuid4()),
+        item_id=item.id,
+        from_queue=item.queue,
+        to_queue=target.key,
+        from_rule=TRANSFER_RULE if earlier else item.rule,
+        ruleset_version=item.ruleset_version,
+        reason=reason,
+        by=handle.by,
+        at=datetime.now(UTC),
+    )
+    session.add(record)
+    item.queue, item.assignee = target.key, None
+    if item.status == "claimed":
+        set_status(item, "queued")
+    event = SubcaseRouted(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=handle.title,
+        queue=target.key,
+        unit=target.unit,
+        rule=TRANSFER_RULE,
+        due_date=item.due_date,
+        reporter=item.reporter,
+    )
+    await emit(session, outbox, event, "subcase-routed", item.id, record.id)
+    return handle
+
+
+async def add_note(
+    *, session: AsyncSession, user: Principal, item_id: str, text: str
+) -> CommentPublic:
+    """An internal note: the unit's caseworkers see it, the reporter never does."""
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    return comment_public(_comment(session, handle.item, "note", handle.by, text))
+
+
+def _comment(
+    session: AsyncSession,
+    item: WorkItem,
+    kind: str,
+    author: str,
+    text: str,
+    *,
+    id: str | None = None,
+    in_reply_to: str | None = None,
+) -> Comment:
+    comment = Comment(
+        id=id or str(uuid.uuid4()),
+        item_id=item.id,
+        kind=kind,
+        author=author,
+        text=text,
+        in_reply_to=in_reply_to,
+        created_at=datetime.now(UTC),
+    )
+    session.add(comment)
+    return comment
+
+
+async def request_info(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str, question: str
+) -> Handle:
+    """Ask the reporter; the item waits for the answer and its SLA clock stops."""
+    return await _write_to_reporter(
+        session=session, outbox=outbox, user=user, item_id=item_id, text=question, question=True
+    )
+
+
+async def message_reporter(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str, text: str
+) -> Handle:
+    """Tell the reporter something; nothing waits for an answer."""
+    return await _write_to_reporter(
+        session=session, outbox=outbox, user=user, item_id=item_id, text=text, question=False
+    )
+
+
+async def _write_to_reporter(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    user: Principal,
+    item_id: str,
+    text: str,
+    question: bool,
+) -> Handle:
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    item = handle.item
+    require_open(item)
+    _take(handle)
+    comment = _comment(session, item, "question" if question else "message", handle.by, text)
+    if question:
+        set_status(item, "waiting_for_reporter")
+        if item.sla_paused_at is None:
+            item.sla_paused_at = comment.created_at
+    event = InfoRequested(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=handle.title,
+        message_id=comment.id,
+        question=text,
+        asked_by=handle.by,
+        reporter=item.reporter,
+        awaits_reply=question,
+    )
+    await emit(session, outbox, event, "info-requested", comment.id)
+    return handle
+
+
+async def resolve(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str, resolution: str
+) -> Handle:
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    require_open(handle.item)
+    _take(handle)
+    item = handle.item
+    item.resolution = resolution
+    _close(item, "resolved")
+    event = SubcaseResolved(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=handle.title,
+        resolution=resolution,
+        resolved_by=handle.by,
+        reporter=item.reporter,
+    )
+    await emit(session, outbox, event, "subcase-resolved", item.id)
+    return handle
+
+
+async def reject(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str, reason: str
+) -> Handle:
+    """Refuse the sub-case; the reporter sees the reason."""
+    handle = await open_item(session=session, user=user, item_id=item_id)
+    require_open(handle.item)
+    _take(handle)
+    item = handle.item
+    item.reason = reason
+    _close(item, "rejected")
+    event = SubcaseRejected(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        title=handle.title,
+        reason=reason,
+        rejected_by=handle.by,
+        reporter=item.reporter,
+    )
+    await emit(session, outbox, event, "subcase-rejected", item.id)
+    return handle
+
+
+def _close(item: WorkItem, status: str) -> None:
+    set_status(item, status, at=datetime.now(UTC))
+    item.sla_paused_at = None
+
+
+# --- what the case's events do -----------------------------------------------------------------
+
+
+async def cancel(*, session: AsyncSession, cancelled: SubcaseCancelled) -> None:
+    """The case no longer needs the sub-case: an open item is cancelled, with the reason."""
+    item = await session.get(WorkItem, cancelled.subcase_id)
+    if item is None or not item.is_open:
+        return
+    item.reason = cancelled.reason
+    _close(item, "cancelled")
+
+
+async def change_due_date(
+    *, session: AsyncSession, changed: SubcaseDueDateChanged, today: date | None = None
+) -> None:
+    """The case moved the sub-case's due date (no date: the SLA target from routing day)."""
+    item = await session.get(WorkItem, changed.subcase_id)
+    if item is None or not item.is_open:
+        return
+    clock = await sla_clock(session=session)
+    item.due_date = clock.due_date(
+        subcase_type=item.subcase_type,
+        requested=changed.due_date,
+        routed_on=today_in_denmark(utc(item.created_at)),
+    )
+
+
+async def reporter_replied(
+    *, session: AsyncSession, replied: ReporterReplied, today: date | None = None
+) -> None:
+    """File the reply with the items it answers and resume their SLA clocks. A reply to a
+    question goes to that question's item; a reply to nothing in particular answers every
+    item of the case that waits for the reporter (or, if none waits, every open one)."""
+    items = await _addressees(session, replied)
+    clock = await sla_clock(session=session)
+    resumed_on = today or today_in_denmark()
+    for item in items:
+        _comment(
+            session,
+            item,
+            "reply",
+            replied.reporter,
+            replied.text,
+            id=derived_id("reply", replied.message_id, item.id),
+            in_reply_to=replied.in_reply_to,
+        )
+        if item.status != "waiting_for_reporter":
+            continue
+        if item.sla_paused_at is not None:
+            item.due_date = clock.resumed_due_date(
+                due=item.due_date,
+                paused_on=today_in_denmark(utc(item.sla_paused_at)),
+                resumed_on=resumed_on,
+            )
+            item.sla_paused_at = None
+        set_status(item, "claimed" if item.assignee else "queued")
+
+
+async def _addressees(session: AsyncSession, replied: ReporterReplied) -> list[WorkItem]:
+    if replied.in_reply_to is not None:
+        asked = await session.get(Comment, replied.in_reply_to)
+        if asked is not None:
+            item = await session.get(WorkItem, asked.item_id)
+            if item is not None and item.case_id == replied.case_id and item.is_open:
+                return [item]
+    open_items = list(
+        await session.scalars(
+            select(WorkItem)
+            .where(WorkItem.case_id == replied.case_id, WorkItem.is_open.is_(True))
+            .order_by(WorkItem.id)
+        )
+    )
+    waiting = [i for i in open_items if i.status == "waiting_for_reporter"]
+    return waiting or open_items
