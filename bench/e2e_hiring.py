@@ -19,6 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from time import perf_counter
 from typing import Any, Literal
@@ -160,11 +161,12 @@ class RoutedTracker:
 
 
 def hiring_data(index: int) -> dict[str, Any]:
-    """Valid, obviously fictitious hiring data."""
+    """Valid, obviously fictitious hiring data, starting in a week: every sub-case's date has
+    come, so all five open at once (later starts schedule some of them for later)."""
     return {
         "employee_name": f"Bench Employee {index}",
         "cpr": "0101901234",
-        "start_date": "2027-03-01",
+        "start_date": (date.today() + timedelta(days=7)).isoformat(),
         "position": "Sagsbehandler",
         "department": "Fælles Administration",
         "employment_type": "permanent",
