@@ -46,6 +46,15 @@ class InputField(BaseModel):
         return self
 
     def json_schema(self) -> dict[str, Any]:
+        """The field's JSON Schema, annotated for forms: ``x-type`` (the template field type),
+        ``x-label`` (da/en) and, for choices, ``x-enum-labels`` (da/en, in ``enum`` order).
+        Validators ignore ``x-`` keywords."""
+        annotations: dict[str, Any] = {"x-type": self.type, "x-label": self.label.model_dump()}
+        if self.choices:
+            annotations["x-enum-labels"] = [c.label.model_dump() for c in self.choices]
+        return {**self._value_schema(), **annotations}
+
+    def _value_schema(self) -> dict[str, Any]:
         title = self.label.en
         match self.type:
             case "text" | "department":
