@@ -49,7 +49,7 @@ messages: setup ## Add new page texts to the Danish catalogues (then translate t
 	for d in $(UI_PACKAGES); do \
 	  $(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output -o $$d/locale/messages.pot $$d && \
 	  $(VENV)/bin/pybabel -q update -i $$d/locale/messages.pot -d $$d/locale -l da \
-	    --no-location --no-wrap --ignore-obsolete && rm $$d/locale/messages.pot || exit 1; \
+	    --no-wrap --ignore-obsolete && rm $$d/locale/messages.pot || exit 1; \
 	done
 
 format: setup
