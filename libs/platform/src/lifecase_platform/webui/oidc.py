@@ -1,8 +1,9 @@
 """Signing in at the municipality's OpenID Connect provider: the authorization code flow with
-PKCE (S256), state and nonce, through Authlib. The provider is found by discovery from the
-issuer. The session cookie then holds the token the service's own verifier accepts (the
-access token, or the ID token where the API's audience is this client), so pages and the API
-agree on who is asking. Signing out ends the lifecase session, not the provider's."""
+PKCE (S256), state and nonce. The request is built with Authlib's RFC 6749 and RFC 7636
+helpers and the code exchanged over httpx; the provider is found by discovery from the issuer.
+The session cookie then holds the token the service's own verifier accepts (the access token,
+or the ID token where the API's audience is this client), so pages and the API agree on who
+is asking. Signing out ends the lifecase session, not the provider's."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from typing import Any
 
 import httpx
 import jwt
-from authlib.integrations.httpx_client import AsyncOAuth2Client
-from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -74,17 +75,6 @@ class OidcSignIn:
                 self._metadata = dict(response.json())
         return self._metadata
 
-    def _client(self, redirect_uri: str) -> AsyncOAuth2Client:
-        return AsyncOAuth2Client(
-            client_id=self.client_id,
-            client_secret=self.client_secret,
-            scope=self.scopes,
-            redirect_uri=redirect_uri,
-            code_challenge_method="S256",
-            token_endpoint_auth_method="client_secret_basic" if self.client_secret else "none",
-            timeout=10,
-        )
-
     def router(self, ui: WebUI) -> APIRouter:
         router = APIRouter(include_in_schema=False)
 
@@ -96,14 +86,17 @@ class OidcSignIn:
                 "nonce": secrets.token_urlsafe(24),
                 "next": safe_next(next, ui.path("")),
             }
-            endpoint = (await self.metadata())["authorization_endpoint"]
-            async with self._client(str(request.url_for("oidc_callback"))) as client:
-                url, _ = client.create_authorization_url(
-                    endpoint,
-                    state=flow["state"],
-                    code_verifier=flow["verifier"],
-                    nonce=flow["nonce"],
-                )
+            url = prepare_grant_uri(
+                (await self.metadata())["authorization_endpoint"],
+                client_id=self.client_id,
+                response_type="code",
+                redirect_uri=str(request.url_for("oidc_callback")),
+                scope=self.scopes,
+                state=flow["state"],
+                nonce=flow["nonce"],
+                code_challenge=create_s256_code_challenge(flow["verifier"]),
+                code_challenge_method="S256",
+            )
             response = RedirectResponse(url, status_code=303)
             response.set_cookie(
                 FLOW_COOKIE,
@@ -143,17 +136,22 @@ class OidcSignIn:
         """The session's token for ``code``, or None if the provider refuses it or the ID
         token was not issued for this very sign-in (nonce)."""
         endpoint = (await self.metadata())["token_endpoint"]
-        async with self._client(str(request.url_for("oidc_callback"))) as client:
-            try:
-                tokens = await client.fetch_token(
-                    endpoint,
-                    grant_type="authorization_code",
-                    code=code,
-                    code_verifier=flow["verifier"],
-                )
-            except (OAuth2Error, httpx.HTTPError) as error:
-                log.warning("oidc token exchange failed", extra={"error": type(error).__name__})
-                return None
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": str(request.url_for("oidc_callback")),
+            "code_verifier": flow["verifier"],
+            "client_id": self.client_id,
+        }
+        auth = (self.client_id, self.client_secret) if self.client_secret else None
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                response = await http.post(endpoint, data=form, auth=auth)
+            response.raise_for_status()
+            tokens: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            log.warning("oidc token exchange failed", extra={"error": type(error).__name__})
+            return None
         id_token = tokens.get("id_token")
         if not id_token or not _nonce_matches(id_token, flow["nonce"]):
             return None
