@@ -143,7 +143,12 @@ class OidcSignIn:
             "code_verifier": flow["verifier"],
             "client_id": self.client_id,
         }
-        auth = (self.client_id, self.client_secret) if self.client_secret else None
+        # A confidential client authenticates (client_secret_basic); a public one has PKCE only.
+        auth: httpx.Auth = (
+            httpx.BasicAuth(self.client_id, self.client_secret)
+            if self.client_secret
+            else httpx.Auth()  # the base class adds nothing to the request
+        )
         try:
             async with httpx.AsyncClient(timeout=10) as http:
                 response = await http.post(endpoint, data=form, auth=auth)
