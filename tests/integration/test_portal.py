@@ -172,3 +172,17 @@ async def test_a_reporter_cannot_open_another_reporters_case_page(
         assert response.status_code == 404
         assert "Mette Hansen" not in response.text
         assert "Kunne ikke finde sagen." in response.text
+
+
+async def test_a_form_resent_with_other_values_after_it_was_filed_files_nothing_new(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    async with browser_of(system, "rita") as rita:
+        token = await form_token(rita)
+        first = {**FORM, "form_token": token, "action": "submit"}
+        assert (await rita.post("/portal/file/hiring", data=first)).status_code == 303
+        changed = {**first, "position": "Leder"}  # e.g. the back button, an edit, submit
+        again = await rita.post("/portal/file/hiring", data=changed)
+        assert again.status_code == 409
+        assert "Formularen er allerede indsendt" in again.text
+    assert len((await api.get("/api/v1/cases", as_="rita")).json()["items"]) == 1
