@@ -13,7 +13,7 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from lifecase_embedded.system import EmbeddedSystem
-from tests.support import Api, wait_for
+from tests.support import Api, wait_for, wait_until_routed
 
 pytestmark = pytest.mark.integration
 
@@ -80,6 +80,7 @@ async def test_a_form_posted_twice_at_once_files_one_case(
     cases = (await api.get("/api/v1/cases", as_="rita")).json()["items"]
     assert len(cases) == 1
     assert cases[0]["data"]["weekly_hours"] == 37.5
+    await wait_until_routed(api, cases[0]["id"])
     for span in spans.get_finished_spans():
         text = f"{span.name} {dict(span.attributes or {})}"
         assert "010190" not in text and "Mette" not in text, span.name
@@ -151,11 +152,16 @@ async def test_a_bulk_upload_submits_nothing_until_every_row_is_valid(
         assert again.status_code == 303
         assert "3 sager indsendt." in (await rita.get(batch)).text
 
-    async def three_in_progress() -> bool:
+    async def three_routed() -> bool:
         items = (await api.get("/api/v1/cases", as_="rita")).json()["items"]
-        return len(items) == 3 and all(c["status"] == "in_progress" for c in items)
+        subcases = [s for c in items for s in c["subcases"]]
+        return (
+            len(items) == 3
+            and len(subcases) == 15
+            and all(s["status"] == "routed" for s in subcases)
+        )
 
-    await wait_for(three_in_progress, what="the three bulk cases to be routed")
+    await wait_for(three_routed, what="the three bulk cases to be routed")
 
 
 async def test_a_reporter_cannot_open_another_reporters_case_page(

@@ -23,7 +23,7 @@ from lifecase_platform.webui.i18n import language_of
 
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
-CASE_STATUSES = ("submitted", "in_progress", "completed")
+CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn")
 BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
 
 
