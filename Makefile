@@ -7,15 +7,20 @@ UV := .tools/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/*/pyproject.toml)
+# Packages with web pages: each keeps its Babel catalogue in locale/da/LC_MESSAGES/messages.po.
+UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lifecase_intake/portal
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-unit test-integration test-e2e bench bench-queues lint format setup clean
+.PHONY: run test test-unit test-integration test-e2e test-browser screenshots bench \
+	bench-queues lint format messages setup chromium clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
 
-test: setup ## The whole suite: unit, then integration on SQLite and PostgreSQL, then e2e
+test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, browser
 	$(PY) -m pytest tests/unit tests/integration
 	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest tests/browser  # its own process: sync Playwright upsets later asyncio tests
 
 test-unit: setup
 	$(PY) -m pytest tests/unit
@@ -25,6 +30,12 @@ test-integration: setup
 
 test-e2e: setup
 	$(PY) -m pytest tests/e2e
+
+test-browser: setup chromium ## The web pages in a real Chromium (Playwright + axe-core)
+	$(PY) -m pytest tests/browser
+
+screenshots: setup chromium ## Retake docs/screenshots/*.png of the main pages
+	LIFECASE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
 
 bench: setup ## End-to-end benchmark against a bare Temporal baseline (JSON + table)
 	$(PY) -m bench.e2e_hiring
@@ -36,6 +47,13 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy libs/contracts/src libs/platform/src services/*/src infra/embedded/src bench
+
+messages: setup ## Add new page texts to the Danish catalogues (then translate them there)
+	for d in $(UI_PACKAGES); do \
+	  $(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output -o $$d/locale/messages.pot $$d && \
+	  $(VENV)/bin/pybabel -q update -i $$d/locale/messages.pot -d $$d/locale -l da \
+	    --no-wrap --ignore-obsolete && rm $$d/locale/messages.pot || exit 1; \
+	done
 
 format: setup
 	$(VENV)/bin/ruff format .
@@ -50,6 +68,11 @@ $(UV):
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml $(MEMBERS)
 	$(UV) sync --frozen
 	touch $@
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+# Installed once, as root, when it is missing.
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 clean: ## Remove installed tools and the demo's state
 	rm -rf .tools $(VENV) .lifecase

@@ -66,17 +66,19 @@ class EmbeddedSystem:
     def __init__(self, config: SystemConfig) -> None:
         settings = config.settings()
         self.config = config
-        self.intake = intake.build(settings["intake"])
+        self.tokens = DevTokens(config.dev_token_secret)
+        self.users = devidp.load_users()
+        self.intake = intake.build(settings["intake"], dev_users=list(self.users.values()))
         self.lifecycle = lifecycle.build(settings["lifecycle"])
         self.routing = routing.build(settings["routing"])
         self.notifications = notifications.build(settings["notifications"])
-        self.tokens = DevTokens(config.dev_token_secret)
-        self.users = devidp.load_users()
         self.app = Gateway(
             routes=[
                 ("/api/v1/dev", devidp.create_app(self.tokens, self.users)),
                 ("/api/v1/cases", self.intake.app),
                 ("/api/v1/event-types", self.intake.app),
+                ("/", self.intake.app),  # exactly "/": the portal's front door
+                ("/portal", self.intake.app),
                 ("/api/v1/templates", self.lifecycle.app),
                 ("/api/v1/queues", self.routing.app),
                 ("/api/v1/work-items", self.routing.app),

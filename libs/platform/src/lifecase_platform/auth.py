@@ -93,9 +93,18 @@ class OidcTokens:
         self.audience = audience
         self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True)
 
+    def _signing_key(self, token: str) -> jwt.PyJWK:
+        # RFC 7517 makes "kid" optional: a provider with a single key may leave it out, and
+        # PyJWKClient ignores keys without one.
+        if jwt.get_unverified_header(token).get("kid") is None:
+            keys = self.jwks.get_jwk_set().keys
+            if len(keys) == 1:
+                return keys[0]
+        return self.jwks.get_signing_key_from_jwt(token)
+
     def verify(self, token: str) -> Principal:
         try:
-            key = self.jwks.get_signing_key_from_jwt(token)
+            key = self._signing_key(token)
             claims = jwt.decode(
                 token,
                 key.key,

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from lifecase_intake import service
 from lifecase_intake.conversation import views as conversation_views
 from lifecase_intake.models import outbox as outbox_table
+from lifecase_intake.portal import PREFIX as PORTAL
+from lifecase_intake.portal import create_portal
 from lifecase_intake.projection import IntakeProjection
 from lifecase_intake.settings import IntakeSettings
 from lifecase_intake.views import router
 from lifecase_platform import db, messaging
-from lifecase_platform.auth import build_verifier
+from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
+from lifecase_platform.webui.signin import sign_in_method
 
 NAME = "intake"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -29,6 +34,7 @@ class IntakeService:
     app: FastAPI
     runtime: Runtime
     outbox: Outbox
+    portal: FastAPI
 
     def migrate(self) -> None:
         db.migrate(self.settings.database_url, MIGRATIONS)
@@ -36,8 +42,9 @@ class IntakeService:
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
         sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
-        self.app.state.sessions = sessions
-        self.app.state.outbox = self.outbox
+        for app in (self.app, self.portal):
+            app.state.sessions = sessions
+            app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
         consumer = messaging.Consumer(
             js,
@@ -56,14 +63,30 @@ class IntakeService:
         await self.runtime.aclose()
 
 
-def build(settings: IntakeSettings) -> IntakeService:
+def build(settings: IntakeSettings, *, dev_users: Sequence[Principal] = ()) -> IntakeService:
+    """The intake service: its API at ``/api/v1``, the reporter portal at ``/portal`` (and
+    ``/``). ``dev_users`` are the demo users the portal offers in dev mode."""
     runtime = Runtime(NAME)
+    verifier = build_verifier(settings)
     app = create_service_app(
         title="lifecase intake",
         description="Reporters file and follow combined cases.",
         runtime=runtime,
-        verifier=build_verifier(settings),
+        verifier=verifier,
         routers=[router, conversation_views.router],
         max_body_bytes=settings.max_body_bytes,
     )
-    return IntakeService(settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table))
+    portal = create_portal(
+        verifier=verifier,
+        sign_in=sign_in_method(settings, dev_users=dev_users),
+        secure_cookies=settings.environment == "production",
+    )
+    app.mount(PORTAL, portal)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse(f"{PORTAL}/", status_code=302)
+
+    return IntakeService(
+        settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table), portal=portal
+    )

@@ -115,5 +115,33 @@ class EventType(Base):
     personal_fields: Mapped[list[str]] = mapped_column(JSON)
 
 
+class Draft(Base):
+    """A form the reporter saved to finish later, keyed by the form's own token (which becomes
+    the case's Idempotency-Key when it is submitted)."""
+
+    __tablename__ = "drafts"
+
+    reporter: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(63))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BulkBatch(Base):
+    """A CSV upload whose every row validated, waiting to be (or being) submitted row by row.
+    ``rows`` holds ``{"line": n, "data": {...}, "case_id": id-or-null}``."""
+
+    __tablename__ = "bulk_batches"
+    __table_args__ = (Index("ix_bulk_batches_reporter", "reporter", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reporter: Mapped[str] = mapped_column(String(100))
+    event_type: Mapped[str] = mapped_column(String(63))
+    file_name: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 outbox = outbox_table(Base.metadata)
 processed_events = processed_events_table(Base.metadata)

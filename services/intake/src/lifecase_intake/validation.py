@@ -50,7 +50,7 @@ def _is_email(value: object) -> bool:
 MESSAGES = {
     "required": ("This field is required.", "Feltet skal udfyldes."),
     "type": ("Wrong type: expected {expected}.", "Forkert type: forventede {expected}."),
-    "format": ("Not a valid {expected}.", "Ikke et gyldigt {expected_da}."),
+    "format": ("Not a valid {expected_en}.", "Ikke et gyldigt {expected_da}."),
     "enum": ("Not one of the allowed choices.", "Ikke et af de tilladte valg."),
     "additionalProperties": ("Unknown field.", "Ukendt felt."),
     "minLength": ("Must not be empty.", "Må ikke være tomt."),
@@ -58,6 +58,7 @@ MESSAGES = {
     "pattern": ("Wrong format.", "Forkert format."),
 }
 FORMAT_NAMES_DA = {"date": "dato (ÅÅÅÅ-MM-DD)", "email": "e-mailadresse", "dk-cpr": "CPR-nummer"}
+FORMAT_NAMES_EN = {"date": "date (YYYY-MM-DD)", "email": "e-mail address", "dk-cpr": "CPR number"}
 
 
 def validate_case_data(
@@ -76,7 +77,9 @@ def validate_case_data(
         expected = error.validator_value if kind in ("type", "format") else ""
         en, da = MESSAGES.get(kind, ("Invalid value.", "Ugyldig værdi."))
         text = (en if language == "en" else da).format(
-            expected=expected, expected_da=FORMAT_NAMES_DA.get(str(expected), expected)
+            expected=expected,
+            expected_en=FORMAT_NAMES_EN.get(str(expected), expected),
+            expected_da=FORMAT_NAMES_DA.get(str(expected), expected),
         )
         errors.append({"loc": loc, "msg": text, "type": kind})
     return sorted(errors, key=lambda e: [str(p) for p in e["loc"]])

@@ -69,6 +69,9 @@ class InputField(_Strict):
         schema["title"] = self.label.en
         schema["x-label"] = self.label.model_dump()
         schema["x-personal"] = self.personal
+        schema["x-type"] = self.type
+        if self.choices:
+            schema["x-enum-labels"] = [c.label.model_dump() for c in self.choices]
         return schema
 
     def _type_schema(self) -> dict[str, Any]:

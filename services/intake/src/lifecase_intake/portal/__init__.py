@@ -1,0 +1,47 @@
+"""The reporter portal: intake's server-rendered pages at ``/portal``.
+
+A reporter signs in, picks a life event, fills the form generated from its template's input
+schema (or saves it as a draft), submits it once, and follows the case as its sub-cases are
+routed; they find their cases again under "My cases", and can file many cases of one life
+event from a CSV file. The pages call intake's own service functions with the signed-in
+person, so they enforce exactly what the HTTP API enforces.
+
+Built on the shared web foundation, ``lifecase_platform.webui``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lifecase_contracts.events import Localized
+from lifecase_intake.portal.views import router
+from lifecase_platform.auth import TokenVerifier
+from lifecase_platform.webui import NavLink, SignInMethod, WebUI
+
+PREFIX = "/portal"
+HERE = Path(__file__).parent
+
+
+def create_portal(
+    *, verifier: TokenVerifier, sign_in: SignInMethod, secure_cookies: bool
+) -> FastAPI:
+    """The portal as an app of its own, to be mounted at ``PREFIX`` in intake's app: its
+    errors are friendly pages, while the API beside it keeps answering problem+json."""
+    ui = WebUI(
+        prefix=PREFIX,
+        title=Localized(da="Indberetning", en="Reporter portal"),
+        template_dirs=[HERE / "templates"],
+        locale_dirs=[HERE / "locale"],
+        nav=[
+            NavLink("", Localized(da="Ny sag", en="New case")),
+            NavLink("cases", Localized(da="Mine sager", en="My cases")),
+        ],
+        secure_cookies=secure_cookies,
+    )
+    app = FastAPI(title="lifecase reporter portal", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.verifier = verifier
+    ui.install(app, sign_in=sign_in)
+    app.include_router(router)
+    return app

@@ -1,0 +1,145 @@
+"""The form of a life event, generated from the input JSON Schema its template publishes, and
+the way back: what a person typed (in a form or a CSV row) into case data, with errors per
+field in their language. Validation is intake's own ``validate_case_data``, the same check the
+API makes, so the portal can never accept what the API would refuse."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lifecase_contracts.events import Localized
+from lifecase_intake.validation import validate_case_data
+
+NUMBER_ERROR = ("Enter a number, for example 37 or 37,5.", "Skriv et tal, fx 37 eller 37,5.")
+BOOLEAN_ERROR = ("Write yes or no.", "Skriv ja eller nej.")
+TRUE_WORDS = {"true", "yes", "ja", "1", "x", "on", "sand"}
+FALSE_WORDS = {"false", "no", "nej", "0", "off", "falsk"}
+
+# When one value breaks several rules, the most specific message wins.
+ERROR_PRIORITY = {"required": 0, "format": 1, "enum": 2, "minLength": 3, "pattern": 4}
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Localized
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a life event's form; ``kind`` is the template's field type."""
+
+    key: str
+    kind: str
+    label: Localized
+    required: bool
+    options: tuple[Option, ...] = ()
+    max_length: int | None = None
+
+
+def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
+    """The fields of a published input schema, in the template's order."""
+    required = set(schema.get("required", []))
+    return [
+        FormField(
+            key=key,
+            kind=_kind(prop),
+            label=_label(key, prop),
+            required=key in required,
+            options=_options(prop),
+            max_length=prop.get("maxLength"),
+        )
+        for key, prop in schema.get("properties", {}).items()
+    ]
+
+
+def _kind(prop: Mapping[str, Any]) -> str:
+    """The template field type; inferred from the schema when it predates ``x-type``."""
+    if "x-type" in prop:
+        return str(prop["x-type"])
+    if "enum" in prop:
+        return "choice"
+    formats = {"date": "date", "dk-cpr": "cpr", "email": "email"}
+    if prop.get("format") in formats:
+        return formats[prop["format"]]
+    return {"number": "number", "integer": "number", "boolean": "boolean"}.get(
+        prop.get("type", ""), "text"
+    )
+
+
+def _label(key: str, prop: Mapping[str, Any]) -> Localized:
+    label = prop.get("x-label")
+    if isinstance(label, Mapping) and label.get("da") and label.get("en"):
+        return Localized(da=label["da"], en=label["en"])
+    title = str(prop.get("title") or key.replace("_", " ").capitalize())
+    return Localized(da=title, en=title)
+
+
+def _options(prop: Mapping[str, Any]) -> tuple[Option, ...]:
+    values = [str(v) for v in prop.get("enum", [])]
+    labels = prop.get("x-enum-labels") or []
+    options = []
+    for index, value in enumerate(values):
+        label = labels[index] if index < len(labels) else {"da": value, "en": value}
+        options.append(Option(value=value, label=Localized(da=label["da"], en=label["en"])))
+    return tuple(options)
+
+
+def read_values(
+    fields: list[FormField], raw: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """Typed case data from text values, and the values that could not even be typed.
+
+    Blank values are left out, so a blank required field reads as missing. Numbers take a
+    Danish decimal comma; yes/no take Danish and English words.
+    """
+    data: dict[str, Any] = {}
+    errors: dict[str, tuple[str, str]] = {}
+    for field in fields:
+        text = (raw.get(field.key) or "").strip()
+        if not text:
+            continue
+        if field.kind == "number":
+            number = _number(text)
+            if number is None:
+                errors[field.key] = NUMBER_ERROR
+            else:
+                data[field.key] = number
+        elif field.kind == "boolean":
+            if text.lower() in TRUE_WORDS | FALSE_WORDS:
+                data[field.key] = text.lower() in TRUE_WORDS
+            else:
+                errors[field.key] = BOOLEAN_ERROR
+        else:
+            data[field.key] = text
+    return data, errors
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        number = float(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def check(
+    schema: Mapping[str, Any], fields: list[FormField], raw: Mapping[str, str], language: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Case data from text values and every field's first error, in ``language``."""
+    data, typing_errors = read_values(fields, raw)
+    errors = {key: (en if language == "en" else da) for key, (en, da) in typing_errors.items()}
+    ranked: dict[str, tuple[int, str]] = {}
+    for error in validate_case_data(dict(schema), data, language):
+        key = str(error["loc"][-1])
+        if key in errors:
+            continue
+        rank = ERROR_PRIORITY.get(error["type"], 9)
+        if key not in ranked or rank < ranked[key][0]:
+            ranked[key] = (rank, error["msg"])
+    errors.update({key: msg for key, (_, msg) in ranked.items()})
+    return data, errors

@@ -1,0 +1,352 @@
+"""The reporter portal's pages. Thin, like the API's views: read the request, call intake's
+service functions, render. Form values travel only in POST bodies, never in URLs."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from lifecase_contracts.api import EventTypePublic
+from lifecase_intake import service
+from lifecase_intake.portal import service as portal
+from lifecase_intake.portal.csvfile import read_csv, template_csv
+from lifecase_intake.portal.forms import FormField, check, form_fields
+from lifecase_platform.auth import Principal
+from lifecase_platform.problems import Conflict, ProblemError
+from lifecase_platform.webui import PageUser, WebUI
+from lifecase_platform.webui.i18n import language_of
+
+router = APIRouter(include_in_schema=False)
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn")
+BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
+
+
+def _ui(request: Request) -> WebUI:
+    ui: WebUI = request.app.state.ui
+    return ui
+
+
+UI = Annotated[WebUI, Depends(_ui)]
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _see_other(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+async def _event_type(request: Request, key: str) -> EventTypePublic:
+    async with request.app.state.sessions() as session:
+        return await portal.event_type(session=session, key=key)
+
+
+# --- Start page ---------------------------------------------------------------------------
+
+
+@router.get("/")
+async def start(request: Request, user: PageUser, ui: UI) -> Response:
+    """The life events the reporter can file, and the drafts they saved."""
+    async with request.app.state.sessions() as session:
+        types = await service.event_types(session=session)
+        drafts = await portal.list_drafts(session=session, reporter=user.username)
+    titles = {t.key: t.title for t in types}
+    return ui.render(
+        request, "portal/start.html", {"event_types": types, "drafts": drafts, "titles": titles}
+    )
+
+
+# --- The form -----------------------------------------------------------------------------
+
+
+def _raw_values(fields: list[FormField], form: FormData) -> dict[str, str]:
+    raw = {}
+    for field in fields:
+        if field.kind == "boolean":
+            raw[field.key] = "true" if form.get(field.key) else "false"
+        else:
+            value = form.get(field.key)
+            raw[field.key] = value if isinstance(value, str) else ""
+    return raw
+
+
+def _render_form(
+    request: Request,
+    ui: WebUI,
+    user: Principal,
+    event_type: EventTypePublic,
+    *,
+    token: str,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    draft: bool = False,
+    notice: str | None = None,
+) -> HTMLResponse:
+    fields = form_fields(event_type.input_schema)
+    for field in fields:
+        if field.kind == "department" and not values.get(field.key) and user.department:
+            values[field.key] = user.department
+    return ui.render(
+        request,
+        "portal/form.html",
+        {
+            "event_type": event_type,
+            "fields": fields,
+            "values": values,
+            "errors": errors or {},
+            "token": token,
+            "draft": draft,
+            "notice": notice,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/file/{event_type}")
+async def new_form(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """An empty form for a life event; its token makes every submit of it one case."""
+    et = await _event_type(request, event_type)
+    return _render_form(request, ui, user, et, token=uuid.uuid4().hex, values={})
+
+
+@router.get("/drafts/{token}")
+async def open_draft(token: str, request: Request, user: PageUser, ui: UI) -> Response:
+    async with request.app.state.sessions() as session:
+        draft = await portal.get_draft(session=session, reporter=user.username, token=token)
+    et = await _event_type(request, draft.event_type)
+    saved = request.query_params.get("saved") == "1"
+    return _render_form(
+        request,
+        ui,
+        user,
+        et,
+        token=token,
+        values={k: str(v) for k, v in draft.data.items()},
+        draft=True,
+        notice="saved" if saved else None,
+    )
+
+
+@router.post("/file/{event_type}")
+async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Save the form as a draft, or submit it: invalid fields come back with their errors;
+    a valid form becomes one case, however many times it is posted."""
+    form = await request.form()
+    token = str(form.get("form_token") or "")
+    if not TOKEN.match(token):
+        raise ProblemError(400, ("The form has expired.", "Formularen er udløbet."))
+    et = await _event_type(request, event_type)
+    fields = form_fields(et.input_schema)
+    raw = _raw_values(fields, form)
+    state = request.app.state
+    if form.get("action") == "save":
+        await portal.save_draft(
+            sessions=state.sessions,
+            reporter=user.username,
+            token=token,
+            event_type=et.key,
+            data=raw,
+        )
+        return _see_other(ui.path(f"drafts/{token}?saved=1"))
+    lang = language_of(request)
+    data, errors = check(et.input_schema, fields, raw, lang)
+    if errors:
+        return _render_form(request, ui, user, et, token=token, values=raw, errors=errors)
+    try:
+        case = await portal.submit_form(
+            sessions=state.sessions,
+            outbox=state.outbox,
+            reporter=user,
+            event_type=et.key,
+            data=data,
+            token=token,
+            language=lang,
+        )
+    except Conflict:
+        return ui.render(request, "portal/already_submitted.html", status_code=409)
+    return _see_other(ui.path(f"cases/{case.id}"))
+
+
+@router.post("/drafts/{token}/delete")
+async def delete_draft(token: str, request: Request, user: PageUser, ui: UI) -> Response:
+    await portal.delete_draft(
+        sessions=request.app.state.sessions, reporter=user.username, token=token
+    )
+    return _see_other(ui.path(""))
+
+
+# --- Cases --------------------------------------------------------------------------------
+
+
+async def _case_context(request: Request, user: Principal, case_id: str) -> dict[str, Any]:
+    async with request.app.state.sessions() as session:
+        case = await service.get_case(session=session, viewer=user, case_id=case_id)
+        types = {t.key: t for t in await service.event_types(session=session)}
+    et = types.get(case.event_type)
+    return {
+        "case": case,
+        "event_type": et,
+        "fields": form_fields(et.input_schema) if et else [],
+    }
+
+
+@router.get("/cases/{case_id}")
+async def case_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """One case: what was filed and every sub-case, with its unit, status and due date."""
+    return ui.render(request, "portal/case.html", await _case_context(request, user, case_id))
+
+
+@router.get("/cases/{case_id}/subcases")
+async def case_subcases(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """The sub-case table alone: the case page polls it until the case is completed."""
+    context = await _case_context(request, user, case_id)
+    return ui.render(request, "portal/_subcases.html", context)
+
+
+async def _my_cases(
+    request: Request, user: Principal, ui: WebUI, filters: dict[str, str]
+) -> Response:
+    async with request.app.state.sessions() as session:
+        cases = await portal.my_cases(session=session, reporter=user.username, **filters)
+        types = await service.event_types(session=session)
+    context = {
+        "cases": cases,
+        "filters": filters,
+        "statuses": CASE_STATUSES,
+        "event_types": types,
+        "titles": {t.key: t.title for t in types},
+        "summaries": {t.key: _summary_fields(t) for t in types},
+    }
+    template = "portal/_case_list.html" if _htmx(request) else "portal/cases.html"
+    return ui.render(request, template, context)
+
+
+def _summary_fields(event_type: EventTypePublic) -> list[str]:
+    """The first two text fields of a life event name a case in a list (e.g. who is hired)."""
+    return [f.key for f in form_fields(event_type.input_schema) if f.kind == "text"][:2]
+
+
+@router.get("/cases")
+async def my_cases(request: Request, user: PageUser, ui: UI) -> Response:
+    """The reporter's cases, newest first."""
+    return await _my_cases(request, user, ui, {"text": "", "status": "", "event_type": ""})
+
+
+@router.post("/cases")
+async def search_my_cases(request: Request, user: PageUser, ui: UI) -> Response:
+    """Search and filter the reporter's cases. A POST, because the search text may be a name
+    or a CPR number, which must not end up in URLs, browser history or access logs."""
+    form = await request.form()
+    filters = {
+        "text": str(form.get("text") or "")[:200],
+        "status": str(form.get("status") or ""),
+        "event_type": str(form.get("event_type") or ""),
+    }
+    if filters["status"] not in ("", *CASE_STATUSES):
+        filters["status"] = ""
+    return await _my_cases(request, user, ui, filters)
+
+
+# --- Bulk upload --------------------------------------------------------------------------
+
+
+@router.get("/bulk/{event_type}")
+async def bulk_page(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
+    et = await _event_type(request, event_type)
+    return ui.render(
+        request,
+        "portal/bulk.html",
+        {"event_type": et, "fields": form_fields(et.input_schema), "report": None},
+    )
+
+
+@router.get("/bulk/{event_type}/template.csv")
+async def bulk_template(event_type: str, request: Request, user: PageUser) -> Response:
+    et = await _event_type(request, event_type)
+    return Response(
+        "\ufeff" + template_csv(form_fields(et.input_schema)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{et.key}.csv"'},
+    )
+
+
+@router.post("/bulk/{event_type}")
+async def bulk_upload(
+    event_type: str, request: Request, user: PageUser, ui: UI, file: UploadFile | None = None
+) -> Response:
+    """Check every row of an uploaded CSV. Only a file whose every row is valid is kept for
+    submitting; otherwise the report names each bad row and nothing is submitted."""
+    et = await _event_type(request, event_type)
+    fields = form_fields(et.input_schema)
+    raw = await file.read() if file is not None else b""
+    report = read_csv(raw, et.input_schema, fields, language_of(request))
+    if not report.valid:
+        return ui.render(
+            request,
+            "portal/bulk.html",
+            {
+                "event_type": et,
+                "fields": fields,
+                "report": report,
+                "file_name": file and file.filename,
+            },
+            status_code=422,
+        )
+    batch_id = await portal.create_batch(
+        sessions=request.app.state.sessions,
+        reporter=user.username,
+        event_type=et.key,
+        file_name=(file.filename if file is not None else None) or "upload.csv",
+        rows=[(row.line, row.data) for row in report.rows],
+    )
+    return _see_other(ui.path(f"bulk/batches/{batch_id}"))
+
+
+async def _batch_context(request: Request, user: Principal, batch_id: str) -> dict[str, Any]:
+    async with request.app.state.sessions() as session:
+        batch = await portal.get_batch(session=session, reporter=user.username, batch_id=batch_id)
+        et = await portal.event_type(session=session, key=batch.event_type)
+    submitted = sum(1 for r in batch.rows if r["case_id"])
+    failed = sum(1 for r in batch.rows if r.get("error"))
+    return {
+        "batch": batch,
+        "event_type": et,
+        "fields": form_fields(et.input_schema),
+        "summary_fields": _summary_fields(et),
+        "total": len(batch.rows),
+        "submitted": submitted,
+        "failed": failed,
+        "finished": submitted + failed == len(batch.rows),
+    }
+
+
+@router.get("/bulk/batches/{batch_id}")
+async def batch_page(batch_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    context = await _batch_context(request, user, batch_id)
+    return ui.render(request, "portal/batch.html", {**context, "running": False})
+
+
+@router.post("/bulk/batches/{batch_id}/submit")
+async def submit_batch(batch_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Submit the next rows. htmx asks again after each chunk, moving the progress bar;
+    without JavaScript, every row is submitted in this one request."""
+    state = request.app.state
+    await portal.submit_batch_rows(
+        sessions=state.sessions,
+        outbox=state.outbox,
+        reporter=user,
+        batch_id=batch_id,
+        limit=BULK_CHUNK if _htmx(request) else portal.SEARCH_WINDOW,
+        language=language_of(request),
+    )
+    if not _htmx(request):
+        return _see_other(ui.path(f"bulk/batches/{batch_id}"))
+    context = await _batch_context(request, user, batch_id)
+    return ui.render(request, "portal/_progress.html", {**context, "running": True})

@@ -1,0 +1,61 @@
+"""Screenshots of the main pages for the README: ``make screenshots`` writes them into
+``docs/screenshots/``. Skipped unless ``LIFECASE_SCREENSHOTS`` names the folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import A11y, sign_in
+from tests.browser.test_bulk import csv_file, row
+from tests.browser.test_portal import fill_hiring, open_hiring_form
+
+TARGET = os.environ.get("LIFECASE_SCREENSHOTS")
+
+pytestmark = pytest.mark.skipif(not TARGET, reason="set LIFECASE_SCREENSHOTS (make screenshots)")
+
+
+def shoot(page: Page, name: str) -> None:
+    assert TARGET
+    Path(TARGET).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(TARGET) / f"{name}.png"), full_page=True)
+
+
+def test_screenshots_of_the_main_pages(page: Page, a11y: A11y) -> None:
+    sign_in(page, a11y)
+    shoot(page, "start")
+
+    open_hiring_form(page, a11y, english=False)
+    fill_hiring(page, "Mette Hansen", english=False)
+    page.get_by_label("CPR-nummer").fill("320190-1234")
+    page.get_by_label("Ugentlige timer").fill("")
+    page.get_by_role("button", name="Indsend sagen").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "form-with-errors")
+
+    page.get_by_label("CPR-nummer").fill("010190-1234")
+    page.get_by_label("Ugentlige timer").fill("37")
+    page.get_by_role("button", name="Indsend sagen").click()
+    expect(page.locator("#subcases tbody tr").filter(has_text="Hos enheden")).to_have_count(5)
+    a11y.check(page)
+    shoot(page, "case")
+
+    page.goto("/portal/bulk/hiring")
+    a11y.check(page)
+    rows = [row("Ida Sommer"), row("Jens Sommer", cpr="320190-1234"), row("Lise Sommer")]
+    page.get_by_label("CSV-fil").set_input_files(csv_file(rows))  # type: ignore[arg-type]
+    page.get_by_role("button", name="Kontrollér filen").click()
+    expect(page.locator("#row-report")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "bulk-report")
+
+    page.get_by_role("navigation").get_by_role("link", name="Mine sager").click()
+    a11y.check(page)
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My cases")
+    a11y.check(page)
+    shoot(page, "my-cases-en")

@@ -1,0 +1,142 @@
+"""The shared web foundation as any service's UI gets it: sign-in with a session cookie, Danish
+by default and English one click away, friendly error pages, and refusals of what other sites
+or tampered links try."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from lifecase_contracts.events import Localized
+from lifecase_platform.auth import DevTokens, Principal
+from lifecase_platform.problems import NotFound
+from lifecase_platform.webui import NavLink, PageUser, WebUI
+from lifecase_platform.webui.session import SESSION_COOKIE, safe_next
+from lifecase_platform.webui.signin import DevSignIn
+
+RITA = Principal(username="rita", name="Rita Reporter", roles=["reporter"], department="BUF")
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    (tmp_path / "page.html").write_text(
+        '{% extends "webui/base.html" %}{% block title %}{{ _("Sign in") }}{% endblock %}'
+        "{% block main %}<h1>{{ user.name }}</h1><p>{{ when|date }}</p>{% endblock %}"
+    )
+    tokens = DevTokens("a-test-secret-that-is-long-enough-0123456789")
+    ui = WebUI(
+        prefix="/ui",
+        title=Localized(da="Prøve", en="Trial"),
+        template_dirs=[tmp_path],
+        nav=[NavLink("", Localized(da="Forside", en="Home"))],
+    )
+    inner = FastAPI()
+    inner.state.verifier = tokens
+    ui.install(inner, sign_in=DevSignIn(tokens, [RITA]))
+
+    @inner.get("/")
+    async def home(request: Request, user: PageUser) -> Response:
+        return ui.render(request, "page.html", {"when": "2027-01-04"})
+
+    @inner.get("/missing")
+    async def missing(user: PageUser) -> Response:
+        raise NotFound("thing", "tingen")
+
+    app = FastAPI()
+    app.mount("/ui", inner)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+        yield client
+
+
+async def test_a_page_sends_a_stranger_to_sign_in_and_back(client: httpx.AsyncClient) -> None:
+    first = await client.get("/ui/")
+    assert first.status_code == 303
+    assert first.headers["location"] == "/ui/sign-in?next=/ui/"
+    picker = await client.get(first.headers["location"])
+    assert "Log ind som Rita Reporter" in picker.text
+
+    signed_in = await client.post(
+        "/ui/sign-in",
+        data={"username": "rita", "next": "/ui/"},
+    )
+    assert signed_in.headers["location"] == "/ui/"
+    cookie = signed_in.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    page = await client.get("/ui/")
+    assert "<h1>Rita Reporter</h1>" in page.text
+    assert "Logget ind som" in page.text
+
+
+async def test_danish_by_default_english_one_click_away_and_the_choice_is_remembered(
+    client: httpx.AsyncClient,
+) -> None:
+    await client.post("/ui/sign-in", data={"username": "rita"})
+    danish = await client.get("/ui/", headers={"Accept-Language": "en-US"})
+    assert '<html lang="da">' in danish.text
+    assert "4. jan. 2027" in danish.text
+    assert 'href="?lang=en"' in danish.text
+
+    english = await client.get("/ui/?lang=en")
+    assert '<html lang="en">' in english.text
+    assert "Signed in as" in english.text and "4 Jan 2027" in english.text
+    assert "lifecase_lang=en" in english.headers["set-cookie"]
+    assert '<html lang="en">' in (await client.get("/ui/")).text
+
+
+async def test_errors_are_friendly_pages_in_the_persons_language(client: httpx.AsyncClient) -> None:
+    await client.post("/ui/sign-in", data={"username": "rita"})
+    missing = await client.get("/ui/missing")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "Kunne ikke finde tingen." in missing.text
+    assert "Gå til forsiden" in (await client.get("/ui/nowhere")).text
+
+
+async def test_a_tampered_or_expired_session_means_signing_in_again(
+    client: httpx.AsyncClient,
+) -> None:
+    client.cookies.set(SESSION_COOKIE, "not-a-token")
+    response = await client.get("/ui/")
+    assert response.status_code == 303
+    htmx = await client.get(
+        "/ui/",
+        headers={"HX-Request": "true"},
+    )
+    assert htmx.headers["HX-Redirect"] == "/ui/sign-in?next=/ui/"
+
+
+async def test_signing_out_ends_the_session(client: httpx.AsyncClient) -> None:
+    await client.post("/ui/sign-in", data={"username": "rita"})
+    await client.post("/ui/sign-out")
+    assert (await client.get("/ui/")).status_code == 303
+
+
+async def test_posts_from_other_sites_are_refused_and_pages_carry_security_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    refused = await client.post(
+        "/ui/sign-in", data={"username": "rita"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert refused.status_code == 403
+    page = await client.get("/ui/sign-in")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x", None]
+)
+def test_sign_in_never_redirects_off_site(target: str | None) -> None:
+    assert safe_next(target, "/ui/") == "/ui/"
+
+
+async def test_unknown_demo_users_cannot_sign_in(client: httpx.AsyncClient) -> None:
+    assert (await client.post("/ui/sign-in", data={"username": "mallory"})).status_code == 404
