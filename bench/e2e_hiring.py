@@ -32,11 +32,11 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.baseline import FanOutInput, FanOutWorkflow, noop
+from bench.report import BenchmarkError, run_benchmark
 from bench.stats import Summary, summarise
 from lifecase_contracts.events import SubcaseRouted
 from lifecase_embedded.engines import nats_server, temporal_dev_server
 from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
-from lifecase_platform.logs import configure_logging
 
 # The activities of services/lifecycle/src/lifecase_lifecycle/catalogue/hiring.yaml.
 SUBCASES_PER_HIRING = 5
@@ -44,10 +44,6 @@ REPORTER = "rita"
 BASE_URL = "http://lifecase"
 
 TemporalDb = Literal["memory", "file"]
-
-
-class BenchmarkError(Exception):
-    """The benchmark could not finish; the message says which phase and why."""
 
 
 @dataclass(frozen=True)
@@ -342,27 +338,9 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def emit(result: dict[str, Any], json_path: Path | None) -> None:
-    sys.stdout.write(table(result))
-    document = json.dumps(result)
-    if json_path is None:
-        sys.stdout.write(document + "\n")
-    else:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(document + "\n")
-        sys.stdout.write(f"results written to {json_path}\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
-    configure_logging("WARNING")
-    try:
-        result = asyncio.run(run(options))
-    except BenchmarkError as error:
-        sys.stderr.write(f"benchmark failed: {error}\n")
-        return 1
-    emit(result, options.json_path)
-    return 0
+    return run_benchmark(lambda: run(options), table, options.json_path)
 
 
 if __name__ == "__main__":

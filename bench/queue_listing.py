@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import random
@@ -30,10 +29,10 @@ import asyncpg
 import httpx
 from sqlalchemy import Table, insert, select, text
 
+from bench.report import BenchmarkError, run_benchmark
 from bench.stats import Summary, summarise
 from lifecase_embedded.engines import nats_server
 from lifecase_platform.auth import DevTokens, Principal
-from lifecase_platform.logs import configure_logging
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.bootstrap import RoutingService, build
 from lifecase_routing.models import WorkItem
@@ -59,10 +58,6 @@ LISTINGS: dict[str, dict[str, Any]] = {
     # A substring search has no index to use: with no match it reads the whole queue.
     "text, no match (scan)": {"text": "no such words"},
 }
-
-
-class BenchmarkError(Exception):
-    """The benchmark could not finish; the message says where and why."""
 
 
 @dataclass(frozen=True)
@@ -365,27 +360,9 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def emit(result: dict[str, Any], json_path: Path | None) -> None:
-    sys.stdout.write(table(result))
-    document = json.dumps(result)
-    if json_path is None:
-        sys.stdout.write(document + "\n")
-    else:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(document + "\n")
-        sys.stdout.write(f"results written to {json_path}\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
-    configure_logging("WARNING")
-    try:
-        result = asyncio.run(run(options))
-    except BenchmarkError as error:
-        sys.stderr.write(f"benchmark failed: {error}\n")
-        return 1
-    emit(result, options.json_path)
-    return 0
+    return run_benchmark(lambda: run(options), table, options.json_path)
 
 
 if __name__ == "__main__":
