@@ -184,6 +184,15 @@ def _texts(request: Request, form: FormData, *names: str) -> tuple[dict[str, str
     return values, errors
 
 
+@router.get("/items/{item_id}/{action}")
+async def back_to_item(item_id: str, action: str, request: Request, ui: UI) -> Response:
+    """An action's address asked for as a page (the language switch on a page that answered
+    a post, a reload): the item page, in the language asked for."""
+    lang = request.query_params.get("lang")
+    query = f"?lang={lang}" if lang in ("da", "en") else ""
+    return RedirectResponse(ui.path(f"items/{item_id}{query}"), status_code=303)
+
+
 @router.post("/items/{item_id}/claim")
 async def claim(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
     return await _act(
