@@ -22,7 +22,11 @@ PAYROLL_QUEUE_DA = "Løn – oprettelser og ændringer"
 class Hiring:
     case_id: str
     employee: str
-    payroll_item: str
+    items: dict[str, str]  # unit -> its work item (the first, where a unit has two)
+
+    @property
+    def payroll_item(self) -> str:
+        return self.items["payroll"]
 
 
 def file_hiring(api: Api) -> Hiring:
@@ -54,8 +58,10 @@ def file_hiring(api: Api) -> Hiring:
         return subcases if done else None
 
     subcases = wait_until(routed, what="the five tasks to reach their units")
-    [payroll] = [s for s in subcases if s["unit"] == "payroll"]
-    return Hiring(case_id=case_id, employee=employee, payroll_item=payroll["id"])
+    items: dict[str, str] = {}
+    for subcase in subcases:
+        items.setdefault(subcase["unit"], subcase["id"])
+    return Hiring(case_id=case_id, employee=employee, items=items)
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +168,9 @@ def answer_as_reporter(api: Api, hiring: Hiring, text: str) -> None:
     wait_until(replied, what="the reply to reach the work item")
 
 
-def test_ivan_cannot_open_a_payroll_item(page: Page, a11y: A11y, hiring: Hiring) -> None:
+def test_ivan_cannot_open_a_payroll_item_but_can_reject_his_own(
+    page: Page, a11y: A11y, hiring: Hiring
+) -> None:
     sign_in_to_workspace(page, a11y, "Ivan IT", f"/workspace/items/{hiring.payroll_item}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ikke fundet")
     expect(page.get_by_text("Kunne ikke finde opgaven.")).to_be_visible()
@@ -170,6 +178,66 @@ def test_ivan_cannot_open_a_payroll_item(page: Page, a11y: A11y, hiring: Hiring)
 
     page.goto("/workspace/queues/payroll")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ikke fundet")
+    a11y.check(page)
+
+    page.goto(f"/workspace/items/{hiring.items['it']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("It-udstyr og konti")
+    a11y.check(page)
+    page.get_by_text("Afvis", exact=True).click()
+    page.get_by_label("Begrundelse til indberetteren").fill("Medarbejderen har allerede udstyr")
+    page.get_by_role("button", name="Afvis opgaven").click()
+    expect(page.get_by_role("status")).to_contain_text("Opgaven er afvist.")
+    assert status_of(page) == "Afvist"
+    expect(page.locator("#item-facts")).to_contain_text("Medarbejderen har allerede udstyr")
+    a11y.check(page)
+
+
+def test_hans_notes_and_transfers_a_task_to_payroll_with_a_reason(
+    page: Page, a11y: A11y, api: Api
+) -> None:
+    item = file_hiring(api).items["hr"]  # a case of its own: the transfer adds to payroll
+    sign_in_to_workspace(page, a11y, "Hans HR", f"/workspace/items/{item}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ansættelseskontrakt")
+    a11y.check(page)
+
+    page.get_by_label("Nyt notat").fill("Kontrakten afventer lønaftalen")
+    page.get_by_role("button", name="Gem notat").click()
+    expect(page.get_by_role("status")).to_contain_text("Dit notat er gemt.")
+    expect(page.locator("#notes")).to_contain_text("Kontrakten afventer lønaftalen")
+    a11y.check(page)
+
+    page.get_by_text("Flyt til en anden kø").click()
+    page.get_by_role("button", name="Flyt", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Kø: Vælg den kø, opgaven skal flyttes til.")
+    expect(page.locator("#transfer_reason-error")).to_contain_text("Skriv noget i feltet.")
+    a11y.check(page)
+
+    page.get_by_label("Kø", exact=True).select_option(label="Løn: Løn – oprettelser og ændringer")
+    page.get_by_label("Hvorfor den hører til der").fill("Lønnen skal oprettes først")
+    page.get_by_role("button", name="Flyt", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/workspace/queues/hr\?done=transfer$"))
+    expect(page.get_by_role("status")).to_contain_text("Opgaven er flyttet til den anden kø.")
+    a11y.check(page)
+
+    moved = api.http.get(f"/api/v1/work-items/{item}", headers=api.headers("paula")).json()
+    assert moved["queue"] == "payroll"
+    assert [t["reason"] for t in moved["routing"]["transfers"]] == ["Lønnen skal oprettes først"]
+
+
+def test_claiming_an_item_someone_else_took_is_explained_on_the_page(
+    page: Page, a11y: A11y, api: Api
+) -> None:
+    other = file_hiring(api)
+    taken = api.http.post(
+        f"/api/v1/work-items/{other.payroll_item}/claim", headers=api.headers("robot-payroll")
+    )
+    assert taken.status_code == 200, taken.text
+
+    sign_in_to_workspace(page, a11y, "Paula Payroll", f"/workspace/items/{other.payroll_item}")
+    expect(page.locator("#item-assignee")).to_have_text("robot-payroll")
+    page.get_by_role("button", name="Tag opgaven").click()
+    expect(page.get_by_role("alert")).to_contain_text("En anden har allerede taget opgaven.")
+    expect(page.locator("#item-assignee")).to_have_text("robot-payroll")
     a11y.check(page)
 
 

@@ -79,6 +79,7 @@ async def _queue_page(
         "filters": {"status": filters.status, "mine": bool(form.get("mine")), "text": filters.text},
         "statuses": STATUS_FILTERS,
         "paged": after is not None,
+        "done": request.query_params.get("done"),
     }
     return ui.render(request, "workspace/queue.html", context)
 
@@ -252,22 +253,25 @@ async def transfer(item_id: str, request: Request, user: PageUser, ui: UI) -> Re
         return await _item_page(
             request, user, ui, item_id, errors=errors, values=values, status_code=422
         )
-    return await _act(
-        request,
-        user,
-        ui,
-        item_id,
-        "transfer",
-        lambda s: workitems.transfer(
-            session=s,
+    left: list[str] = []
+
+    async def move(session: AsyncSession) -> None:
+        handle = await workitems.open_item(session=session, user=user, item_id=item_id)
+        left.append(handle.item.queue)
+        await workitems.transfer(
+            session=session,
             outbox=request.app.state.outbox,
             user=user,
             item_id=item_id,
             queue=values["transfer_queue"],
             reason=values["transfer_reason"],
-        ),
-        values,
-    )
+        )
+
+    response = await _act(request, user, ui, item_id, "transfer", move, values)
+    if left and response.status_code == 303:
+        # The item now belongs to another queue, often another unit's: back to the queue it left.
+        return RedirectResponse(ui.path(f"queues/{left[0]}?done=transfer"), status_code=303)
+    return response
 
 
 @router.post("/items/{item_id}/{action}")
