@@ -185,6 +185,17 @@ def _texts(request: Request, form: FormData, *names: str) -> tuple[dict[str, str
     return values, errors
 
 
+@router.get("/items/{item_id}/conversation")
+async def conversation(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """The conversation alone: the item page polls it while it waits for the reporter, and
+    shows itself afresh once the answer has come (the status and deadline change with it)."""
+    async with request.app.state.sessions() as session:
+        item = await workitems.detail(session=session, user=user, item_id=item_id)
+    if item.status != "waiting_for_reporter":
+        return Response(status_code=204, headers={"HX-Redirect": ui.path(f"items/{item_id}")})
+    return ui.render(request, "workspace/_conversation.html", {"item": item})
+
+
 @router.get("/items/{item_id}/{action}")
 async def back_to_item(item_id: str, action: str, request: Request, ui: UI) -> Response:
     """An action's address asked for as a page (the language switch on a page that answered
