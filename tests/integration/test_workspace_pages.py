@@ -128,3 +128,29 @@ async def test_refusals_are_pages_in_the_persons_language_never_500s(
         assert "Kunne ikke finde opgaven." in hidden.text
         acting = await ivan.post(f"/workspace/items/{item}/note", data={"note": "Hej"})
         assert acting.status_code == 404
+
+
+async def test_a_lead_assigns_within_the_unit_and_the_assignee_puts_it_back(
+    api: Api, system: EmbeddedSystem, lifecycle: Lifecycle
+) -> None:
+    [item] = await payroll_items(api, lifecycle, 1)
+    async with workspace_of(system, "lene") as lene:
+        page = await lene.get(f"/workspace/items/{item}")
+        assert 'id="assignee"' in page.text  # a lead gets the assign form
+        outsider = await lene.post(f"/workspace/items/{item}/assign", data={"assignee": "ivan"})
+        assert outsider.status_code == 422
+        assert 'id="assignee-error"' in outsider.text
+        given = await lene.post(f"/workspace/items/{item}/assign", data={"assignee": "paula"})
+        assert given.status_code == 303
+
+    async with workspace_of(system, "paula") as paula:
+        page = await paula.get(f"/workspace/items/{item}")
+        assert '<dd id="item-assignee">paula</dd>' in page.text
+        assert 'id="assignee"' not in page.text  # not a lead: no assign form
+        refused = await paula.post(f"/workspace/items/{item}/assign", data={"assignee": "lene"})
+        assert refused.status_code == 403
+        assert "Kun enhedens ledere må fordele dens opgaver." in refused.text
+        back = await paula.post(f"/workspace/items/{item}/unassign")
+        assert back.status_code == 303
+    listed = (await api.get(f"/api/v1/work-items/{item}", as_="paula")).json()
+    assert (listed["status"], listed["assignee"]) == ("queued", None)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Localized
-from lifecase_routing.models import Queue, Unit, WorkItem
+from lifecase_routing.models import Member, Queue, Unit, WorkItem
 from lifecase_routing.workitems import Handle
 
 
@@ -70,3 +70,11 @@ async def case_context(*, session: AsyncSession, handle: Handle) -> list[Sibling
         )
         for title_da, title_en, status, unit_da, unit_en in rows.tuples()
     ]
+
+
+async def unit_members(*, session: AsyncSession, unit: str) -> list[str]:
+    """Who a unit's lead can give its work to."""
+    members = await session.scalars(
+        select(Member.username).where(Member.unit == unit).order_by(Member.username)
+    )
+    return list(members)

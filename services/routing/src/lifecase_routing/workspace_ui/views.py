@@ -27,6 +27,7 @@ STATUS_FILTERS: tuple[str, ...] = get_args(StatusFilter)
 BLANK = ("Write something in the field.", "Skriv noget i feltet.")
 TOO_LONG = (f"Write at most {MAX_TEXT} characters.", f"Skriv højst {MAX_TEXT} tegn.")
 NO_QUEUE = ("Choose the queue to transfer to.", "Vælg den kø, opgaven skal flyttes til.")
+NO_ASSIGNEE = ("Choose who gets the work item.", "Vælg, hvem der skal have opgaven.")
 Act = Callable[[AsyncSession], Awaitable[object]]
 
 
@@ -124,6 +125,10 @@ async def _item_page(
             "units": await workspace.unit_names(session=session),
             "siblings": await workspace.case_context(session=session, handle=handle),
             "targets": await workspace.transfer_targets(session=session, current=item.queue),
+            "leads": handle.leads,
+            "members": await workspace.unit_members(session=session, unit=handle.unit)
+            if handle.leads
+            else [],
             "done": request.query_params.get("done"),
             "errors": errors or {},
             "problem": problem,
@@ -156,8 +161,9 @@ async def _act(
         if error.status in (401, 403, 404) or error.detail is None:
             raise
         field_errors = {}
-        if action == "transfer" and error.errors:
-            field_errors["transfer_queue"] = _in_language(request, error.detail)
+        if action in ("transfer", "assign") and error.errors:
+            field = "transfer_queue" if action == "transfer" else "assignee"
+            field_errors[field] = _in_language(request, error.detail)
         return await _item_page(
             request,
             user,
@@ -214,6 +220,38 @@ async def claim(item_id: str, request: Request, user: PageUser, ui: UI) -> Respo
         item_id,
         "claim",
         lambda s: workitems.claim(session=s, user=user, item_id=item_id),
+    )
+
+
+@router.post("/items/{item_id}/unassign")
+async def unassign(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Put the item back in the queue (its assignee, or a lead of the unit)."""
+    return await _act(
+        request,
+        user,
+        ui,
+        item_id,
+        "unassign",
+        lambda s: workitems.unassign(session=s, user=user, item_id=item_id),
+    )
+
+
+@router.post("/items/{item_id}/assign")
+async def assign(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Give the item to a member of the unit (the unit's leads only)."""
+    chosen = (await request.form()).get("assignee")
+    assignee = chosen if isinstance(chosen, str) else ""
+    if not assignee:
+        errors = {"assignee": _in_language(request, NO_ASSIGNEE)}
+        return await _item_page(request, user, ui, item_id, errors=errors, status_code=422)
+    return await _act(
+        request,
+        user,
+        ui,
+        item_id,
+        "assign",
+        lambda s: workitems.assign(session=s, user=user, item_id=item_id, assignee=assignee),
+        {"assignee": assignee},
     )
 
 
