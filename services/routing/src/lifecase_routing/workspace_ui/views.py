@@ -5,7 +5,7 @@ in POST bodies, never in URLs; every action posts and redirects back to the item
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, get_args
+from typing import Annotated, cast, get_args
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -63,7 +63,7 @@ async def _queue_page(
 ) -> Response:
     status = form.get("status") or "open"
     filters = ItemFilter(
-        status=status if status in STATUS_FILTERS else "open",  # type: ignore[arg-type]
+        status=cast(StatusFilter, status) if status in STATUS_FILTERS else "open",
         assignee="me" if form.get("mine") else None,
         text=(form.get("text") or "").strip()[:200] or None,
     )
