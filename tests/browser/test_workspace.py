@@ -133,9 +133,13 @@ def test_paula_claims_a_payroll_task_asks_the_reporter_sees_the_answer_and_resol
     expect(page.locator("#messages")).to_contain_text("Hvilket lønnummer skal han have?")
     a11y.check(page)
 
+    page.get_by_label("Nyt notat").fill("Ringer til Rita, hvis hun ikke svarer")
     answer_as_reporter(api, hiring, "Lønnummer 4711")
-    # The waiting page notices the answer by itself and shows the item as Paula's again.
+    # The waiting page notices the answer by itself and shows the item as Paula's again,
+    # leaving what she was typing alone.
     expect(page.locator("#item-status")).to_have_text("Taget", timeout=15_000)
+    expect(page.get_by_text("Indberetteren har svaret. Fristen løber igen.")).to_be_visible()
+    expect(page.get_by_label("Nyt notat")).to_have_value("Ringer til Rita, hvis hun ikke svarer")
     expect(page.locator("#messages")).to_contain_text("Svar fra indberetteren")
     expect(page.locator("#messages")).to_contain_text("Lønnummer 4711")
     a11y.check(page)

@@ -193,13 +193,13 @@ def _texts(request: Request, form: FormData, *names: str) -> tuple[dict[str, str
 
 @router.get("/items/{item_id}/conversation")
 async def conversation(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
-    """The conversation alone: the item page polls it while it waits for the reporter, and
-    shows itself afresh once the answer has come (the status and deadline change with it)."""
+    """The conversation alone: the item page polls it while it waits for the reporter. Once
+    the answer has come it also replaces the item's status, assignee and deadline, and the
+    polling stops; nothing else on the page (a half-written note) is touched."""
     async with request.app.state.sessions() as session:
         item = await workitems.detail(session=session, user=user, item_id=item_id)
-    if item.status != "waiting_for_reporter":
-        return Response(status_code=204, headers={"HX-Redirect": ui.path(f"items/{item_id}")})
-    return ui.render(request, "workspace/_conversation.html", {"item": item})
+    answered = item.status != "waiting_for_reporter"
+    return ui.render(request, "workspace/_conversation.html", {"item": item, "answered": answered})
 
 
 @router.get("/items/{item_id}/{action}")
