@@ -8,7 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/*/pyproject.toml)
 # Packages with web pages: each keeps its Babel catalogue in locale/da/LC_MESSAGES/messages.po.
-UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lifecase_intake/portal
+UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lifecase_intake/portal \
+	services/routing/src/lifecase_routing/workspace_ui
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-unit test-integration test-e2e test-browser screenshots bench \

@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import A11y, sign_in
+from tests.browser.support import A11y, Api, sign_in
 from tests.browser.test_bulk import csv_file, row
 from tests.browser.test_portal import fill_hiring, open_hiring_form
+from tests.browser.test_workspace import (
+    PAYROLL_QUEUE_DA,
+    answer_as_reporter,
+    file_hiring,
+    sign_in_to_workspace,
+)
 
 TARGET = os.environ.get("LIFECASE_SCREENSHOTS")
 
@@ -59,3 +65,39 @@ def test_screenshots_of_the_main_pages(page: Page, a11y: A11y) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("My cases")
     a11y.check(page)
     shoot(page, "my-cases-en")
+
+
+def test_screenshots_of_the_caseworker_workspace(page: Page, a11y: A11y, api: Api) -> None:
+    hiring = file_hiring(api)
+    sign_in_to_workspace(page, a11y, "Paula Payroll")
+    shoot(page, "workspace-queues")
+
+    page.get_by_role("link", name=PAYROLL_QUEUE_DA).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PAYROLL_QUEUE_DA)
+    a11y.check(page)
+    shoot(page, "workspace-queue")
+
+    page.goto(f"/workspace/items/{hiring.payroll_item}")
+    a11y.check(page)
+    page.get_by_role("button", name="Tag opgaven").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    a11y.check(page)
+    page.get_by_label("Spørgsmål til indberetteren").fill("Hvilket lønnummer skal han have?")
+    page.get_by_role("button", name="Send spørgsmål").click()
+    expect(page.locator("#messages")).to_contain_text("Hvilket lønnummer")
+    a11y.check(page)
+    answer_as_reporter(api, hiring, "Lønnummer 4711")
+    page.goto(f"/workspace/items/{hiring.payroll_item}")
+    expect(page.locator("#messages")).to_contain_text("Lønnummer 4711")
+    a11y.check(page)
+    shoot(page, "workspace-item")
+
+    page.get_by_role("link", name="English").click()
+    expect(
+        page.get_by_role("heading", level=2, name="Conversation with the reporter")
+    ).to_be_visible()
+    a11y.check(page)
+    page.get_by_role("button", name="Send question").click()
+    expect(page.get_by_role("alert")).to_contain_text("Write something in the field.")
+    a11y.check(page)
+    shoot(page, "workspace-item-en")

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UI_PACKAGES = [
     ROOT / "libs/platform/src/lifecase_platform/webui",
     ROOT / "services/intake/src/lifecase_intake/portal",
+    ROOT / "services/routing/src/lifecase_routing/workspace_ui",
 ]
 METHODS = [("**/templates/**.html", "jinja2")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}

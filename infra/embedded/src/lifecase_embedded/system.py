@@ -70,7 +70,7 @@ class EmbeddedSystem:
         self.users = devidp.load_users()
         self.intake = intake.build(settings["intake"], dev_users=list(self.users.values()))
         self.lifecycle = lifecycle.build(settings["lifecycle"])
-        self.routing = routing.build(settings["routing"])
+        self.routing = routing.build(settings["routing"], dev_users=list(self.users.values()))
         self.notifications = notifications.build(settings["notifications"])
         self.app = Gateway(
             routes=[
@@ -84,6 +84,7 @@ class EmbeddedSystem:
                 ("/api/v1/work-items", self.routing.app),
                 ("/api/v1/units", self.routing.app),
                 ("/api/v1/routing", self.routing.app),
+                ("/workspace", self.routing.app),
                 ("/api/v1/notifications", self.notifications.app),
             ],
             ready=self.readiness,

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from lifecase_platform import db, messaging
-from lifecase_platform.auth import build_verifier
+from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
+from lifecase_platform.webui.signin import sign_in_method
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import admin_views, emit, organisation, sla_service
 from lifecase_routing.handlers import RoutingHandlers
 from lifecase_routing.models import outbox as outbox_table
 from lifecase_routing.settings import RoutingSettings
 from lifecase_routing.views import router
+from lifecase_routing.workspace_ui import PREFIX as WORKSPACE
+from lifecase_routing.workspace_ui import create_workspace
 
 NAME = "routing"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,6 +35,7 @@ class RoutingService:
     app: FastAPI
     runtime: Runtime
     outbox: Outbox
+    workspace: FastAPI
     consumer: messaging.Consumer | None = None
 
     def migrate(self) -> None:
@@ -39,8 +44,9 @@ class RoutingService:
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
         sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
-        self.app.state.sessions = sessions
-        self.app.state.outbox = self.outbox
+        for app in (self.app, self.workspace):
+            app.state.sessions = sessions
+            app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=emit.SOURCE)
         self.consumer = messaging.Consumer(
             js,
@@ -77,14 +83,29 @@ class RoutingService:
         await self.runtime.aclose()
 
 
-def build(settings: RoutingSettings) -> RoutingService:
+def build(settings: RoutingSettings, *, dev_users: Sequence[Principal] = ()) -> RoutingService:
+    """The routing service: its API at ``/api/v1``, the caseworker workspace at
+    ``/workspace``. ``dev_users`` are the demo users the workspace offers in dev mode."""
     runtime = Runtime(NAME)
+    verifier = build_verifier(settings)
     app = create_service_app(
         title="lifecase routing",
         description="Units, queues, routing rules, work items and SLA clocks.",
         runtime=runtime,
-        verifier=build_verifier(settings),
+        verifier=verifier,
         routers=[router, admin_views.router],
         max_body_bytes=settings.max_body_bytes,
     )
-    return RoutingService(settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table))
+    workspace = create_workspace(
+        verifier=verifier,
+        sign_in=sign_in_method(settings, dev_users=dev_users),
+        secure_cookies=settings.environment == "production",
+    )
+    app.mount(WORKSPACE, workspace)
+    return RoutingService(
+        settings=settings,
+        app=app,
+        runtime=runtime,
+        outbox=Outbox(outbox_table),
+        workspace=workspace,
+    )

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lifecase_platform.settings import PlatformSettings
+from lifecase_platform.webui.settings import WebSettings
 
 
-class RoutingSettings(PlatformSettings):
+class RoutingSettings(WebSettings):
+    """Routing serves the caseworker workspace's pages too, hence the web settings."""
+
     database_url: str = Field(
         default="sqlite+aiosqlite:///.lifecase/routing.db",
         validation_alias="LIFECASE_ROUTING_DATABASE_URL",
