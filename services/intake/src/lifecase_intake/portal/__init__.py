@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lifecase_contracts.events import Localized
+from lifecase_intake.portal import case_views
 from lifecase_intake.portal.views import router
 from lifecase_platform.auth import TokenVerifier
 from lifecase_platform.webui import NavLink, SignInMethod, WebUI
@@ -44,4 +45,5 @@ def create_portal(
     app.state.verifier = verifier
     ui.install(app, sign_in=sign_in)
     app.include_router(router)
+    app.include_router(case_views.router)
     return app

@@ -185,31 +185,6 @@ async def delete_draft(token: str, request: Request, user: PageUser, ui: UI) -> 
 # --- Cases --------------------------------------------------------------------------------
 
 
-async def _case_context(request: Request, user: Principal, case_id: str) -> dict[str, Any]:
-    async with request.app.state.sessions() as session:
-        case = await service.get_case(session=session, viewer=user, case_id=case_id)
-        types = {t.key: t for t in await service.event_types(session=session)}
-    et = types.get(case.event_type)
-    return {
-        "case": case,
-        "event_type": et,
-        "fields": form_fields(et.input_schema) if et else [],
-    }
-
-
-@router.get("/cases/{case_id}")
-async def case_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
-    """One case: what was filed and every sub-case, with its unit, status and due date."""
-    return ui.render(request, "portal/case.html", await _case_context(request, user, case_id))
-
-
-@router.get("/cases/{case_id}/subcases")
-async def case_subcases(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
-    """The sub-case table alone: the case page polls it until the case is completed."""
-    context = await _case_context(request, user, case_id)
-    return ui.render(request, "portal/_subcases.html", context)
-
-
 async def _my_cases(
     request: Request, user: Principal, ui: WebUI, filters: dict[str, str]
 ) -> Response:
