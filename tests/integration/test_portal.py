@@ -264,3 +264,25 @@ async def test_on_the_case_page_a_reporter_answers_a_question_moves_a_date_and_w
         page = (await rita.get(case_page)).text
         assert "Sagen er trukket tilbage. Begrundelse: Ikke besat" in page
         assert "Ret datoer" not in page
+
+
+async def test_the_preview_names_units_tasks_and_dates_and_submits_from_there(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    async with browser_of(system, "rita") as rita:
+        token = await form_token(rita)
+        form = {**FORM, "form_token": token}
+        preview = await rita.post("/portal/file/hiring", data={**form, "action": "preview"})
+        assert preview.status_code == 200
+        assert "Det sker der, når du indsender" in preview.text
+        assert "Lønoprettelse" in preview.text and "Løn – oprettelser og ændringer" in preview.text
+        assert "Mette Hansen" in preview.text  # carried in a hidden input, in the body
+        assert (await api.get("/api/v1/cases", as_="rita")).json()["items"] == []
+
+        edit = await rita.post("/portal/file/hiring", data={**form, "action": "edit"})
+        assert 'value="Mette Hansen"' in edit.text and "Se hvad der sker" in edit.text
+
+        filed = await rita.post("/portal/file/hiring", data={**form, "action": "submit"})
+        assert filed.status_code == 303
+    [case] = (await api.get("/api/v1/cases", as_="rita")).json()["items"]
+    assert case["data"]["weekly_hours"] == 37.5

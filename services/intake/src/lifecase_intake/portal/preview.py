@@ -1,0 +1,147 @@
+"""What a case will become, shown before it is submitted: which units receive which tasks,
+from and by which dates, and which fields each sees. Lifecycle plans the tasks from the
+template version the form was generated from; routing names where each goes. Both are asked
+over HTTP with the reporter's own token, so the portal reads no other service's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import httpx
+from pydantic import ValidationError
+
+from lifecase_contracts.events import Localized
+from lifecase_contracts.preview import (
+    ActivityPreview,
+    RoutingPreviewItem,
+    RoutingPreviewRequest,
+    RoutingPreviewResult,
+    TemplatePreview,
+    TemplatePreviewRequest,
+)
+
+TIMEOUT_SECONDS = 10.0
+
+
+class PreviewUnavailable(Exception):
+    """Lifecycle or routing could not answer; the reporter can still submit."""
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    title: Localized
+    included: bool
+    opens_on: date | None
+    waits_for: list[Localized]
+    due_date: date | None
+    due_working_days: int | None
+    fields: list[Localized]
+    unit_name: Localized | None
+    queue_name: Localized | None
+
+
+class CasePlanner(Protocol):
+    """Port: the plan of a case that is not filed yet."""
+
+    async def preview(
+        self,
+        *,
+        token: str,
+        event_type: str,
+        version: int,
+        data: dict[str, Any],
+        department: str | None,
+    ) -> list[PlannedTask]: ...
+
+
+@dataclass
+class HttpCasePlanner:
+    """Asks lifecycle's and routing's preview endpoints; ``transport`` lets the embedded
+    system answer in-process, without a network hop."""
+
+    lifecycle_url: str
+    routing_url: str
+    transport: httpx.AsyncBaseTransport | None = None
+
+    async def preview(
+        self,
+        *,
+        token: str,
+        event_type: str,
+        version: int,
+        data: dict[str, Any],
+        department: str | None,
+    ) -> list[PlannedTask]:
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            async with httpx.AsyncClient(
+                transport=self.transport, headers=headers, timeout=TIMEOUT_SECONDS
+            ) as client:
+                plan = await self._plan(client, event_type, version, data)
+                included = [a for a in plan.activities if a.included]
+                routes = await self._routes(client, included, data, department)
+        except (httpx.HTTPError, ValidationError) as error:
+            raise PreviewUnavailable() from error
+        return tasks(plan, dict(zip([a.key for a in included], routes, strict=True)))
+
+    async def _plan(
+        self, client: httpx.AsyncClient, event_type: str, version: int, data: dict[str, Any]
+    ) -> TemplatePreview:
+        body = TemplatePreviewRequest(data=data, version=version)
+        response = await client.post(
+            f"{self.lifecycle_url}/api/v1/templates/{event_type}/preview",
+            json=body.model_dump(mode="json"),
+        )
+        response.raise_for_status()
+        return TemplatePreview.model_validate(response.json())
+
+    async def _routes(
+        self,
+        client: httpx.AsyncClient,
+        activities: list[ActivityPreview],
+        data: dict[str, Any],
+        department: str | None,
+    ) -> list[RoutingPreviewResult]:
+        body = RoutingPreviewRequest(
+            items=[
+                RoutingPreviewItem(
+                    subcase_type=a.subcase_type,
+                    department=department,
+                    unit_hint=a.unit_hint,
+                    fields={f.key: data[f.key] for f in a.fields},
+                    opens_on=a.opens_on,
+                    due_date=a.due_date,
+                )
+                for a in activities
+            ]
+        )
+        response = await client.post(
+            f"{self.routing_url}/api/v1/routing/preview", json=body.model_dump(mode="json")
+        )
+        response.raise_for_status()
+        return [RoutingPreviewResult.model_validate(r) for r in response.json()]
+
+
+def tasks(plan: TemplatePreview, routes: dict[str, RoutingPreviewResult]) -> list[PlannedTask]:
+    """The plan as the reporter reads it: titles instead of keys, the due date routing's SLA
+    clock will set, and the unit's name."""
+    titles = {a.key: a.title for a in plan.activities}
+    result = []
+    for activity in plan.activities:
+        route = routes.get(activity.key)
+        result.append(
+            PlannedTask(
+                title=activity.title,
+                included=activity.included,
+                opens_on=activity.opens_on,
+                waits_for=[titles.get(k, Localized(da=k, en=k)) for k in activity.waits_for],
+                due_date=route.due_date if route and activity.opens_on else activity.due_date,
+                due_working_days=activity.due_working_days,
+                fields=[f.label for f in activity.fields],
+                unit_name=route.unit_name if route else None,
+                queue_name=route.queue_name if route else None,
+            )
+        )
+    return result
