@@ -164,3 +164,7 @@ def test_partner_fields_are_required_when_ticked_and_dropped_when_not() -> None:
     data, errors = check(PARENTAL, PARENTAL_FIELDS, unticked, "en")
     assert errors == {}
     assert not set(PARTNER) & set(data)  # typed in, then unticked: neither checked nor kept
+
+
+def test_a_conditional_field_is_marked_required_because_it_is_whenever_it_is_shown() -> None:
+    assert all(f.required for f in PARENTAL_FIELDS if f.shown_if)

@@ -25,6 +25,7 @@ from lifecase_platform.webui.i18n import language_of
 
 router = APIRouter(include_in_schema=False)
 RUNNING = ("submitted", "in_progress")
+SETTLED = ("resolved", "rejected", "cancelled")
 NOTICES = ("replied", "rescheduled", "withdrawn")
 REASON_MAX = 2000
 EMPTY_TEXT = ("Write something before you send it.", "Skriv noget, før du sender.")
@@ -56,6 +57,8 @@ async def _case_context(request: Request, user: Principal, case_id: str) -> dict
         "event_type": types.get(case.event_type),
         "fields": form_fields(schema),
         "running": case.status in RUNNING,
+        # A withdrawn case's tasks are cancelled after it; keep the page live until they are.
+        "live": case.status in RUNNING or any(s.status not in SETTLED for s in case.subcases),
         "waits": _waits(case),
         "reasons": _reasons(case),
         "open_questions": [m for m in case.messages if m.kind == "question" and not m.answered],

@@ -61,7 +61,10 @@ class FormField:
 
 def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
     """The fields of a published input schema, in the template's order."""
-    required = set(schema.get("required", []))
+    # A conditional field is required whenever it is shown.
+    required = set(schema.get("required", [])) | {
+        key for rule in schema.get("allOf", []) for key in rule.get("then", {}).get("required", [])
+    }
     return [
         FormField(
             key=key,
