@@ -104,7 +104,7 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
     rows = page.locator("#subcases tbody tr")
     expect(rows).to_have_count(5)
     expect(rows.filter(has_text="With the unit")).to_have_count(5)
-    expect(rows.filter(has_text="Payroll setup")).to_contain_text("payroll")
+    expect(rows.filter(has_text="Payroll setup")).to_contain_text("Payroll – setup and changes")
     expect(page.get_by_text(name)).to_be_visible()
     a11y.check(page)
 

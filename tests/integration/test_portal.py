@@ -231,6 +231,7 @@ async def test_on_the_case_page_a_reporter_answers_a_question_moves_a_date_and_w
         assert "En sagsbehandler har et spørgsmål til dig." in page
         assert "Hvilket lønnummer?" in page
         assert "Åbner" in page  # the scheduled sub-cases say when they open
+        assert "Løn – oprettelser og ændringer" in page  # the queue by name, not its key
         question = re.search(r'name="in_reply_to" value="([^"]+)"', page)
         assert question
         empty = await rita.post(
@@ -264,6 +265,12 @@ async def test_on_the_case_page_a_reporter_answers_a_question_moves_a_date_and_w
         page = (await rita.get(case_page)).text
         assert "Sagen er trukket tilbage. Begrundelse: Ikke besat" in page
         assert "Ret datoer" not in page
+
+    async def all_cancelled() -> bool:
+        case = (await api.get(f"/api/v1/cases/{case_id}", as_="rita")).json()
+        return all(s["status"] == "cancelled" for s in case["subcases"])
+
+    await wait_for(all_cancelled, what="the withdrawn case's tasks to be cancelled")
 
 
 async def test_the_preview_names_units_tasks_and_dates_and_submits_from_there(

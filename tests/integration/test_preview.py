@@ -92,3 +92,10 @@ async def test_a_preview_of_an_unknown_template_is_a_problem(api: Api) -> None:
     response = await api.post("/api/v1/templates/nope/preview", as_="rita", json={"data": {}})
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_directory_names_units_and_queues_for_anyone_signed_in(api: Api) -> None:
+    response = await api.get("/api/v1/routing/directory", as_="rita")
+    assert response.status_code == 200, response.text
+    assert response.json()["units"]["payroll"] == {"da": "Løn", "en": "Payroll"}
+    assert "members" not in response.text

@@ -72,3 +72,10 @@ class RoutingPreviewResult(BaseModel):
     unit_name: Localized
     rule: str
     due_date: date | None
+
+
+class DirectoryPublic(BaseModel):
+    """The names of units and queues, by key, for pages that show where work went."""
+
+    units: dict[str, Localized]
+    queues: dict[str, Localized]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Localized
-from lifecase_contracts.preview import RoutingPreviewItem, RoutingPreviewResult
+from lifecase_contracts.preview import DirectoryPublic, RoutingPreviewItem, RoutingPreviewResult
 from lifecase_routing.models import Queue, Unit
 from lifecase_routing.rules import Subject
 from lifecase_routing.rulesets import active_rules
@@ -52,3 +52,17 @@ async def preview_routes(
             )
         )
     return results
+
+
+async def directory(*, session: AsyncSession) -> DirectoryPublic:
+    """Every unit's and queue's name; no members, so anyone signed in may read it."""
+    return DirectoryPublic(
+        units={
+            u.key: Localized(da=u.name_da, en=u.name_en)
+            for u in await session.scalars(select(Unit))
+        },
+        queues={
+            q.key: Localized(da=q.name_da, en=q.name_en)
+            for q in await session.scalars(select(Queue))
+        },
+    )

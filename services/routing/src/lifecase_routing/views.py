@@ -17,7 +17,11 @@ from lifecase_contracts.api import (
     WorkItemPage,
     WorkItemPublic,
 )
-from lifecase_contracts.preview import RoutingPreviewRequest, RoutingPreviewResult
+from lifecase_contracts.preview import (
+    DirectoryPublic,
+    RoutingPreviewRequest,
+    RoutingPreviewResult,
+)
 from lifecase_contracts.workspace import (
     Assign,
     CommentPublic,
@@ -59,6 +63,14 @@ async def preview_routes(
         return await preview.preview_routes(
             session=session, items=body.items, today=today_in_denmark()
         )
+
+
+@router.get("/routing/directory", tags=["routing rules"], responses=PROBLEMS)
+async def directory(request: Request, _: CurrentUser) -> DirectoryPublic:
+    """The names of every unit and queue (any signed-in user), so a reporter reads "Payroll"
+    where a work item went, not a key."""
+    async with request.app.state.sessions() as session:
+        return await preview.directory(session=session)
 
 
 @router.get("/queues", responses=PROBLEMS)

@@ -18,10 +18,12 @@ from lifecase_intake import service, timeline
 from lifecase_intake.conversation import service as conversation
 from lifecase_intake.models import TemplateSchema
 from lifecase_intake.portal.forms import FormField, form_fields
+from lifecase_intake.portal.preview import CasePlanner
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
+from lifecase_platform.webui.session import session_token
 
 router = APIRouter(include_in_schema=False)
 RUNNING = ("submitted", "in_progress")
@@ -52,7 +54,9 @@ async def _case_context(request: Request, user: Principal, case_id: str) -> dict
         pinned = await session.get(TemplateSchema, (case.event_type, case.template_version))
         types = {t.key: t for t in await service.event_types(session=session)}
     schema = pinned.input_schema if pinned else {}
+    planner: CasePlanner = request.app.state.planner
     return {
+        "directory": await planner.directory(token=session_token(request) or ""),
         "case": case,
         "event_type": types.get(case.event_type),
         "fields": form_fields(schema),

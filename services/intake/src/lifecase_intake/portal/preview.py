@@ -5,7 +5,9 @@ over HTTP with the reporter's own token, so the portal reads no other service's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import time
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
@@ -15,6 +17,7 @@ from pydantic import ValidationError
 from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import (
     ActivityPreview,
+    DirectoryPublic,
     RoutingPreviewItem,
     RoutingPreviewRequest,
     RoutingPreviewResult,
@@ -23,6 +26,8 @@ from lifecase_contracts.preview import (
 )
 
 TIMEOUT_SECONDS = 10.0
+DIRECTORY_TTL = 60.0
+log = logging.getLogger(__name__)
 
 
 class PreviewUnavailable(Exception):
@@ -43,7 +48,11 @@ class PlannedTask:
 
 
 class CasePlanner(Protocol):
-    """Port: the plan of a case that is not filed yet."""
+    """Port: the plan of a case that is not filed yet, and the names of units and queues."""
+
+    async def directory(self, *, token: str) -> DirectoryPublic:
+        """Names by key; empty when routing cannot answer (pages then show keys)."""
+        ...
 
     async def preview(
         self,
@@ -64,6 +73,30 @@ class HttpCasePlanner:
     lifecycle_url: str
     routing_url: str
     transport: httpx.AsyncBaseTransport | None = None
+    _directory: DirectoryPublic | None = field(default=None, init=False)
+    _directory_at: float = field(default=0.0, init=False)
+
+    async def directory(self, *, token: str) -> DirectoryPublic:
+        # Names change rarely and a case page polls every few seconds: keep them a minute.
+        if self._directory is not None and time.monotonic() - self._directory_at < DIRECTORY_TTL:
+            return self._directory
+        try:
+            async with self._client(token) as client:
+                response = await client.get(f"{self.routing_url}/api/v1/routing/directory")
+                response.raise_for_status()
+                self._directory = DirectoryPublic.model_validate(response.json())
+        except (httpx.HTTPError, ValidationError):
+            log.warning("unit names unavailable")
+            return DirectoryPublic(units={}, queues={})
+        self._directory_at = time.monotonic()
+        return self._directory
+
+    def _client(self, token: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=self.transport,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=TIMEOUT_SECONDS,
+        )
 
     async def preview(
         self,
@@ -74,11 +107,8 @@ class HttpCasePlanner:
         data: dict[str, Any],
         department: str | None,
     ) -> list[PlannedTask]:
-        headers = {"Authorization": f"Bearer {token}"}
         try:
-            async with httpx.AsyncClient(
-                transport=self.transport, headers=headers, timeout=TIMEOUT_SECONDS
-            ) as client:
+            async with self._client(token) as client:
                 plan = await self._plan(client, event_type, version, data)
                 included = [a for a in plan.activities if a.included]
                 routes = await self._routes(client, included, data, department)
