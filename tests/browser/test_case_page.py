@@ -95,15 +95,23 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     expect(page.locator(".message-reply")).to_contain_text("Uge 12")
     a11y.check(page)
 
-    # The leave ends later: the timeline says so.
+    # The leave starts a week later: first what moves, then the timeline says so.
     page.get_by_role("link", name="Ret datoer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ret datoer")
     a11y.check(page)
-    page.get_by_label("Orlov til og med", exact=True).fill(ahead(320))
-    page.get_by_label("Hvorfor ændres datoerne?").fill("Forlænget orlov")
+    page.get_by_label("Orlov fra", exact=True).fill(ahead(63))
+    page.get_by_label("Hvorfor ændres datoerne?").fill("Orloven starter en uge senere")
+    page.get_by_role("button", name="Se hvad der flytter").click()
+    moves = page.locator("#moves")
+    expect(moves).to_contain_text("Det flytter")
+    expect(moves.get_by_role("listitem").filter(has_text="Refusionsanmodning")).to_contain_text(
+        "starter"
+    )
+    expect(page.get_by_label("Orlov fra", exact=True)).to_have_value(ahead(63))
+    a11y.check(page)
     page.get_by_role("button", name="Gem de nye datoer").click()
-    expect(page.locator("#timeline")).to_contain_text("Datoer ændret (leave_end).")
-    expect(page.locator("#timeline")).to_contain_text("Forlænget orlov")
+    expect(page.locator("#timeline")).to_contain_text("Datoer ændret (leave_start).")
+    expect(page.locator("#timeline")).to_contain_text("Orloven starter en uge senere")
     a11y.check(page)
 
     # Withdrawing asks for a reason, and the case then says it is withdrawn.

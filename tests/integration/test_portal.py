@@ -252,6 +252,11 @@ async def test_on_the_case_page_a_reporter_answers_a_question_moves_a_date_and_w
         bad = await rita.post(f"{case_page}/reschedule", data={"start_date": "2027-02-30"})
         assert bad.status_code == 422
         assert 'id="field-start_date"' in bad.text and 'aria-invalid="true"' in bad.text
+        preview = await rita.post(
+            f"{case_page}/reschedule", data={"start_date": days_ahead(90), "action": "preview"}
+        )
+        assert preview.status_code == 200 and "Det flytter" in preview.text
+        assert re.search(r"It-udstyr og konti</strong>:\s*starter .+ i stedet for", preview.text)
         moved = await rita.post(
             f"{case_page}/reschedule", data={"start_date": days_ahead(90), "reason": "Senere"}
         )

@@ -4,8 +4,12 @@ row the same way."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from lifecase_contracts.events import Localized
 from lifecase_intake.portal.csvfile import read_csv, template_csv
 from lifecase_intake.portal.forms import check, form_fields
+from lifecase_intake.portal.preview import PlannedTask, moves
 from lifecase_lifecycle.templates import load_catalogue
 
 SCHEMA = next(t for t in load_catalogue() if t.key == "hiring").input_schema()
@@ -168,3 +172,28 @@ def test_partner_fields_are_required_when_ticked_and_dropped_when_not() -> None:
 
 def test_a_conditional_field_is_marked_required_because_it_is_whenever_it_is_shown() -> None:
     assert all(f.required for f in PARENTAL_FIELDS if f.shown_if)
+
+
+def test_moves_list_only_what_changes_for_tasks_that_can_still_change() -> None:
+    def task(key: str, opens: int | None, due: int, included: bool = True) -> PlannedTask:
+        return PlannedTask(
+            key=key,
+            title=Localized(da=key, en=key),
+            included=included,
+            opens_on=date(2027, 1, opens) if opens else None,
+            waits_for=[],
+            due_date=date(2027, 2, due),
+            due_working_days=None,
+            fields=[],
+            unit_name=None,
+            queue_name=None,
+        )
+
+    before = [task("a", 1, 1), task("b", 5, 5), task("c", 1, 1), task("d", 1, 1)]
+    after = [task("a", 1, 1), task("b", 9, 9), task("c", 2, 2), task("d", 1, 1, included=False)]
+    statuses = {"a": "routed", "b": "scheduled", "c": "resolved", "d": "routed"}
+    found = {m.title.en: m for m in moves(before, after, statuses)}
+    assert set(found) == {"b", "d"}  # a is unchanged, c is done
+    assert found["b"].opens_on == (date(2027, 1, 5), date(2027, 1, 9))
+    assert found["b"].due_date == (date(2027, 2, 5), date(2027, 2, 9))
+    assert found["d"].dropped

@@ -5,6 +5,8 @@ POST bodies."""
 
 from __future__ import annotations
 
+import logging
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,13 +20,15 @@ from lifecase_intake import service, timeline
 from lifecase_intake.conversation import service as conversation
 from lifecase_intake.models import TemplateSchema
 from lifecase_intake.portal.forms import FormField, form_fields
-from lifecase_intake.portal.preview import CasePlanner
+from lifecase_intake.portal.preview import CasePlanner, Move, PreviewUnavailable, moves
+from lifecase_intake.validation import validate_case_data
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
 from lifecase_platform.webui.session import session_token
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 RUNNING = ("submitted", "in_progress")
 SETTLED = ("resolved", "rejected", "cancelled")
@@ -57,6 +61,9 @@ async def _case_context(request: Request, user: Principal, case_id: str) -> dict
     planner: CasePlanner = request.app.state.planner
     return {
         "directory": await planner.directory(token=session_token(request) or ""),
+        "schema": schema,
+        "previewed": False,
+        "moves": [],
         "case": case,
         "event_type": types.get(case.event_type),
         "fields": form_fields(schema),
@@ -196,6 +203,8 @@ async def reschedule(case_id: str, request: Request, user: PageUser, ui: UI) -> 
     if not changed:
         errors = {"": _pick(request, NO_CHANGE)}
         return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
+    if form.get("action") == "preview":
+        return await _preview_moves(request, ui, user, context, values=values, reason=reason)
     try:
         async with request.app.state.sessions() as session, session.begin():
             await service.reschedule_case(
@@ -212,6 +221,46 @@ async def reschedule(case_id: str, request: Request, user: PageUser, ui: UI) -> 
         errors = _field_errors(request, problem)
         return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
     return _see_case(ui, case_id, "rescheduled", "#timeline")
+
+
+async def _preview_moves(
+    request: Request,
+    ui: WebUI,
+    user: Principal,
+    context: dict[str, Any],
+    *,
+    values: dict[str, str],
+    reason: str,
+) -> Response:
+    """The reschedule form again, with what would move. The new dates are checked like the
+    real change, so an invalid one is explained here already."""
+    case: CasePublic = context["case"]
+    new_data = {**case.data, **values}
+    invalid = validate_case_data(context["schema"], new_data, language_of(request))
+    if invalid:
+        errors: dict[str, str] = {}
+        for error in invalid:
+            errors.setdefault(str(error["loc"][-1]), str(error["msg"]))
+        return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
+    planner: CasePlanner = request.app.state.planner
+    plan = partial(
+        planner.preview,
+        token=session_token(request) or "",
+        event_type=case.event_type,
+        version=case.template_version,
+        department=user.department,
+    )
+    try:
+        found: list[Move] | None = moves(
+            await plan(data=case.data),
+            await plan(data=new_data),
+            {s.activity: s.status for s in case.subcases},
+        )
+    except PreviewUnavailable:
+        log.warning("reschedule preview unavailable", extra={"event_type": case.event_type})
+        found = None
+    context = {**context, "previewed": True, "moves": found}
+    return _render_reschedule(request, ui, context, values=values, reason=reason)
 
 
 def _field_errors(request: Request, problem: ProblemError) -> dict[str, str]:

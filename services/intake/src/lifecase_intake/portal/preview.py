@@ -36,6 +36,7 @@ class PreviewUnavailable(Exception):
 
 @dataclass(frozen=True)
 class PlannedTask:
+    key: str
     title: Localized
     included: bool
     opens_on: date | None
@@ -163,6 +164,7 @@ def tasks(plan: TemplatePreview, routes: dict[str, RoutingPreviewResult]) -> lis
         route = routes.get(activity.key)
         result.append(
             PlannedTask(
+                key=activity.key,
                 title=activity.title,
                 included=activity.included,
                 opens_on=activity.opens_on,
@@ -174,4 +176,42 @@ def tasks(plan: TemplatePreview, routes: dict[str, RoutingPreviewResult]) -> lis
                 queue_name=route.queue_name if route else None,
             )
         )
+    return result
+
+
+@dataclass(frozen=True)
+class Move:
+    """How one task of a running case changes with new dates."""
+
+    title: Localized
+    opens_on: tuple[date | None, date | None] | None = None
+    due_date: tuple[date | None, date | None] | None = None
+    dropped: bool = False
+    added: bool = False
+
+
+def moves(
+    before: list[PlannedTask], after: list[PlannedTask], statuses: dict[str, str]
+) -> list[Move]:
+    """What differs between the plans for the old and the new dates, for the tasks that can
+    still change (``statuses``: the case's sub-case status per activity)."""
+    result = []
+    for old, new in zip(before, after, strict=True):
+        status = statuses.get(old.key)
+        if status in ("resolved", "rejected", "cancelled"):
+            continue
+        if old.included and not new.included:
+            result.append(Move(title=old.title, dropped=True))
+        elif new.included and not old.included:
+            result.append(Move(title=new.title, added=True))
+        elif new.included:
+            opens = (old.opens_on, new.opens_on) if status == "scheduled" else None
+            due = (old.due_date, new.due_date)
+            move = Move(
+                title=new.title,
+                opens_on=opens if opens and opens[0] != opens[1] else None,
+                due_date=due if due[0] != due[1] else None,
+            )
+            if move.opens_on or move.due_date:
+                result.append(move)
     return result
