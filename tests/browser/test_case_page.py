@@ -108,7 +108,7 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     expect(page.get_by_label("Orlov fra", exact=True)).to_have_value(ahead(63))
     a11y.check(page)
     page.get_by_role("button", name="Gem de nye datoer").click()
-    expect(page.locator("#timeline")).to_contain_text("Datoer ændret (leave_start).")
+    expect(page.locator("#timeline")).to_contain_text("Datoer ændret (Orlov fra).")
     expect(page.locator("#timeline")).to_contain_text("Orloven starter en uge senere")
     a11y.check(page)
 

@@ -261,7 +261,10 @@ async def test_on_the_case_page_a_reporter_answers_a_question_moves_a_date_and_w
             f"{case_page}/reschedule", data={"start_date": days_ahead(90), "reason": "Senere"}
         )
         assert moved.status_code == 303
-        assert "Datoer ændret (start_date). Begrundelse: Senere" in (await rita.get(case_page)).text
+        assert (
+            "Datoer ændret (Første arbejdsdag). Begrundelse: Senere"
+            in (await rita.get(case_page)).text
+        )
 
         refused = await rita.post(f"{case_page}/withdraw", data={"reason": ""})
         assert refused.status_code == 422 and "Skriv en begrundelse." in refused.text
