@@ -87,6 +87,12 @@ class Api:
         response = self.http.get("/api/v1/cases?limit=100", headers=self.headers(user))
         return list(response.json()["items"])
 
+    def case(self, case_id: str, user: str = "rita") -> dict[str, Any]:
+        """One case with its messages (the list leaves them out)."""
+        response = self.http.get(f"/api/v1/cases/{case_id}", headers=self.headers(user))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
     def cases_of(self, employee_name: str, user: str = "rita") -> list[dict[str, Any]]:
         return [c for c in self.cases(user) if c["data"].get("employee_name") == employee_name]
 
@@ -100,3 +106,15 @@ class Api:
             json={"resolution": "Klaret"},
         )
         assert done.status_code == 200, done.text
+
+    def ask(self, subcase_id: str, worker: str, question: str) -> None:
+        """A caseworker claims the sub-case's work item and asks the reporter a question."""
+        headers = self.headers(worker)
+        claim = self.http.post(f"/api/v1/work-items/{subcase_id}/claim", headers=headers)
+        assert claim.status_code == 200, claim.text
+        asked = self.http.post(
+            f"/api/v1/work-items/{subcase_id}/request-info",
+            headers=headers,
+            json={"question": question},
+        )
+        assert asked.status_code == 200, asked.text

@@ -33,6 +33,23 @@ def fill_hiring(page: Page, name: str, *, english: bool) -> None:
         page.get_by_label("Ugentlige timer").fill("37,5")
 
 
+def preview_and_submit(
+    page: Page, a11y: A11y, *, english: bool, double_click: bool = False
+) -> None:
+    """From a filled form, through the preview of what will happen, to the case page."""
+    page.get_by_role("button", name="See what happens" if english else "Se hvad der sker").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What happens when you submit" if english else "Det sker der, når du indsender"
+    )
+    a11y.check(page)
+    submit = page.get_by_role("button", name="Submit case" if english else "Indsend sagen")
+    if double_click:
+        submit.dblclick()
+    else:
+        submit.click()
+    expect(page).to_have_url(re.compile(r"/portal/cases/[0-9a-f-]{36}$"))
+
+
 def open_hiring_form(page: Page, a11y: A11y, *, english: bool) -> None:
     page.get_by_role("link", name="File: Hiring" if english else "Opret: Ansættelse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hiring" if english else "Ansættelse")
@@ -67,7 +84,7 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
     open_hiring_form(page, a11y, english=True)
     expect(page.get_by_label("Department")).to_have_value("Børne- og Ungeforvaltningen")
 
-    page.get_by_role("button", name="Submit case").click()
+    page.get_by_role("button", name="See what happens").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_contain_text("Employee name: This field is required.")
@@ -76,12 +93,18 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
 
     name = unique_name()
     fill_hiring(page, name, english=True)
+    page.get_by_role("button", name="See what happens").click()
+    preview = page.locator("#preview tbody tr")
+    expect(preview).to_have_count(5)
+    expect(preview.filter(has_text="Payroll setup")).to_contain_text("Payroll – setup and changes")
+    expect(page.get_by_role("button", name="Submit case")).to_be_visible()
+    a11y.check(page)
     page.get_by_role("button", name="Submit case").click()
     expect(page).to_have_url(re.compile(r"/portal/cases/[0-9a-f-]{36}$"))
     rows = page.locator("#subcases tbody tr")
     expect(rows).to_have_count(5)
     expect(rows.filter(has_text="With the unit")).to_have_count(5)
-    expect(rows.filter(has_text="Payroll setup")).to_contain_text("payroll")
+    expect(rows.filter(has_text="Payroll setup")).to_contain_text("Payroll – setup and changes")
     expect(page.get_by_text(name)).to_be_visible()
     a11y.check(page)
 
@@ -101,7 +124,7 @@ def test_a_hiring_case_filed_in_danish_explains_a_wrong_cpr_number_in_danish(
     name = unique_name("Søren")
     fill_hiring(page, name, english=False)
     page.get_by_label("CPR-nummer").fill("320190-1234")
-    page.get_by_role("button", name="Indsend sagen").click()
+    page.get_by_role("button", name="Se hvad der sker").click()
 
     expect(page.get_by_role("alert")).to_contain_text("CPR-nummer: Ikke et gyldigt CPR-nummer.")
     cpr = page.get_by_label("CPR-nummer")
@@ -111,7 +134,7 @@ def test_a_hiring_case_filed_in_danish_explains_a_wrong_cpr_number_in_danish(
     a11y.check(page)
 
     cpr.fill("010190-1234")
-    page.get_by_role("button", name="Indsend sagen").click()
+    preview_and_submit(page, a11y, english=False)
     expect(page.get_by_role("heading", level=1)).to_have_text("Ansættelse")
     expect(page.locator("#subcases tbody tr").filter(has_text="Hos enheden")).to_have_count(5)
     expect(page.get_by_text("37,5")).to_be_visible()
@@ -124,8 +147,7 @@ def test_a_double_click_on_submit_files_one_case(page: Page, a11y: A11y, api: Ap
     name = unique_name("Dorte")
     fill_hiring(page, name, english=False)
 
-    page.get_by_role("button", name="Indsend sagen").dblclick()
-    expect(page).to_have_url(re.compile(r"/portal/cases/[0-9a-f-]{36}$"))
+    preview_and_submit(page, a11y, english=False, double_click=True)
     a11y.check(page)
     first_case = page.url
 
@@ -159,8 +181,7 @@ def test_a_draft_is_saved_and_finished_later(page: Page, a11y: A11y, api: Api) -
     a11y.check(page)
     page.get_by_label("Medarbejderens navn").fill(name)
     fill_hiring(page, name, english=False)
-    page.get_by_role("button", name="Indsend sagen").click()
-    expect(page).to_have_url(re.compile(r"/portal/cases/"))
+    preview_and_submit(page, a11y, english=False)
     a11y.check(page)
     assert len(api.cases_of(name)) == 1
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import A11y, Api, sign_in
+from tests.browser.support import A11y, Api, sign_in, wait_until
 from tests.browser.test_bulk import csv_file, row
 from tests.browser.test_portal import fill_hiring, open_hiring_form
 from tests.browser.test_workspace import (
@@ -30,7 +30,7 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(Path(TARGET) / f"{name}.png"), full_page=True)
 
 
-def test_screenshots_of_the_main_pages(page: Page, a11y: A11y) -> None:
+def test_screenshots_of_the_main_pages(page: Page, a11y: A11y, api: Api) -> None:
     sign_in(page, a11y)
     shoot(page, "start")
 
@@ -38,15 +38,28 @@ def test_screenshots_of_the_main_pages(page: Page, a11y: A11y) -> None:
     fill_hiring(page, "Mette Hansen", english=False)
     page.get_by_label("CPR-nummer").fill("320190-1234")
     page.get_by_label("Ugentlige timer").fill("")
-    page.get_by_role("button", name="Indsend sagen").click()
+    page.get_by_role("button", name="Se hvad der sker").click()
     expect(page.get_by_role("alert")).to_be_visible()
     a11y.check(page)
     shoot(page, "form-with-errors")
 
     page.get_by_label("CPR-nummer").fill("010190-1234")
     page.get_by_label("Ugentlige timer").fill("37")
+    page.get_by_role("button", name="Se hvad der sker").click()
+    expect(page.locator("#preview tbody tr")).to_have_count(5)
+    a11y.check(page)
+    shoot(page, "preview")
+
     page.get_by_role("button", name="Indsend sagen").click()
     expect(page.locator("#subcases tbody tr").filter(has_text="Hos enheden")).to_have_count(5)
+    case_id = page.url.rsplit("/", 1)[1]
+    contract = next(
+        s for s in api.case(case_id)["subcases"] if s["activity"] == "employment_contract"
+    )
+    api.ask(contract["id"], "hans", "Skal kontrakten sendes til medarbejderens e-Boks?")
+    wait_until(lambda: api.case(case_id)["messages"], what="the question to reach the case")
+    page.reload()
+    expect(page.locator(".message-open")).to_be_visible()
     a11y.check(page)
     shoot(page, "case")
 

@@ -7,6 +7,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -194,3 +195,109 @@ async def test_a_form_resent_with_other_values_after_it_was_filed_files_nothing_
         assert again.status_code == 409
         assert "Formularen er allerede indsendt" in again.text
     assert len((await api.get("/api/v1/cases", as_="rita")).json()["items"]) == 1
+
+
+async def test_on_the_case_page_a_reporter_answers_a_question_moves_a_date_and_withdraws(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    later = {**FORM, "start_date": days_ahead(60)}  # IT and facilities are scheduled
+    async with browser_of(system, "rita") as rita:
+        token = await form_token(rita)
+        filed = await rita.post(
+            "/portal/file/hiring", data={**later, "form_token": token, "action": "submit"}
+        )
+        case_page = filed.headers["location"]
+        case_id = case_page.rsplit("/", 1)[1]
+
+        async def payroll_routed() -> dict[str, Any] | None:
+            case = (await api.get(f"/api/v1/cases/{case_id}", as_="rita")).json()
+            subs = [s for s in case["subcases"] if s["activity"] == "payroll_setup"]
+            return subs[0] if subs and subs[0]["status"] == "routed" else None
+
+        payroll = await wait_for(payroll_routed, what="payroll setup to be routed")
+        assert (await api.post(f"/api/v1/work-items/{payroll['id']}/claim", as_="paula")).is_success
+        asked = await api.post(
+            f"/api/v1/work-items/{payroll['id']}/request-info",
+            as_="paula",
+            json={"question": "Hvilket lønnummer?"},
+        )
+        assert asked.is_success, asked.text
+
+        async def question_shown() -> str | None:
+            text = (await rita.get(case_page)).text
+            return text if "Hvilket lønnummer?" in text else None
+
+        page = await wait_for(question_shown, what="the question on the case page")
+        assert "En sagsbehandler har et spørgsmål til dig." in page
+        assert "Hvilket lønnummer?" in page
+        assert "Åbner" in page  # the scheduled sub-cases say when they open
+        assert "Løn – oprettelser og ændringer" in page  # the queue by name, not its key
+        question = re.search(r'name="in_reply_to" value="([^"]+)"', page)
+        assert question
+        empty = await rita.post(
+            f"{case_page}/messages", data={"in_reply_to": question.group(1), "text": " "}
+        )
+        assert empty.status_code == 422 and "Skriv noget, før du sender." in empty.text
+        answered = await rita.post(
+            f"{case_page}/messages", data={"in_reply_to": question.group(1), "text": "4711"}
+        )
+        assert answered.status_code == 303
+
+        async def back_with_paula() -> bool:
+            item = (await api.get(f"/api/v1/work-items/{payroll['id']}", as_="paula")).json()
+            return bool(item["status"] != "waiting")
+
+        await wait_for(back_with_paula, what="the work item to resume")
+
+        bad = await rita.post(f"{case_page}/reschedule", data={"start_date": "2027-02-30"})
+        assert bad.status_code == 422
+        assert 'id="field-start_date"' in bad.text and 'aria-invalid="true"' in bad.text
+        preview = await rita.post(
+            f"{case_page}/reschedule", data={"start_date": days_ahead(90), "action": "preview"}
+        )
+        assert preview.status_code == 200 and "Det flytter" in preview.text
+        assert re.search(r"It-udstyr og konti</strong>:\s*starter .+ i stedet for", preview.text)
+        moved = await rita.post(
+            f"{case_page}/reschedule", data={"start_date": days_ahead(90), "reason": "Senere"}
+        )
+        assert moved.status_code == 303
+        assert (
+            "Datoer ændret (Første arbejdsdag). Begrundelse: Senere"
+            in (await rita.get(case_page)).text
+        )
+
+        refused = await rita.post(f"{case_page}/withdraw", data={"reason": ""})
+        assert refused.status_code == 422 and "Skriv en begrundelse." in refused.text
+        withdrawn = await rita.post(f"{case_page}/withdraw", data={"reason": "Ikke besat"})
+        assert withdrawn.status_code == 303
+        page = (await rita.get(case_page)).text
+        assert "Sagen er trukket tilbage. Begrundelse: Ikke besat" in page
+        assert "Ret datoer" not in page
+
+    async def all_cancelled() -> bool:
+        case = (await api.get(f"/api/v1/cases/{case_id}", as_="rita")).json()
+        return all(s["status"] == "cancelled" for s in case["subcases"])
+
+    await wait_for(all_cancelled, what="the withdrawn case's tasks to be cancelled")
+
+
+async def test_the_preview_names_units_tasks_and_dates_and_submits_from_there(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    async with browser_of(system, "rita") as rita:
+        token = await form_token(rita)
+        form = {**FORM, "form_token": token}
+        preview = await rita.post("/portal/file/hiring", data={**form, "action": "preview"})
+        assert preview.status_code == 200
+        assert "Det sker der, når du indsender" in preview.text
+        assert "Lønoprettelse" in preview.text and "Løn – oprettelser og ændringer" in preview.text
+        assert "Mette Hansen" in preview.text  # carried in a hidden input, in the body
+        assert (await api.get("/api/v1/cases", as_="rita")).json()["items"] == []
+
+        edit = await rita.post("/portal/file/hiring", data={**form, "action": "edit"})
+        assert 'value="Mette Hansen"' in edit.text and "Se hvad der sker" in edit.text
+
+        filed = await rita.post("/portal/file/hiring", data={**form, "action": "submit"})
+        assert filed.status_code == 303
+    [case] = (await api.get("/api/v1/cases", as_="rita")).json()["items"]
+    assert case["data"]["weekly_hours"] == 37.5

@@ -4,8 +4,12 @@ row the same way."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from lifecase_contracts.events import Localized
 from lifecase_intake.portal.csvfile import read_csv, template_csv
 from lifecase_intake.portal.forms import check, form_fields
+from lifecase_intake.portal.preview import PlannedTask, moves
 from lifecase_lifecycle.templates import load_catalogue
 
 SCHEMA = next(t for t in load_catalogue() if t.key == "hiring").input_schema()
@@ -112,3 +116,84 @@ def test_a_csv_with_unknown_or_missing_columns_is_refused_as_a_whole() -> None:
     assert report.problems[0] == "Ukendt kolonne: 'shoe_size'."
     assert report.problems[1].startswith("Disse påkrævede kolonner mangler: cpr,")
     assert read_csv(b"", SCHEMA, FIELDS, "en").problems == ["The file is empty."]
+
+
+PARENTAL = next(t for t in load_catalogue() if t.key == "parental_leave").input_schema()
+PARENTAL_FIELDS = form_fields(PARENTAL)
+PARENTAL_VALID = {
+    "employee_name": "Mette Hansen",
+    "cpr": "010190-1234",
+    "department": "Solsikken",
+    "expected_birth_date": "2027-03-01",
+    "leave_start": "2027-02-15",
+    "leave_end": "2027-12-15",
+}
+PARTNER = {
+    "partner_name": "Jonas Berg",
+    "partner_cpr": "0202851234",
+    "partner_department": "Vej og Park",
+    "partner_leave_start": "2027-03-01",
+    "partner_leave_end": "2027-05-01",
+}
+
+
+def test_partner_fields_apply_only_when_the_partner_is_employed() -> None:
+    conditions = {f.key: f.shown_if for f in PARENTAL_FIELDS if f.shown_if}
+    assert set(conditions) == set(PARTNER)
+    condition = conditions["partner_name"]
+    assert (condition.field, condition.equals, condition.value) == (
+        "partner_employed",
+        True,
+        "true",
+    )
+
+
+def test_a_schema_without_x_shown_if_gives_the_condition_from_its_if_then_rule() -> None:
+    plain = {
+        key: {k: v for k, v in prop.items() if k != "x-shown-if"}
+        for key, prop in PARENTAL["properties"].items()
+    }
+    fields = form_fields({**PARENTAL, "properties": plain})
+    assert {f.key for f in fields if f.shown_if} == set(PARTNER)
+
+
+def test_partner_fields_are_required_when_ticked_and_dropped_when_not() -> None:
+    ticked = {**PARENTAL_VALID, "partner_employed": "true"}
+    _, errors = check(PARENTAL, PARENTAL_FIELDS, ticked, "en")
+    assert set(errors) == set(PARTNER)
+    data, errors = check(PARENTAL, PARENTAL_FIELDS, {**ticked, **PARTNER}, "en")
+    assert errors == {} and data["partner_name"] == "Jonas Berg"
+
+    unticked = {**PARENTAL_VALID, **PARTNER, "partner_cpr": "bad", "partner_employed": "false"}
+    data, errors = check(PARENTAL, PARENTAL_FIELDS, unticked, "en")
+    assert errors == {}
+    assert not set(PARTNER) & set(data)  # typed in, then unticked: neither checked nor kept
+
+
+def test_a_conditional_field_is_marked_required_because_it_is_whenever_it_is_shown() -> None:
+    assert all(f.required for f in PARENTAL_FIELDS if f.shown_if)
+
+
+def test_moves_list_only_what_changes_for_tasks_that_can_still_change() -> None:
+    def task(key: str, opens: int | None, due: int, included: bool = True) -> PlannedTask:
+        return PlannedTask(
+            key=key,
+            title=Localized(da=key, en=key),
+            included=included,
+            opens_on=date(2027, 1, opens) if opens else None,
+            waits_for=[],
+            due_date=date(2027, 2, due),
+            due_working_days=None,
+            fields=[],
+            unit_name=None,
+            queue_name=None,
+        )
+
+    before = [task("a", 1, 1), task("b", 5, 5), task("c", 1, 1), task("d", 1, 1)]
+    after = [task("a", 1, 1), task("b", 9, 9), task("c", 2, 2), task("d", 1, 1, included=False)]
+    statuses = {"a": "routed", "b": "scheduled", "c": "resolved", "d": "routed"}
+    found = {m.title.en: m for m in moves(before, after, statuses)}
+    assert set(found) == {"b", "d"}  # a is unchanged, c is done
+    assert found["b"].opens_on == (date(2027, 1, 5), date(2027, 1, 9))
+    assert found["b"].due_date == (date(2027, 2, 5), date(2027, 2, 9))
+    assert found["d"].dropped

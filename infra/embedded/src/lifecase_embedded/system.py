@@ -8,6 +8,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+from starlette.types import Receive, Scope, Send
+
 from lifecase_embedded import devidp
 from lifecase_embedded.gateway import Gateway
 from lifecase_intake import bootstrap as intake
@@ -68,7 +71,13 @@ class EmbeddedSystem:
         self.config = config
         self.tokens = DevTokens(config.dev_token_secret)
         self.users = devidp.load_users()
-        self.intake = intake.build(settings["intake"], dev_users=list(self.users.values()))
+        self.intake = intake.build(
+            settings["intake"],
+            dev_users=list(self.users.values()),
+            # The portal's calls to lifecycle and routing go through the gateway in-process:
+            # no network hop, and the same on whatever port the system listens.
+            services_transport=httpx.ASGITransport(app=self._gateway),
+        )
         self.lifecycle = lifecycle.build(settings["lifecycle"])
         self.routing = routing.build(settings["routing"], dev_users=list(self.users.values()))
         self.notifications = notifications.build(settings["notifications"])
@@ -98,6 +107,9 @@ class EmbeddedSystem:
             "routing": self.routing,
             "notifications": self.notifications,
         }
+
+    async def _gateway(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
     def readiness(self) -> dict[str, bool]:
         return {name: svc.runtime.ready for name, svc in self.services.items()}

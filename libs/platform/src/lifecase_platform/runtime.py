@@ -27,10 +27,15 @@ class Runtime:
         self.name = name
         self.closers: list[tuple[str, Callable[[], Awaitable[object]]]] = []
         self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.stop_timeouts: dict[str, float] = {}
         self.ready = False
 
     def spawn(
-        self, name: str, loop: Callable[[], Awaitable[None]], restart_after: float = 1.0
+        self,
+        name: str,
+        loop: Callable[[], Awaitable[None]],
+        restart_after: float = 1.0,
+        stop_timeout: float = STOP_TIMEOUT_SECONDS,
     ) -> None:
         """Run ``loop`` until stopped; if it fails, log it and start it again."""
 
@@ -51,10 +56,12 @@ class Runtime:
                     await asyncio.sleep(restart_after)
 
         self.tasks[name] = asyncio.create_task(supervise(), name=f"{self.name}:{name}")
+        self.stop_timeouts[name] = stop_timeout
 
-    async def stop_task(self, name: str, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
-        """Cancel a background loop and wait for it, but never longer than ``timeout``."""
+    async def stop_task(self, name: str) -> None:
+        """Cancel a background loop and wait for it, but never longer than its stop timeout."""
         task = self.tasks.pop(name, None)
+        timeout = self.stop_timeouts.pop(name, STOP_TIMEOUT_SECONDS)
         if task is None:
             return
         task.cancel()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
@@ -14,6 +15,7 @@ from lifecase_intake.conversation import views as conversation_views
 from lifecase_intake.models import outbox as outbox_table
 from lifecase_intake.portal import PREFIX as PORTAL
 from lifecase_intake.portal import create_portal
+from lifecase_intake.portal.preview import HttpCasePlanner
 from lifecase_intake.projection import IntakeProjection
 from lifecase_intake.settings import IntakeSettings
 from lifecase_intake.views import router
@@ -63,9 +65,16 @@ class IntakeService:
         await self.runtime.aclose()
 
 
-def build(settings: IntakeSettings, *, dev_users: Sequence[Principal] = ()) -> IntakeService:
+def build(
+    settings: IntakeSettings,
+    *,
+    dev_users: Sequence[Principal] = (),
+    services_transport: httpx.AsyncBaseTransport | None = None,
+) -> IntakeService:
     """The intake service: its API at ``/api/v1``, the reporter portal at ``/portal`` (and
-    ``/``). ``dev_users`` are the demo users the portal offers in dev mode."""
+    ``/``). ``dev_users`` are the demo users the portal offers in dev mode;
+    ``services_transport`` carries the portal's calls to lifecycle and routing (default: the
+    network, at ``settings.lifecycle_url`` and ``settings.routing_url``)."""
     runtime = Runtime(NAME)
     verifier = build_verifier(settings)
     app = create_service_app(
@@ -80,6 +89,11 @@ def build(settings: IntakeSettings, *, dev_users: Sequence[Principal] = ()) -> I
         verifier=verifier,
         sign_in=sign_in_method(settings, dev_users=dev_users),
         secure_cookies=settings.environment == "production",
+        planner=HttpCasePlanner(
+            lifecycle_url=settings.lifecycle_url,
+            routing_url=settings.routing_url,
+            transport=services_transport,
+        ),
     )
     app.mount(PORTAL, portal)
 

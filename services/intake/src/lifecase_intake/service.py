@@ -249,7 +249,8 @@ async def reschedule_case(
         return to_public(case)
     now = datetime.now(UTC)
     case.data, case.revision = data, case.revision + 1
-    _timeline(session, case, "case_rescheduled", timeline.rescheduled(changed, change.reason), now)
+    labels = [_label(schema, k) for k in changed]
+    _timeline(session, case, "case_rescheduled", timeline.rescheduled(labels, change.reason), now)
     event = CaseRescheduled(
         case_id=case.id,
         revision=case.revision,
@@ -292,6 +293,13 @@ async def withdraw_case(
         ),
     )
     return to_public(case)
+
+
+def _label(schema: dict[str, Any], key: str) -> Localized:
+    label = schema.get("properties", {}).get(key, {}).get("x-label")
+    if isinstance(label, dict) and label.get("da") and label.get("en"):
+        return Localized(da=label["da"], en=label["en"])
+    return Localized(da=key, en=key)
 
 
 def _timeline(session: AsyncSession, case: Case, kind: str, text: Localized, at: datetime) -> None:

@@ -10,3 +10,10 @@ class IntakeSettings(WebSettings):
         default="sqlite+aiosqlite:///.lifecase/intake.db",
         validation_alias="LIFECASE_INTAKE_DATABASE_URL",
     )
+    # Where the portal asks for a case's preview (lifecycle's plan, routing's destinations).
+    lifecycle_url: str = Field(
+        default="http://127.0.0.1:8000", validation_alias="LIFECASE_LIFECYCLE_URL"
+    )
+    routing_url: str = Field(
+        default="http://127.0.0.1:8000", validation_alias="LIFECASE_ROUTING_URL"
+    )

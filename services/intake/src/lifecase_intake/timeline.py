@@ -62,12 +62,14 @@ def due_date_moved(title: Localized, due: date | None) -> Localized:
     )
 
 
-def rescheduled(fields: list[str], reason: str) -> Localized:
-    names = ", ".join(fields)
+def rescheduled(fields: list[Localized], reason: str) -> Localized:
+    """``fields``: the labels of the changed fields, as the reporter knows them."""
+    names_da = ", ".join(f.da for f in fields)
+    names_en = ", ".join(f.en for f in fields)
     suffix_da = f" Begrundelse: {reason}" if reason else ""
     suffix_en = f" Reason: {reason}" if reason else ""
     return Localized(
-        da=f"Datoer ændret ({names}).{suffix_da}", en=f"Dates changed ({names}).{suffix_en}"
+        da=f"Datoer ændret ({names_da}).{suffix_da}", en=f"Dates changed ({names_en}).{suffix_en}"
     )
 
 

@@ -26,6 +26,7 @@ from lifecase_platform.web import create_service_app
 
 NAME = "lifecycle"
 MIGRATIONS = Path(__file__).parent / "migrations"
+WORKER_STOP_TIMEOUT_SECONDS = 25.0
 
 
 @dataclass
@@ -60,7 +61,8 @@ class LifecycleService:
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )
-        rt.spawn("temporal-worker", worker.run)
+        # The worker's shutdown waits for the server to answer its outstanding polls.
+        rt.spawn("temporal-worker", worker.run, stop_timeout=WORKER_STOP_TIMEOUT_SECONDS)
         rt.spawn(
             "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
         )

@@ -72,6 +72,10 @@ class InputField(_Strict):
         schema["x-type"] = self.type
         if self.choices:
             schema["x-enum-labels"] = [c.label.model_dump() for c in self.choices]
+        if self.shown_if:
+            # Forms show the field only when it applies; ``allOf`` alone says so only for
+            # required fields.
+            schema["x-shown-if"] = self.shown_if.model_dump()
         return schema
 
     def _type_schema(self) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
 
 from lifecase_contracts.api import Problem
+from lifecase_contracts.preview import TemplatePreview, TemplatePreviewRequest
 from lifecase_lifecycle import service
 from lifecase_lifecycle.models import TemplateVersion
+from lifecase_lifecycle.preview import preview_case
 from lifecase_lifecycle.templates import (
     InvalidTemplate,
     Template,
@@ -23,6 +25,7 @@ from lifecase_lifecycle.templates import (
 )
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.problems import Forbidden, ProblemError
+from lifecase_platform.workdays import today_in_denmark
 
 router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -171,6 +174,23 @@ async def retire(key: str, version: int, request: Request, _: Admin) -> VersionP
             await service.retire_version(
                 session=session, outbox=request.app.state.outbox, key=key, version=version
             )
+        )
+
+
+@router.post("/{key}/preview", responses=PROBLEMS)
+async def preview(
+    key: str, body: TemplatePreviewRequest, request: Request, _: CurrentUser
+) -> TemplatePreview:
+    """What a case with ``data`` would become (any signed-in user; nothing is stored): for
+    each activity, whether it applies, when it opens or what it waits for, its due date and
+    the fields it carries. The portal shows it before a reporter submits."""
+    async with request.app.state.sessions() as session:
+        return await preview_case(
+            session=session,
+            key=key,
+            version=body.version,
+            data=body.data,
+            today=today_in_denmark(),
         )
 
 

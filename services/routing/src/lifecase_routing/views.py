@@ -17,6 +17,11 @@ from lifecase_contracts.api import (
     WorkItemPage,
     WorkItemPublic,
 )
+from lifecase_contracts.preview import (
+    DirectoryPublic,
+    RoutingPreviewRequest,
+    RoutingPreviewResult,
+)
 from lifecase_contracts.workspace import (
     Assign,
     CommentPublic,
@@ -27,7 +32,8 @@ from lifecase_contracts.workspace import (
     Transfer,
 )
 from lifecase_platform.auth import CurrentUser
-from lifecase_routing import queues, workitems
+from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing import preview, queues, workitems
 from lifecase_routing.queues import ItemFilter, Order, StatusFilter
 from lifecase_routing.workitems import Handle
 
@@ -44,6 +50,27 @@ async def _act(request: Request, act: Act) -> WorkItemPublic:
     async with request.app.state.sessions() as session, session.begin():
         handle = await act(session)
         return await workitems.public(session=session, handle=handle)
+
+
+@router.post("/routing/preview", tags=["routing rules"], responses=PROBLEMS)
+async def preview_routes(
+    body: RoutingPreviewRequest, request: Request, _: CurrentUser
+) -> list[RoutingPreviewResult]:
+    """Where the active rules would send each sub-case (any signed-in user; nothing is
+    stored): queue and unit with their names, the rule, and the SLA due date. The portal
+    shows it before a reporter submits."""
+    async with request.app.state.sessions() as session:
+        return await preview.preview_routes(
+            session=session, items=body.items, today=today_in_denmark()
+        )
+
+
+@router.get("/routing/directory", tags=["routing rules"], responses=PROBLEMS)
+async def directory(request: Request, _: CurrentUser) -> DirectoryPublic:
+    """The names of every unit and queue (any signed-in user), so a reporter reads "Payroll"
+    where a work item went, not a key."""
+    async with request.app.state.sessions() as session:
+        return await preview.directory(session=session)
 
 
 @router.get("/queues", responses=PROBLEMS)

@@ -16,6 +16,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lifecase_contracts.events import Localized
+from lifecase_intake.portal import case_views
+from lifecase_intake.portal.preview import CasePlanner
 from lifecase_intake.portal.views import router
 from lifecase_platform.auth import TokenVerifier
 from lifecase_platform.webui import NavLink, SignInMethod, WebUI
@@ -25,7 +27,11 @@ HERE = Path(__file__).parent
 
 
 def create_portal(
-    *, verifier: TokenVerifier, sign_in: SignInMethod, secure_cookies: bool
+    *,
+    verifier: TokenVerifier,
+    sign_in: SignInMethod,
+    secure_cookies: bool,
+    planner: CasePlanner,
 ) -> FastAPI:
     """The portal as an app of its own, to be mounted at ``PREFIX`` in intake's app: its
     errors are friendly pages, while the API beside it keeps answering problem+json."""
@@ -42,6 +48,8 @@ def create_portal(
     )
     app = FastAPI(title="lifecase reporter portal", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.verifier = verifier
+    app.state.planner = planner
     ui.install(app, sign_in=sign_in)
     app.include_router(router)
+    app.include_router(case_views.router)
     return app

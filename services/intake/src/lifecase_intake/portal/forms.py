@@ -28,6 +28,25 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A field applies only when another field has this value (e.g. partner data when the
+    partner is employed)."""
+
+    field: str
+    equals: bool | str
+
+    @property
+    def value(self) -> str:
+        """``equals`` as the form sends it: a ticked checkbox is "true"."""
+        return str(self.equals).lower() if isinstance(self.equals, bool) else self.equals
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        if isinstance(self.equals, bool):
+            return bool(data.get(self.field, False)) is self.equals
+        return data.get(self.field) == self.equals
+
+
+@dataclass(frozen=True)
 class FormField:
     """One input of a life event's form; ``kind`` is the template's field type."""
 
@@ -37,11 +56,15 @@ class FormField:
     required: bool
     options: tuple[Option, ...] = ()
     max_length: int | None = None
+    shown_if: Condition | None = None
 
 
 def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
     """The fields of a published input schema, in the template's order."""
-    required = set(schema.get("required", []))
+    # A conditional field is required whenever it is shown.
+    required = set(schema.get("required", [])) | {
+        key for rule in schema.get("allOf", []) for key in rule.get("then", {}).get("required", [])
+    }
     return [
         FormField(
             key=key,
@@ -50,9 +73,34 @@ def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
             required=key in required,
             options=_options(prop),
             max_length=prop.get("maxLength"),
+            shown_if=_condition(key, prop, schema),
         )
         for key, prop in schema.get("properties", {}).items()
     ]
+
+
+def _condition(key: str, prop: Mapping[str, Any], schema: Mapping[str, Any]) -> Condition | None:
+    """From the field's ``x-shown-if``, or else from the ``allOf``/``if``/``then`` rule that
+    makes it required (schemas published before ``x-shown-if``)."""
+    shown_if = prop.get("x-shown-if")
+    if isinstance(shown_if, Mapping):
+        return Condition(field=str(shown_if["field"]), equals=shown_if["equals"])
+    for rule in schema.get("allOf", []):
+        if key not in rule.get("then", {}).get("required", []):
+            continue
+        properties = rule.get("if", {}).get("properties", {})
+        if len(properties) == 1:
+            [(field, test)] = properties.items()
+            if "const" in test:
+                return Condition(field=field, equals=test["const"])
+    return None
+
+
+def applicable(fields: list[FormField], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` without the values of fields that do not apply (e.g. partner data typed in
+    before the reporter unticked "partner employed"), so they are neither checked nor kept."""
+    shown = {f.key for f in fields if f.shown_if is None or f.shown_if.holds(data)}
+    return {key: value for key, value in data.items() if key in shown}
 
 
 def _kind(prop: Mapping[str, Any]) -> str:
@@ -132,7 +180,12 @@ def check(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Case data from text values and every field's first error, in ``language``."""
     data, typing_errors = read_values(fields, raw)
-    errors = {key: (en if language == "en" else da) for key, (en, da) in typing_errors.items()}
+    data = applicable(fields, data)
+    errors = {
+        key: (en if language == "en" else da)
+        for key, (en, da) in typing_errors.items()
+        if _applies(fields, key, data)
+    }
     ranked: dict[str, tuple[int, str]] = {}
     for error in validate_case_data(dict(schema), data, language):
         key = str(error["loc"][-1])
@@ -143,3 +196,8 @@ def check(
             ranked[key] = (rank, error["msg"])
     errors.update({key: msg for key, (_, msg) in ranked.items()})
     return data, errors
+
+
+def _applies(fields: list[FormField], key: str, data: Mapping[str, Any]) -> bool:
+    field = next(f for f in fields if f.key == key)
+    return field.shown_if is None or field.shown_if.holds(data)

@@ -3,6 +3,7 @@ service functions, render. Form values travel only in POST bodies, never in URLs
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from typing import Annotated, Any
@@ -16,11 +17,14 @@ from lifecase_intake import service
 from lifecase_intake.portal import service as portal
 from lifecase_intake.portal.csvfile import read_csv, template_csv
 from lifecase_intake.portal.forms import FormField, check, form_fields
+from lifecase_intake.portal.preview import CasePlanner, PreviewUnavailable
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import Conflict, ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
+from lifecase_platform.webui.session import session_token
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn")
@@ -70,7 +74,7 @@ def _raw_values(fields: list[FormField], form: FormData) -> dict[str, str]:
     raw = {}
     for field in fields:
         if field.kind == "boolean":
-            raw[field.key] = "true" if form.get(field.key) else "false"
+            raw[field.key] = "true" if form.get(field.key) == "true" else "false"
         else:
             value = form.get(field.key)
             raw[field.key] = value if isinstance(value, str) else ""
@@ -136,8 +140,9 @@ async def open_draft(token: str, request: Request, user: PageUser, ui: UI) -> Re
 
 @router.post("/file/{event_type}")
 async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
-    """Save the form as a draft, or submit it: invalid fields come back with their errors;
-    a valid form becomes one case, however many times it is posted."""
+    """Save the form as a draft, preview what the case will become, go back to editing, or
+    submit it: invalid fields come back with their errors; a valid form becomes one case,
+    however many times it is posted."""
     form = await request.form()
     token = str(form.get("form_token") or "")
     if not TOKEN.match(token):
@@ -157,8 +162,10 @@ async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -
         return _see_other(ui.path(f"drafts/{token}?saved=1"))
     lang = language_of(request)
     data, errors = check(et.input_schema, fields, raw, lang)
-    if errors:
+    if errors or form.get("action") == "edit":
         return _render_form(request, ui, user, et, token=token, values=raw, errors=errors)
+    if form.get("action") == "preview":
+        return await _render_preview(request, ui, user, et, token=token, raw=raw, data=data)
     try:
         case = await portal.submit_form(
             sessions=state.sessions,
@@ -174,6 +181,44 @@ async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -
     return _see_other(ui.path(f"cases/{case.id}"))
 
 
+async def _render_preview(
+    request: Request,
+    ui: WebUI,
+    user: Principal,
+    event_type: EventTypePublic,
+    *,
+    token: str,
+    raw: dict[str, str],
+    data: dict[str, Any],
+) -> Response:
+    """Which units receive which tasks, by which dates, seeing which fields; the values
+    ride along in hidden inputs (a POST body, never a URL) to be submitted from here."""
+    planner: CasePlanner = request.app.state.planner
+    try:
+        tasks = await planner.preview(
+            token=session_token(request) or "",
+            event_type=event_type.key,
+            version=event_type.version,
+            data=data,
+            department=user.department,
+        )
+    except PreviewUnavailable:
+        log.warning("case preview unavailable", extra={"event_type": event_type.key})
+        tasks = None
+    fields = form_fields(event_type.input_schema)
+    return ui.render(
+        request,
+        "portal/preview.html",
+        {
+            "event_type": event_type,
+            "fields": fields,
+            "carried": {f.key: raw[f.key] for f in fields if f.key in data},
+            "token": token,
+            "tasks": tasks,
+        },
+    )
+
+
 @router.post("/drafts/{token}/delete")
 async def delete_draft(token: str, request: Request, user: PageUser, ui: UI) -> Response:
     await portal.delete_draft(
@@ -183,31 +228,6 @@ async def delete_draft(token: str, request: Request, user: PageUser, ui: UI) -> 
 
 
 # --- Cases --------------------------------------------------------------------------------
-
-
-async def _case_context(request: Request, user: Principal, case_id: str) -> dict[str, Any]:
-    async with request.app.state.sessions() as session:
-        case = await service.get_case(session=session, viewer=user, case_id=case_id)
-        types = {t.key: t for t in await service.event_types(session=session)}
-    et = types.get(case.event_type)
-    return {
-        "case": case,
-        "event_type": et,
-        "fields": form_fields(et.input_schema) if et else [],
-    }
-
-
-@router.get("/cases/{case_id}")
-async def case_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
-    """One case: what was filed and every sub-case, with its unit, status and due date."""
-    return ui.render(request, "portal/case.html", await _case_context(request, user, case_id))
-
-
-@router.get("/cases/{case_id}/subcases")
-async def case_subcases(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
-    """The sub-case table alone: the case page polls it until the case is completed."""
-    context = await _case_context(request, user, case_id)
-    return ui.render(request, "portal/_subcases.html", context)
 
 
 async def _my_cases(

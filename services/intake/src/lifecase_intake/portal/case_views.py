@@ -1,0 +1,308 @@
+"""The case page and what a reporter does there: follow the timeline, answer caseworkers,
+move the case's dates, withdraw it. Each action calls the same service function as the API,
+so the portal enforces exactly what the API enforces; what the reporter typed travels only in
+POST bodies."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from lifecase_contracts.api import CasePublic, CaseReschedule, CaseWithdraw
+from lifecase_contracts.events import Localized
+from lifecase_contracts.workspace import ReporterMessageCreate
+from lifecase_intake import service, timeline
+from lifecase_intake.conversation import service as conversation
+from lifecase_intake.models import TemplateSchema
+from lifecase_intake.portal.forms import FormField, form_fields
+from lifecase_intake.portal.preview import CasePlanner, Move, PreviewUnavailable, moves
+from lifecase_intake.validation import validate_case_data
+from lifecase_platform.auth import Principal
+from lifecase_platform.problems import ProblemError
+from lifecase_platform.webui import PageUser, WebUI
+from lifecase_platform.webui.i18n import language_of
+from lifecase_platform.webui.session import session_token
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+RUNNING = ("submitted", "in_progress")
+SETTLED = ("resolved", "rejected", "cancelled")
+NOTICES = ("replied", "rescheduled", "withdrawn")
+REASON_MAX = 2000
+EMPTY_TEXT = ("Write something before you send it.", "Skriv noget, før du sender.")
+EMPTY_REASON = ("Give a reason.", "Skriv en begrundelse.")
+NO_CHANGE = ("Change at least one date.", "Ret mindst én dato.")
+TOO_LONG = ("The text is too long.", "Teksten er for lang.")
+
+
+def _ui(request: Request) -> WebUI:
+    ui: WebUI = request.app.state.ui
+    return ui
+
+
+UI = Annotated[WebUI, Depends(_ui)]
+
+
+def _pick(request: Request, text: tuple[str, str]) -> str:
+    return text[0] if language_of(request) == "en" else text[1]
+
+
+async def _case_context(request: Request, user: Principal, case_id: str) -> dict[str, Any]:
+    async with request.app.state.sessions() as session:
+        case = await service.get_case(session=session, viewer=user, case_id=case_id)
+        pinned = await session.get(TemplateSchema, (case.event_type, case.template_version))
+        types = {t.key: t for t in await service.event_types(session=session)}
+    schema = pinned.input_schema if pinned else {}
+    planner: CasePlanner = request.app.state.planner
+    return {
+        "directory": await planner.directory(token=session_token(request) or ""),
+        "schema": schema,
+        "previewed": False,
+        "moves": [],
+        "case": case,
+        "event_type": types.get(case.event_type),
+        "fields": form_fields(schema),
+        "running": case.status in RUNNING,
+        # A withdrawn case's tasks are cancelled after it; keep the page live until they are.
+        "live": case.status in RUNNING or any(s.status not in SETTLED for s in case.subcases),
+        "waits": _waits(case),
+        "reasons": _reasons(case),
+        "open_questions": [m for m in case.messages if m.kind == "question" and not m.answered],
+        "message_errors": {},
+        "message_values": {},
+        "notice": None,
+    }
+
+
+def _waits(case: CasePublic) -> dict[str, list[Localized]]:
+    """What each waiting sub-case waits for, by title."""
+    titles = {s.activity: s.title for s in case.subcases}
+    return {
+        s.id: [titles.get(key, Localized(da=key, en=key)) for key in s.waits_for]
+        for s in case.subcases
+    }
+
+
+def _reasons(case: CasePublic) -> dict[str, Localized]:
+    """Why a sub-case was cancelled (a known cause) or rejected (the caseworker's words)."""
+    reasons = {}
+    for sub in case.subcases:
+        if sub.status in ("cancelled", "rejected") and sub.reason:
+            known = timeline.CANCEL_REASONS.get(sub.reason)
+            reasons[sub.id] = known or Localized(da=sub.reason, en=sub.reason)
+    return reasons
+
+
+@router.get("/cases/{case_id}")
+async def case_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """One case: every sub-case with its unit, status and dates, the timeline, and the
+    caseworkers' messages, open questions first."""
+    context = await _case_context(request, user, case_id)
+    notice = request.query_params.get("done")
+    context["notice"] = notice if notice in NOTICES else None
+    return ui.render(request, "portal/case.html", context)
+
+
+@router.get("/cases/{case_id}/subcases")
+async def case_subcases(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """The sub-cases and the timeline alone: the case page polls them while the case runs."""
+    context = await _case_context(request, user, case_id)
+    return ui.render(request, "portal/_subcases.html", context)
+
+
+def _see_case(ui: WebUI, case_id: str, done: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(ui.path(f"cases/{case_id}?done={done}{anchor}"), status_code=303)
+
+
+# --- Answering caseworkers ----------------------------------------------------------------
+
+
+@router.post("/cases/{case_id}/messages")
+async def write_message(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Answer a caseworker's question (or write to the units): the sub-case waiting for the
+    answer resumes."""
+    form = await request.form()
+    text = str(form.get("text") or "").strip()
+    in_reply_to = str(form.get("in_reply_to") or "") or None
+    error = EMPTY_TEXT if not text else TOO_LONG if len(text) > 4000 else None
+    if error is None:
+        try:
+            body = ReporterMessageCreate(text=text, in_reply_to=in_reply_to)
+        except ValidationError:
+            error = EMPTY_TEXT
+    if error is not None:
+        context = await _case_context(request, user, case_id)
+        context["message_errors"] = {in_reply_to or "": _pick(request, error)}
+        context["message_values"] = {in_reply_to or "": text}
+        return ui.render(request, "portal/case.html", context, status_code=422)
+    async with request.app.state.sessions() as session, session.begin():
+        await conversation.write(
+            session=session,
+            outbox=request.app.state.outbox,
+            reporter=user,
+            case_id=case_id,
+            body=body,
+        )
+    return _see_case(ui, case_id, "replied", "#messages")
+
+
+# --- Moving dates -------------------------------------------------------------------------
+
+
+def _date_fields(context: dict[str, Any]) -> list[FormField]:
+    """The case's date fields that have a value: the ones that can be moved."""
+    case: CasePublic = context["case"]
+    fields: list[FormField] = context["fields"]
+    return [f for f in fields if f.kind == "date" and f.key in case.data]
+
+
+def _render_reschedule(
+    request: Request,
+    ui: WebUI,
+    context: dict[str, Any],
+    *,
+    values: dict[str, str],
+    reason: str = "",
+    errors: dict[str, str] | None = None,
+) -> Response:
+    context = {
+        **context,
+        "date_fields": _date_fields(context),
+        "values": values,
+        "reason": reason,
+        "errors": errors or {},
+    }
+    return ui.render(request, "portal/reschedule.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/cases/{case_id}/reschedule")
+async def reschedule_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """The case's dates, ready to be changed."""
+    context = await _case_context(request, user, case_id)
+    case: CasePublic = context["case"]
+    values = {f.key: str(case.data[f.key]) for f in _date_fields(context)}
+    return _render_reschedule(request, ui, context, values=values)
+
+
+@router.post("/cases/{case_id}/reschedule")
+async def reschedule(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Move dates: scheduled sub-cases move with them and open ones get new due dates; an
+    invalid change is shown per field and changes nothing."""
+    form = await request.form()
+    context = await _case_context(request, user, case_id)
+    case: CasePublic = context["case"]
+    fields = _date_fields(context)
+    values = {f.key: str(form.get(f.key) or "").strip() for f in fields}
+    reason = str(form.get("reason") or "").strip()[:REASON_MAX]
+    changed = {k: v for k, v in values.items() if v != str(case.data.get(k))}
+    if not changed:
+        errors = {"": _pick(request, NO_CHANGE)}
+        return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
+    if form.get("action") == "preview":
+        return await _preview_moves(request, ui, user, context, values=values, reason=reason)
+    try:
+        async with request.app.state.sessions() as session, session.begin():
+            await service.reschedule_case(
+                session=session,
+                outbox=request.app.state.outbox,
+                viewer=user,
+                case_id=case_id,
+                change=CaseReschedule(data=changed, reason=reason),
+                language=language_of(request),
+            )
+    except ProblemError as problem:
+        if problem.status != 422:
+            raise
+        errors = _field_errors(request, problem)
+        return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
+    return _see_case(ui, case_id, "rescheduled", "#timeline")
+
+
+async def _preview_moves(
+    request: Request,
+    ui: WebUI,
+    user: Principal,
+    context: dict[str, Any],
+    *,
+    values: dict[str, str],
+    reason: str,
+) -> Response:
+    """The reschedule form again, with what would move. The new dates are checked like the
+    real change, so an invalid one is explained here already."""
+    case: CasePublic = context["case"]
+    new_data = {**case.data, **values}
+    invalid = validate_case_data(context["schema"], new_data, language_of(request))
+    if invalid:
+        errors: dict[str, str] = {}
+        for error in invalid:
+            errors.setdefault(str(error["loc"][-1]), str(error["msg"]))
+        return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
+    planner: CasePlanner = request.app.state.planner
+    plan = partial(
+        planner.preview,
+        token=session_token(request) or "",
+        event_type=case.event_type,
+        version=case.template_version,
+        department=user.department,
+    )
+    try:
+        found: list[Move] | None = moves(
+            await plan(data=case.data),
+            await plan(data=new_data),
+            {s.activity: s.status for s in case.subcases},
+        )
+    except PreviewUnavailable:
+        log.warning("reschedule preview unavailable", extra={"event_type": case.event_type})
+        found = None
+    context = {**context, "previewed": True, "moves": found}
+    return _render_reschedule(request, ui, context, values=values, reason=reason)
+
+
+def _field_errors(request: Request, problem: ProblemError) -> dict[str, str]:
+    """The first error of each field, or the problem's own text when no field is named."""
+    errors: dict[str, str] = {}
+    for error in problem.errors or []:
+        errors.setdefault(str(error["loc"][-1]), str(error["msg"]))
+    if not errors and problem.detail:
+        errors[""] = _pick(request, problem.detail)
+    return errors
+
+
+# --- Withdrawing --------------------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}/withdraw")
+async def withdraw_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Ask for the reason, and say what withdrawing does, before anything happens."""
+    context = await _case_context(request, user, case_id)
+    return ui.render(request, "portal/withdraw.html", {**context, "reason": "", "error": None})
+
+
+@router.post("/cases/{case_id}/withdraw")
+async def withdraw(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+    """Withdraw the case: open tasks are cancelled and finished ones get follow-ups."""
+    form = await request.form()
+    reason = str(form.get("reason") or "").strip()
+    if not reason or len(reason) > REASON_MAX:
+        context = await _case_context(request, user, case_id)
+        error = _pick(request, EMPTY_REASON if not reason else TOO_LONG)
+        return ui.render(
+            request,
+            "portal/withdraw.html",
+            {**context, "reason": reason, "error": error},
+            status_code=422,
+        )
+    async with request.app.state.sessions() as session, session.begin():
+        await service.withdraw_case(
+            session=session,
+            outbox=request.app.state.outbox,
+            viewer=user,
+            case_id=case_id,
+            withdrawal=CaseWithdraw(reason=reason),
+        )
+    return _see_case(ui, case_id, "withdrawn")
