@@ -11,7 +11,11 @@ from lifecase_platform.messaging import Consumer
 
 
 class SwallowingSubscription:
+    def __init__(self) -> None:
+        self.fetching = asyncio.Event()
+
     async def fetch(self, batch: int, timeout: float) -> list[Any]:
+        self.fetching.set()
         with contextlib.suppress(asyncio.CancelledError):  # what a racing wait_for does
             await asyncio.sleep(timeout)
         return []
@@ -20,12 +24,14 @@ class SwallowingSubscription:
 async def test_a_consumer_stops_even_when_a_fetch_swallows_the_cancellation() -> None:
     consumer = Consumer(js=None, durable="test", handlers={})  # type: ignore[arg-type]
 
+    subscription = SwallowingSubscription()
+
     async def setup() -> SwallowingSubscription:
-        return SwallowingSubscription()
+        return subscription
 
     consumer.setup = setup  # type: ignore[method-assign,assignment]
     task = asyncio.create_task(consumer.run())
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(subscription.fetching.wait(), timeout=3)
     task.cancel()
     done, _ = await asyncio.wait({task}, timeout=3)
     assert done, "the consumer ignored its cancellation and kept fetching"
