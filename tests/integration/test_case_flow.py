@@ -66,10 +66,14 @@ async def test_the_reporter_is_notified_once_per_routed_resolved_and_completed_e
     kinds = sorted(n["kind"] for n in notes)
     assert kinds == ["case_completed"] + ["subcase_resolved"] * 5 + ["subcase_routed"] * 5
     assert any("completed" in n["text"] for n in notes)
+    assert any(n["text"] == "“Payroll setup” was sent to Payroll." for n in notes)
     danish = (
         await api.get("/api/v1/notifications", as_="rita", headers={"Accept-Language": "da"})
     ).json()
     assert any("afsluttet" in n["text"] for n in danish)
+    assert any(n["text"] == "»Lønoprettelse« er sendt til Løn." for n in danish)
+    case = (await api.get(f"/api/v1/cases/{submitted['id']}", as_="rita")).json()
+    assert "»Lønoprettelse« er sendt til Løn." in [e["text"]["da"] for e in case["timeline"]]
     assert (await api.get("/api/v1/notifications", as_="rolf")).json() == []
 
 

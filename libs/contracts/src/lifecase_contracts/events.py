@@ -96,6 +96,7 @@ class SubcaseRouted(EventData):
     rule: str
     due_date: date | None
     reporter: str
+    unit_name: Localized | None = None  # for people; None in events from before it was added
 
 
 class SubcaseResolved(EventData):

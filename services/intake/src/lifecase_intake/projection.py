@@ -110,7 +110,11 @@ class IntakeProjection:
                 sub.queue, sub.unit = e.queue, e.unit
                 sub.due_date = sub.due_date or e.due_date
                 await _note(
-                    session, envelope, e.case_id, "subcase_routed", timeline.routed(e.title, e.unit)
+                    session,
+                    envelope,
+                    e.case_id,
+                    "subcase_routed",
+                    timeline.routed(e.title, e.unit, e.unit_name),
                 )
 
     async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:

@@ -39,8 +39,11 @@ def opened(title: Localized) -> Localized:
     return Localized(da=f"»{title.da}« er oprettet.", en=f"“{title.en}” was opened.")
 
 
-def routed(title: Localized, unit: str) -> Localized:
-    return Localized(da=f"»{title.da}« er sendt til {unit}.", en=f"“{title.en}” went to {unit}.")
+def routed(title: Localized, unit: str, unit_name: Localized | None = None) -> Localized:
+    name = unit_name or Localized(da=unit, en=unit)
+    return Localized(
+        da=f"»{title.da}« er sendt til {name.da}.", en=f"“{title.en}” went to {name.en}."
+    )
 
 
 def resolved(title: Localized) -> Localized:

@@ -16,9 +16,10 @@ QUOTE_LIMIT = 500
 
 
 def routed(event: SubcaseRouted) -> Localized:
+    unit = event.unit_name or Localized(da=event.unit, en=event.unit)
     return Localized(
-        da=f"»{event.title.da}« er sendt til {event.unit} og ligger i køen {event.queue}.",
-        en=f"“{event.title.en}” was sent to {event.unit} and is in the {event.queue} queue.",
+        da=f"»{event.title.da}« er sendt til {unit.da}.",
+        en=f"“{event.title.en}” was sent to {unit.en}.",
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from lifecase_contracts.api import WorkItemDetail, WorkItemPublic
 from lifecase_contracts.events import Localized
 from lifecase_contracts.workspace import (
@@ -14,7 +16,7 @@ from lifecase_contracts.workspace import (
     TransferPublic,
 )
 from lifecase_platform.workdays import today_in_denmark
-from lifecase_routing.models import Comment, Transfer, WorkItem
+from lifecase_routing.models import Comment, Transfer, Unit, WorkItem
 from lifecase_routing.sla import SlaClock
 
 
@@ -98,3 +100,9 @@ def comment_public(comment: Comment) -> CommentPublic:
         in_reply_to=comment.in_reply_to,
         created_at=utc(comment.created_at),
     )
+
+
+async def unit_name(session: AsyncSession, unit: str) -> Localized | None:
+    """A unit's name in Danish and English, for the people who read about it."""
+    found = await session.get(Unit, unit)
+    return Localized(da=found.name_da, en=found.name_en) if found else None

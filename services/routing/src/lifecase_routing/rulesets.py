@@ -24,7 +24,7 @@ from lifecase_platform.problems import Conflict, NotFound, ProblemError
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.emit import emit
 from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, WorkItem
-from lifecase_routing.public import utc
+from lifecase_routing.public import unit_name, utc
 from lifecase_routing.rules import (
     FALLBACK_RULE,
     CompiledRuleSet,
@@ -328,6 +328,7 @@ async def route_subcase(
         title=opened.title,
         queue=queue.key,
         unit=queue.unit,
+        unit_name=await unit_name(session, queue.unit),
         rule=decision.rule,
         due_date=due,
         reporter=item.reporter,

@@ -31,7 +31,7 @@ from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.emit import emit
 from lifecase_routing.models import Comment, Member, Queue, Transfer, WorkItem
-from lifecase_routing.public import comment_public, to_detail, to_public, utc
+from lifecase_routing.public import comment_public, to_detail, to_public, unit_name, utc
 from lifecase_routing.rules import TRANSFER_RULE
 from lifecase_routing.sla_service import sla_clock
 from lifecase_routing.states import require_open, set_status
@@ -219,6 +219,7 @@ async def transfer(
         title=handle.title,
         queue=target.key,
         unit=target.unit,
+        unit_name=await unit_name(session, target.unit),
         rule=TRANSFER_RULE,
         due_date=item.due_date,
         reporter=item.reporter,
