@@ -393,7 +393,3 @@ def to_public(case: Case) -> CasePublic:
 def _utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; every stored time is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))

@@ -38,11 +38,6 @@ from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Publisher
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-CANCEL_REASONS = {
-    "condition_no_longer_holds": "The case's changed data no longer calls for this sub-case.",
-    "withdrawn": "The reporter withdrew the case.",
-    "prerequisite_not_done": "A sub-case this one waited for was rejected or cancelled.",
-}
 
 
 def subcase_id(case_id: str, activity_key: str) -> str:

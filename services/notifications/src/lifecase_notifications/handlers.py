@@ -1,10 +1,11 @@
-"""Event handlers of the notifications service, listed in one registry."""
+"""Event handlers of the notifications service: one handler, and a table of what each event
+tells the reporter (every event here carries the case and its reporter)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lifecase_contracts.events import (
     CaseCompleted,
@@ -22,88 +23,44 @@ from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Handler
 
 
+class Notice(NamedTuple):
+    kind: str
+    text: Localized
+    action_required: bool = False
+
+
+NOTICES: dict[type[EventData], Callable[[Any], Notice]] = {
+    SubcaseRouted: lambda e: Notice("subcase_routed", messages.routed(e)),
+    SubcaseResolved: lambda e: Notice("subcase_resolved", messages.resolved(e)),
+    CaseCompleted: lambda e: Notice("case_completed", messages.completed(e)),
+    # A question is highlighted: the work waits for the reporter.
+    InfoRequested: lambda e: Notice(
+        "info_requested" if e.awaits_reply else "caseworker_message",
+        messages.info_requested(e),
+        action_required=e.awaits_reply,
+    ),
+    SubcaseRejected: lambda e: Notice("subcase_rejected", messages.rejected(e)),
+}
+
+
 @dataclass
 class NotificationHandlers:
     sessions: SessionFactory
 
-    async def _notify(
-        self,
-        envelope: Envelope[Any],
-        *,
-        recipient: str,
-        case_id: str,
-        kind: str,
-        text: Localized,
-        action_required: bool = False,
-    ) -> None:
+    async def notify_reporter(self, envelope: Envelope[Any]) -> None:
+        """Record the notification this event calls for, once per event."""
+        event = envelope.data
+        notice = NOTICES[type(event)](event)
         async with self.sessions() as session, session.begin():
             await notify(
                 session=session,
                 event_id=envelope.id,
-                recipient=recipient,
-                case_id=case_id,
-                kind=kind,
-                text=text,
-                action_required=action_required,
+                recipient=event.reporter,
+                case_id=event.case_id,
+                kind=notice.kind,
+                text=notice.text,
+                action_required=notice.action_required,
             )
 
-    async def subcase_routed(self, envelope: Envelope[SubcaseRouted]) -> None:
-        e = envelope.data
-        await self._notify(
-            envelope,
-            recipient=e.reporter,
-            case_id=e.case_id,
-            kind="subcase_routed",
-            text=messages.routed(e),
-        )
-
-    async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
-        e = envelope.data
-        await self._notify(
-            envelope,
-            recipient=e.reporter,
-            case_id=e.case_id,
-            kind="subcase_resolved",
-            text=messages.resolved(e),
-        )
-
-    async def case_completed(self, envelope: Envelope[CaseCompleted]) -> None:
-        e = envelope.data
-        await self._notify(
-            envelope,
-            recipient=e.reporter,
-            case_id=e.case_id,
-            kind="case_completed",
-            text=messages.completed(e),
-        )
-
-    async def info_requested(self, envelope: Envelope[InfoRequested]) -> None:
-        """A caseworker asks the reporter: highlighted, because the work waits for them."""
-        e = envelope.data
-        await self._notify(
-            envelope,
-            recipient=e.reporter,
-            case_id=e.case_id,
-            kind="info_requested" if e.awaits_reply else "caseworker_message",
-            text=messages.info_requested(e),
-            action_required=e.awaits_reply,
-        )
-
-    async def subcase_rejected(self, envelope: Envelope[SubcaseRejected]) -> None:
-        e = envelope.data
-        await self._notify(
-            envelope,
-            recipient=e.reporter,
-            case_id=e.case_id,
-            kind="subcase_rejected",
-            text=messages.rejected(e),
-        )
-
     def registry(self) -> Mapping[type[EventData], Handler]:
-        return {
-            SubcaseRouted: self.subcase_routed,
-            SubcaseResolved: self.subcase_resolved,
-            CaseCompleted: self.case_completed,
-            InfoRequested: self.info_requested,
-            SubcaseRejected: self.subcase_rejected,
-        }
+        return dict.fromkeys(NOTICES, self.notify_reporter)

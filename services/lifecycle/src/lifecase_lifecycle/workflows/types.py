@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TASK_QUEUE = "lifecase-lifecycle"
-
 
 def workflow_id(case_id: str) -> str:
     return f"case-{case_id}"
