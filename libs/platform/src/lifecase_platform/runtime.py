@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from nats.js import JetStreamContext
 
@@ -69,7 +70,12 @@ class Runtime:
         if not done:
             log.warning(
                 "background loop did not stop in time",
-                extra={"service": self.name, "loop": name, "timeout": timeout},
+                extra={
+                    "service": self.name,
+                    "loop": name,
+                    "timeout": timeout,
+                    "stuck_in": awaiting(task),
+                },
             )
             return
         with contextlib.suppress(asyncio.CancelledError):
@@ -103,6 +109,21 @@ class Runtime:
     def on_close(self, name: str, close: Callable[[], Awaitable[object]]) -> None:
         """Close ``name`` when the runtime stops (in reverse order of registration)."""
         self.closers.append((name, close))
+
+
+def awaiting(task: asyncio.Task[None]) -> list[str]:
+    """Where a task is suspended, outermost first: the chain of coroutines it awaits, down to
+    the future nobody resolves. (``Task.get_stack`` shows only the outermost frame.)"""
+    chain: list[str] = []
+    current: Any = task.get_coro()
+    while current is not None and len(chain) < 50:
+        frame = getattr(current, "cr_frame", None) or getattr(current, "ag_frame", None)
+        if frame is None:
+            chain.append(repr(current))
+            break
+        chain.append(f"{frame.f_code.co_qualname} ({frame.f_code.co_filename}:{frame.f_lineno})")
+        current = getattr(current, "cr_await", None) or getattr(current, "ag_await", None)
+    return chain
 
 
 async def open_connections(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -26,7 +27,12 @@ from lifecase_platform.web import create_service_app
 
 NAME = "lifecycle"
 MIGRATIONS = Path(__file__).parent / "migrations"
-WORKER_STOP_TIMEOUT_SECONDS = 25.0
+# On shutdown, running activities get this long to finish before the worker cancels them.
+# Ours take milliseconds, so they finish. Without a grace period (the SDK's default is none)
+# the SDK cancels them at once, and a cancel that crosses an activity's own completion can
+# leave the SDK core waiting for that activity forever: the worker then never finishes
+# stopping (seen in about one stop in eight with cases in flight).
+WORKER_GRACEFUL_SHUTDOWN = timedelta(seconds=3)
 
 
 @dataclass
@@ -51,7 +57,11 @@ class LifecycleService:
         )
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)
         worker = Worker(
-            temporal, task_queue=s.task_queue, workflows=[CaseWorkflow], activities=activities.all()
+            temporal,
+            task_queue=s.task_queue,
+            workflows=[CaseWorkflow],
+            activities=activities.all(),
+            graceful_shutdown_timeout=WORKER_GRACEFUL_SHUTDOWN,
         )
         handlers = LifecycleHandlers(sessions=sessions, temporal=temporal, task_queue=s.task_queue)
         consumer = messaging.Consumer(
@@ -61,8 +71,7 @@ class LifecycleService:
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )
-        # The worker's shutdown waits for the server to answer its outstanding polls.
-        rt.spawn("temporal-worker", worker.run, stop_timeout=WORKER_STOP_TIMEOUT_SECONDS)
+        rt.spawn("temporal-worker", worker.run)
         rt.spawn(
             "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
         )
