@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import json
 import logging
 import shutil
 import signal
@@ -96,14 +97,33 @@ async def _process(args: list[str], log_file: Path) -> AsyncIterator[asyncio.sub
 async def nats_server(
     store_dir: Path, *, port: int | None = None, log_dir: Path | None = None
 ) -> AsyncIterator[str]:
-    """A JetStream-enabled nats-server on 127.0.0.1; yields its URL."""
-    port = port or free_port()
+    """A JetStream-enabled nats-server on 127.0.0.1; yields its URL. Without ``port`` the
+    server picks a free one itself and reports it in a ports file, so two servers started
+    side by side can never race for the same port."""
     store_dir.mkdir(parents=True, exist_ok=True)
-    args = [binary("nats-server"), "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(store_dir)]
+    ports_dir = store_dir / "ports"
+    ports_dir.mkdir(exist_ok=True)
+    args = [binary("nats-server"), "-js", "-a", "127.0.0.1", "-p", str(port or -1)]
+    args += ["-sd", str(store_dir), "--ports_file_dir", str(ports_dir)]
     async with _process(args, (log_dir or store_dir) / "nats-server.log") as process:
-        await _wait_for_port(port, process, "nats-server", timeout=30)
-        log.info("nats-server ready", extra={"port": port})
-        yield f"nats://127.0.0.1:{port}"
+        url = await _reported_url(ports_dir / f"nats-server_{process.pid}.ports", process)
+        await _wait_for_port(int(url.rsplit(":", 1)[1]), process, "nats-server", timeout=30)
+        log.info("nats-server ready", extra={"url": url})
+        yield url
+
+
+async def _reported_url(
+    ports_file: Path, process: asyncio.subprocess.Process, timeout: float = 30
+) -> str:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if process.returncode is not None:
+            raise RuntimeError(f"nats-server exited with code {process.returncode}")
+        with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
+            return str(json.loads(ports_file.read_text())["nats"][0])
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"nats-server wrote no ports file within {timeout:.0f}s")
 
 
 @contextlib.asynccontextmanager
