@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -138,3 +139,88 @@ async def test_an_unknown_path_is_a_problem_404(api: Api) -> None:
     response = await api.get("/api/v1/nowhere", as_="rita")
     assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ["key: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, levels + 1):
+        lines.append(f"k{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+async def test_template_bombs_are_refused_at_once_and_every_service_keeps_answering(
+    api: Api,
+) -> None:
+    bodies = [
+        (_alias_bomb(9).encode(), "application/yaml"),
+        (("[" * 5_000 + "]" * 5_000).encode(), "application/yaml"),
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    ]
+    for body, content_type in bodies:
+        started = time.perf_counter()
+        response = await api.post(
+            "/api/v1/templates/validate",
+            as_="ada",
+            content=body,
+            headers={"Content-Type": content_type, "Accept-Language": "en"},
+        )
+        # Expanding the 9-level bomb would take minutes and gigabytes; refusing it, milliseconds.
+        assert time.perf_counter() - started < 5.0
+        assert response.status_code in (400, 422), response.text
+        assert response.headers["content-type"] == PROBLEM
+        assert "more than" in response.text
+    for path, user in [
+        ("/api/v1/cases", "rita"),
+        ("/api/v1/queues", "paula"),
+        ("/api/v1/notifications", "rita"),
+        ("/api/v1/templates", "ada"),
+    ]:
+        assert (await api.get(path, as_=user)).status_code == 200, path
+
+
+@pytest.mark.parametrize("start_date", ["0001-01-01", "9999-12-31", "1899-12-31"])
+async def test_a_case_with_an_impossible_date_is_refused_at_intake(
+    api: Api, system: EmbeddedSystem, start_date: str
+) -> None:
+    response = await api.post(
+        "/api/v1/cases",
+        as_="rita",
+        headers={"Accept-Language": "en"},
+        json={"event_type": "hiring", "data": hiring_data(start_date=start_date)},
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["body", "data", "start_date"]
+    assert "1900-2199" in error["msg"]
+    await _nothing_written(system)
+
+
+async def test_json_no_handler_could_store_is_refused_and_nothing_is_written(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    hostile = {
+        "NaN": b'{"event_type": "hiring", "data": {"weekly_hours": NaN}}',
+        "Infinity": b'{"event_type": "hiring", "data": {"weekly_hours": -Infinity}}',
+        "a huge integer": b'{"event_type": "hiring", "data": {"weekly_hours": 1'
+        + b"0" * 40
+        + b"}}",
+        "a NUL character": b'{"event_type": "hiring", "data": {"position": "a\\u0000b"}}',
+        "a lone surrogate": b'{"event_type": "hiring", "data": {"position": "\\ud800"}}',
+        "deep nesting": b'{"event_type": "hiring", "data": ' + b"[" * 200 + b"]" * 200 + b"}",
+    }
+    for what, body in hostile.items():
+        response = await api.post(
+            "/api/v1/cases", as_="rita", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, what
+        assert response.headers["content-type"] == PROBLEM, what
+        assert response.json()["type"] == "urn:lifecase:problem:bad-json", what
+    response = await api.post(
+        "/api/v1/cases",
+        as_="rita",
+        headers={"Accept-Language": "en"},
+        json={"event_type": "hiring", "data": hiring_data(weekly_hours=-5)},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "data", "weekly_hours"]
+    await _nothing_written(system)

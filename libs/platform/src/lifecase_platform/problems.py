@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lifecase_platform.documents import DocumentTooComplex, NotANumber, load_json
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -216,3 +218,104 @@ class _TooLarge(Exception):
 
 async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
+
+
+class JsonBodyCheck:
+    """Refuse JSON bodies no handler can store, before any handler sees them: nesting or
+    size beyond the document budget, NaN/Infinity, integers outside JSON's safe range,
+    and text with NUL characters or lone surrogates (neither survives UTF-8 or PostgreSQL).
+    Answers 400 problem+json; a body that passes is handed on unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        problem = _json_problem(body)
+        if problem is not None:
+            response = problem_response(
+                Request(scope),
+                400,
+                type="urn:lifecase:problem:bad-json",
+                detail=problem,
+                errors=[{"loc": ["body"], "msg": problem[0], "type": "json"}],
+            )
+            await response(scope, _no_receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+SAFE_INTEGER = 2**53 - 1
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type: bytes = dict(scope.get("headers") or []).get(b"content-type", b"")
+    media = content_type.lower().split(b";")[0].strip()
+    return media == b"application/json" or media.endswith(b"+json")
+
+
+def _json_problem(body: bytes) -> tuple[str, str] | None:
+    if not body.strip():
+        return None
+    try:
+        document = load_json(body)
+    except DocumentTooComplex as error:
+        return (str(error), _TOO_COMPLEX_DA)
+    except NotANumber:
+        return (
+            "NaN and Infinity are not numbers JSON allows.",
+            "NaN og Infinity er ikke tal, som JSON tillader.",
+        )
+    except (ValueError, UnicodeDecodeError):
+        return None  # not JSON at all: the handler's own parser explains that
+    return _unstorable(document)
+
+
+_TOO_COMPLEX_DA = "Dokumentet er for dybt indlejret eller har for mange værdier."
+
+
+def _unstorable(document: Any) -> tuple[str, str] | None:
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value or not _encodes(value):
+                return (
+                    "Text may not contain NUL characters or lone surrogates.",
+                    "Tekst må ikke indeholde NUL-tegn eller enlige surrogattegn.",
+                )
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
+            return (
+                f"Whole numbers must lie within ±{SAFE_INTEGER}.",
+                f"Heltal skal ligge inden for ±{SAFE_INTEGER}.",
+            )
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

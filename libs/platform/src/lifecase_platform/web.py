@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from lifecase_platform.auth import TokenVerifier
-from lifecase_platform.problems import BodySizeLimit, install_problem_handlers
+from lifecase_platform.problems import BodySizeLimit, JsonBodyCheck, install_problem_handlers
 from lifecase_platform.runtime import Runtime
 
 
@@ -27,6 +27,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(health_router(runtime))
+    app.add_middleware(JsonBodyCheck)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app

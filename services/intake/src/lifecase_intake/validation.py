@@ -25,15 +25,21 @@ def _is_cpr(value: object) -> bool:
     return True
 
 
+# A case's dates are planned with offsets and working-day calendars; outside these years
+# they mean a typing error, and near year 1 or 9999 the arithmetic overflows.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
 @format_checker.checks("date")  # type: ignore[untyped-decorator]
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10
+    return len(value) == 10 and EARLIEST_DATE <= day <= LATEST_DATE
 
 
 @format_checker.checks("email")  # type: ignore[untyped-decorator]
@@ -56,9 +62,19 @@ MESSAGES = {
     "minLength": ("Must not be empty.", "Må ikke være tomt."),
     "maxLength": ("Too long.", "For langt."),
     "pattern": ("Wrong format.", "Forkert format."),
+    "minimum": ("Must be at least {limit}.", "Skal være mindst {limit}."),
+    "maximum": ("Must be at most {limit}.", "Må højst være {limit}."),
 }
-FORMAT_NAMES_DA = {"date": "dato (ÅÅÅÅ-MM-DD)", "email": "e-mailadresse", "dk-cpr": "CPR-nummer"}
-FORMAT_NAMES_EN = {"date": "date (YYYY-MM-DD)", "email": "e-mail address", "dk-cpr": "CPR number"}
+FORMAT_NAMES_DA = {
+    "date": "dato (ÅÅÅÅ-MM-DD, år 1900-2199)",
+    "email": "e-mailadresse",
+    "dk-cpr": "CPR-nummer",
+}
+FORMAT_NAMES_EN = {
+    "date": "date (YYYY-MM-DD, years 1900-2199)",
+    "email": "e-mail address",
+    "dk-cpr": "CPR number",
+}
 
 
 def validate_case_data(
@@ -75,9 +91,11 @@ def validate_case_data(
             extra = sorted(set(data) - set(schema.get("properties", {})))
             loc.extend(extra[:1])
         expected = error.validator_value if kind in ("type", "format") else ""
+        limit = error.validator_value if kind in ("minimum", "maximum") else ""
         en, da = MESSAGES.get(kind, ("Invalid value.", "Ugyldig værdi."))
         text = (en if language == "en" else da).format(
             expected=expected,
+            limit=f"{limit:g}" if isinstance(limit, int | float) else limit,
             expected_en=FORMAT_NAMES_EN.get(str(expected), expected),
             expected_da=FORMAT_NAMES_DA.get(str(expected), expected),
         )

@@ -23,11 +23,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lifecase_contracts.events import Localized
+from lifecase_platform.documents import DocumentTooComplex, load_yaml
 from lifecase_platform.expressions import ExpressionError, compile_expression
 from lifecase_platform.workdays import WorkdayCalendar
 
 FieldType = Literal["text", "number", "date", "boolean", "choice", "email", "cpr", "department"]
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+# No number field of a life event needs more; beyond it, arithmetic and storage misbehave.
+NUMBER_LIMIT = 1_000_000_000
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
 
@@ -56,12 +59,23 @@ class InputField(_Strict):
     personal: bool = False
     choices: list[Choice] | None = None
     max_length: int = Field(default=200, ge=1, le=10_000)
+    minimum: float | None = Field(default=None, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
+    maximum: float | None = Field(default=None, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
     shown_if: ShownIf | None = None
 
     @model_validator(mode="after")
     def _choices_only_for_choice(self) -> InputField:
         if (self.type == "choice") != bool(self.choices):
             raise ValueError("choices are required for, and only for, type 'choice'")
+        return self
+
+    @model_validator(mode="after")
+    def _range_only_for_numbers(self) -> InputField:
+        bounded = self.minimum is not None or self.maximum is not None
+        if bounded and self.type != "number":
+            raise ValueError("minimum and maximum apply only to type 'number'")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("minimum must not exceed maximum")
         return self
 
     def json_schema(self) -> dict[str, Any]:
@@ -83,8 +97,14 @@ class InputField(_Strict):
             case "text" | "department":
                 return {"type": "string", "minLength": 1, "maxLength": self.max_length}
             case "number":
-                return {"type": "number"}
+                return {
+                    "type": "number",
+                    "minimum": self.minimum if self.minimum is not None else -NUMBER_LIMIT,
+                    "maximum": self.maximum if self.maximum is not None else NUMBER_LIMIT,
+                }
             case "date":
+                # Dates outside 1900-2199 are refused by intake's date format check: plans and
+                # working-day calendars cannot reach them.
                 return {"type": "string", "format": "date"}
             case "boolean":
                 return {"type": "boolean"}
@@ -375,10 +395,12 @@ def validate_template(document: Any) -> Template:
 
 
 def parse_template(text: str) -> Template:
-    """A template from YAML (or JSON) text; problems carry the line they stand on."""
+    """A template from YAML (or JSON) text; problems carry the line they stand on. Aliases,
+    size and nesting are bounded (``lifecase_platform.documents``)."""
     try:
-        document = yaml.safe_load(text)
-        lines = _line_map(text)
+        document, root = load_yaml(text)
+    except DocumentTooComplex as error:
+        raise InvalidTemplate([TemplateIssue(loc=(), message=str(error))]) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InvalidTemplate(
@@ -390,6 +412,7 @@ def parse_template(text: str) -> Template:
                 )
             ]
         ) from error
+    lines = _line_map(root)
     try:
         return validate_template(document)
     except InvalidTemplate as invalid:
@@ -401,24 +424,21 @@ def parse_template(text: str) -> Template:
         ) from invalid
 
 
-def _line_map(text: str) -> dict[tuple[str | int, ...], int]:
-    """The 1-based line of every mapping key and sequence item in a YAML document."""
+def _line_map(root: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
+    """The 1-based line of every mapping key and sequence item in a composed YAML document
+    (already measured, so the walk is bounded)."""
     lines: dict[tuple[str | int, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
-        lines[path] = node.start_mark.line + 1
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())] if root else []
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 child = (*path, str(key.value))
-                walk(value, child)
                 lines[child] = key.start_mark.line + 1
+                stack.append((value, child))
         elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if root is not None:
-        walk(root, ())
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
     return lines
 
 

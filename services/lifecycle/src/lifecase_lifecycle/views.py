@@ -4,7 +4,7 @@ cases running on each version. Templates are sent as JSON or as YAML
 
 from __future__ import annotations
 
-import json
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -24,6 +24,7 @@ from lifecase_lifecycle.templates import (
     validate_template,
 )
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.documents import DocumentTooComplex, load_json
 from lifecase_platform.problems import Forbidden, ProblemError
 from lifecase_platform.workdays import today_in_denmark
 
@@ -65,18 +66,12 @@ Admin = Annotated[Principal, Depends(admin)]
 
 
 async def template_body(request: Request) -> Template:
-    """The template in the request body, or a 422 listing every problem and its line."""
+    """The template in the request body, or a 422 listing every problem and its line.
+    Parsing and checking run off the event loop, within the document budget."""
     raw = (await request.body()).decode("utf-8", errors="replace")
+    is_yaml = "yaml" in request.headers.get("content-type", "")
     try:
-        if "yaml" in request.headers.get("content-type", ""):
-            return parse_template(raw)
-        try:
-            document = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise InvalidTemplate(
-                [TemplateIssue(loc=(), message=f"not valid JSON: {error}")]
-            ) from error
-        return validate_template(document)
+        return await asyncio.to_thread(_read_template, raw, is_yaml=is_yaml)
     except InvalidTemplate as invalid:
         raise ProblemError(
             422,
@@ -84,6 +79,20 @@ async def template_body(request: Request) -> Template:
             type="urn:lifecase:problem:invalid-template",
             errors=[i.as_dict() for i in invalid.issues],
         ) from invalid
+
+
+def _read_template(raw: str, *, is_yaml: bool) -> Template:
+    if is_yaml:
+        return parse_template(raw)
+    try:
+        document = load_json(raw)
+    except DocumentTooComplex as error:
+        raise InvalidTemplate([TemplateIssue(loc=(), message=str(error))]) from error
+    except ValueError as error:
+        raise InvalidTemplate(
+            [TemplateIssue(loc=(), message=f"not valid JSON: {error}")]
+        ) from error
+    return validate_template(document)
 
 
 Body = Annotated[Template, Depends(template_body)]
