@@ -264,6 +264,7 @@ async def run_backend(
     async with database(backend, tmp) as url:
         service = build(
             RoutingSettings(
+                environment="dev",
                 nats_url=nats_url,
                 dev_token_secret=secret,
                 LIFECASE_ROUTING_DATABASE_URL=url,

@@ -27,13 +27,19 @@ def test_production_with_oidc_needs_its_provider() -> None:
 
 def test_a_short_dev_secret_is_refused() -> None:
     with pytest.raises(ValidationError):
-        PlatformSettings(dev_token_secret="short")
+        PlatformSettings(environment="dev", dev_token_secret="short")
 
 
-def test_the_placeholder_dev_secret_is_refused_outside_dev() -> None:
-    PlatformSettings(environment="dev")
+def test_unconfigured_settings_fail_closed_as_production() -> None:
+    with pytest.raises(ValidationError, match="production requires LIFECASE_AUTH_MODE=oidc"):
+        PlatformSettings()
+
+
+@pytest.mark.parametrize("environment", ["dev", "test"])
+def test_dev_tokens_need_a_secret_of_the_operators_own(environment: str) -> None:
     with pytest.raises(ValidationError, match="LIFECASE_DEV_TOKEN_SECRET"):
-        PlatformSettings(environment="test")
+        PlatformSettings(environment=environment)
+    PlatformSettings(environment=environment, dev_token_secret="x" * 32)
 
 
 def test_production_refuses_sqlite() -> None:
@@ -47,3 +53,32 @@ def test_production_refuses_sqlite() -> None:
             oidc_audience="lifecase",
             oidc_jwks_url="https://idp/jwks",
         )
+
+
+def _token(secret: str, **claims: object) -> str:
+    import jwt
+
+    from lifecase_platform.auth import DEV_AUDIENCE, DEV_ISSUER
+
+    base: dict[str, object] = {"iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "sub": "rita"}
+    base.update(claims)
+    return jwt.encode({k: v for k, v in base.items() if v is not None}, secret, "HS256")
+
+
+def test_tokens_must_expire_and_not_too_late() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lifecase_platform.auth import DevTokens, InvalidToken, Principal
+
+    secret = "s" * 32
+    tokens = DevTokens(secret, max_lifetime=timedelta(hours=12))
+    now = datetime.now(UTC)
+    assert tokens.verify(tokens.issue(Principal(username="rita"))).username == "rita"
+    for claims in [
+        {"iat": now},  # no exp
+        {"iat": now, "exp": now + timedelta(days=365 * 75)},
+        {"exp": now + timedelta(hours=1)},  # no iat
+        {"iat": now, "exp": now - timedelta(minutes=1)},
+    ]:
+        with pytest.raises(InvalidToken):
+            tokens.verify(_token(secret, **claims))

@@ -40,6 +40,7 @@ class SystemConfig:
 
     def settings(self) -> dict[str, Any]:
         common = {
+            "environment": "dev",
             "nats_url": self.nats_url,
             "temporal_address": self.temporal_address,
             "auth_mode": "dev",

@@ -4,10 +4,11 @@ provider's JWKS (production). Roles: reporter, caseworker, unit_lead, admin, rob
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 import jwt
 from fastapi import Depends, Request
+from jwt.types import Options
 from pydantic import BaseModel, ValidationError
 
 from lifecase_platform.problems import ProblemError
@@ -54,11 +55,24 @@ def _principal(claims: dict[str, object]) -> Principal:
         raise InvalidToken("token lacks identity claims") from error
 
 
+def _check_lifetime(claims: dict[str, Any], max_lifetime: timedelta) -> None:
+    """Refuse tokens that would stay valid longer than ``max_lifetime`` from now (``exp`` is
+    required by the decoder, so every accepted token expires)."""
+    expires = datetime.fromtimestamp(float(claims["exp"]), UTC)
+    if expires - datetime.now(UTC) > max_lifetime:
+        raise InvalidToken("token lives longer than allowed")
+
+
+REQUIRED_CLAIMS: Options = {"require": ["exp", "iat", "sub"]}
+DEFAULT_MAX_LIFETIME = timedelta(hours=12)
+
+
 class DevTokens:
     """HS256 tokens signed with a local secret: the embedded mode's identity provider."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, *, max_lifetime: timedelta = DEFAULT_MAX_LIFETIME) -> None:
         self.secret = secret
+        self.max_lifetime = max_lifetime
 
     def issue(self, principal: Principal, ttl: timedelta = timedelta(hours=8)) -> str:
         now = datetime.now(UTC)
@@ -78,19 +92,33 @@ class DevTokens:
     def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
-                token, self.secret, algorithms=["HS256"], audience=DEV_AUDIENCE, issuer=DEV_ISSUER
+                token,
+                self.secret,
+                algorithms=["HS256"],
+                audience=DEV_AUDIENCE,
+                issuer=DEV_ISSUER,
+                options=REQUIRED_CLAIMS,
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
+        _check_lifetime(claims, self.max_lifetime)
         return _principal(claims)
 
 
 class OidcTokens:
     """Tokens from the municipality's OIDC provider, checked against its JWKS."""
 
-    def __init__(self, *, issuer: str, audience: str, jwks_url: str) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_url: str,
+        max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
+        self.max_lifetime = max_lifetime
         self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True)
 
     def _signing_key(self, token: str) -> jwt.PyJWK:
@@ -111,21 +139,26 @@ class OidcTokens:
                 algorithms=["RS256", "ES256"],
                 audience=self.audience,
                 issuer=self.issuer,
+                options=REQUIRED_CLAIMS,
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
+        _check_lifetime(claims, self.max_lifetime)
         return _principal(claims)
 
 
 def build_verifier(settings: PlatformSettings) -> TokenVerifier:
+    max_lifetime = timedelta(seconds=settings.max_token_lifetime_seconds)
     if settings.auth_mode == "oidc":
         assert settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url
         return OidcTokens(
             issuer=settings.oidc_issuer,
             audience=settings.oidc_audience,
             jwks_url=settings.oidc_jwks_url,
+            max_lifetime=max_lifetime,
         )
-    return DevTokens(settings.dev_token_secret)
+    assert settings.dev_token_secret, "settings refuse dev auth without a secret"
+    return DevTokens(settings.dev_token_secret, max_lifetime=max_lifetime)
 
 
 def _unauthorized(detail: tuple[str, str]) -> ProblemError:

@@ -7,21 +7,25 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET_PLACEHOLDER = "dev-only-placeholder-secret-never-use-in-production"
-
 
 class PlatformSettings(BaseSettings):
-    """What every service needs to reach the engines and to know who is asking."""
+    """What every service needs to reach the engines and to know who is asking.
+
+    Fails closed: without configuration a service is in production, which demands OIDC and
+    PostgreSQL; dev tokens need a secret of the operator's own (``lifecase run`` makes one per
+    state directory), there is no built-in one to forget to change."""
 
     model_config = SettingsConfigDict(env_prefix="LIFECASE_", extra="ignore")
 
-    environment: Literal["dev", "test", "production"] = "dev"
+    environment: Literal["dev", "test", "production"] = "production"
     nats_url: str = "nats://127.0.0.1:4222"
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
 
     auth_mode: Literal["dev", "oidc"] = "dev"
-    dev_token_secret: str = Field(default=DEV_SECRET_PLACEHOLDER, min_length=32)
+    dev_token_secret: str | None = Field(default=None, min_length=32)
+    # Tokens must expire, and no sooner than this after now: a leaked token is worth hours.
+    max_token_lifetime_seconds: int = Field(default=12 * 3600, ge=60, le=7 * 24 * 3600)
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
@@ -43,6 +47,6 @@ class PlatformSettings(BaseSettings):
                 raise ValueError("oidc needs LIFECASE_OIDC_ISSUER, _AUDIENCE and _JWKS_URL")
             if str(getattr(self, "database_url", "")).startswith("sqlite"):
                 raise ValueError("production needs a PostgreSQL database URL, not SQLite")
-        elif self.environment == "test" and self.dev_token_secret == DEV_SECRET_PLACEHOLDER:
-            raise ValueError("set LIFECASE_DEV_TOKEN_SECRET: the placeholder is for dev only")
+        elif self.auth_mode == "dev" and not self.dev_token_secret:
+            raise ValueError("dev tokens need LIFECASE_DEV_TOKEN_SECRET (32 or more characters)")
         return self

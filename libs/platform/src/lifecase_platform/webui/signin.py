@@ -52,6 +52,7 @@ class DevSignIn:
 def sign_in_method(settings: WebSettings, *, dev_users: Sequence[Principal] = ()) -> SignInMethod:
     """Demo users in dev mode; the OIDC provider of the settings otherwise."""
     if settings.auth_mode == "dev":
+        assert settings.dev_token_secret, "settings refuse dev auth without a secret"
         return DevSignIn(DevTokens(settings.dev_token_secret), dev_users)
     from lifecase_platform.webui.oidc import OidcSignIn
 
