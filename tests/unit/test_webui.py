@@ -125,6 +125,15 @@ async def test_posts_from_other_sites_are_refused_and_pages_carry_security_heade
         "/ui/sign-in", data={"username": "rita"}, headers={"Sec-Fetch-Site": "cross-site"}
     )
     assert refused.status_code == 403
+    for origin in ("https://evil.example", "null", "http://testserver.evil.example"):
+        foreign = await client.post(
+            "/ui/sign-in", data={"username": "rita"}, headers={"Origin": origin}
+        )
+        assert foreign.status_code == 403, origin
+    own = await client.post(
+        "/ui/sign-in", data={"username": "rita"}, headers={"Origin": str(client.base_url)}
+    )
+    assert own.status_code == 303
     page = await client.get("/ui/sign-in")
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"

@@ -219,8 +219,11 @@ class SignInMethod(Protocol):
 
 
 class SecurityHeaders:
-    """Security headers on every response, and no state-changing request from another site
-    (``Sec-Fetch-Site: cross-site``), on top of the session cookie's ``SameSite=Lax``."""
+    """Security headers on every response, and no state-changing request from another site:
+    refused when the browser says so (``Sec-Fetch-Site: cross-site``) or when its ``Origin``
+    is not this site's, on top of the session cookie's ``SameSite=Lax``. (Browsers send
+    ``Origin`` with every cross-origin POST, so a client that sends neither header is not a
+    browser carrying someone's cookie.)"""
 
     HEADERS = (
         (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
@@ -237,9 +240,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        if scope["method"] not in ("GET", "HEAD") and headers.get(b"sec-fetch-site") == (
-            b"cross-site"
-        ):
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and _cross_site(scope, headers):
             await Response("Cross-site request refused.", status_code=403)(scope, receive, send)
             return
 
@@ -249,6 +250,17 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _cross_site(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+    if headers.get(b"sec-fetch-site") == b"cross-site":
+        return True
+    origin = headers.get(b"origin")
+    if origin is None:
+        return False
+    scheme: bytes = headers.get(b"x-forwarded-proto", str(scope.get("scheme", "http")).encode())
+    host: bytes = headers.get(b"x-forwarded-host", headers.get(b"host", b""))
+    return bool(origin.lower() != scheme.lower() + b"://" + host.lower())
 
 
 def _pick(text: Localized | Mapping[str, str] | None, lang: Language) -> str:
