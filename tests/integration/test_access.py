@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
-from tests.support import Api, submit_hiring, wait_until_routed
+from lifecase_embedded.system import EmbeddedSystem
+from lifecase_intake.models import Case
+from tests.support import Api, hiring_data, submit_hiring, wait_until_routed
 
 pytestmark = pytest.mark.integration
 
@@ -57,3 +60,19 @@ async def test_a_claimed_item_cannot_be_taken_by_a_colleague_and_resolving_twice
         f"/api/v1/work-items/{item['id']}/resolve", as_="frida", json={"resolution": "Sendt igen"}
     )
     assert again.status_code == 409
+
+
+async def test_only_reporters_file_cases(api: Api, system: EmbeddedSystem) -> None:
+    for worker in ("paula", "robot-payroll", "ada", "lene"):
+        response = await api.post(
+            "/api/v1/cases", as_=worker, json={"event_type": "hiring", "data": hiring_data()}
+        )
+        assert response.status_code == 403, worker
+        assert response.headers["content-type"] == "application/problem+json"
+    async with system.intake.app.state.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+async def test_the_template_schema_needs_a_token(api: Api) -> None:
+    assert (await api.get("/api/v1/templates/schema", as_=None)).status_code == 401
+    assert (await api.get("/api/v1/templates/schema", as_="rita")).status_code == 200

@@ -31,6 +31,9 @@ async def test_submit_to_routed_is_one_trace(api: Api, spans: InMemorySpanExport
 async def test_spans_carry_no_personal_data(api: Api, spans: InMemorySpanExporter) -> None:
     case = await submit_hiring(api)
     await wait_until_routed(api, case["id"])
+    for text in ("0101901234", "Mette Hansen"):
+        search = await api.get("/api/v1/queues/payroll/items", as_="paula", params={"text": text})
+        assert search.status_code == 200
     for span in spans.get_finished_spans():
         text = f"{span.name} {dict(span.attributes or {})} {[e.attributes for e in span.events]}"
         assert "0101901234" not in text and "Mette Hansen" not in text, span.name

@@ -43,6 +43,24 @@ def configure_tracing(
     _configured = True
 
 
+URL_ATTRIBUTES = ("http.url", "http.target", "url.full")
+
+
+def drop_query_string(span: trace.Span, scope: Mapping[str, object]) -> None:
+    """A server request hook: query strings never reach a span, since a search for a name or
+    a CPR number would otherwise travel to the trace backend in ``http.url``. It runs after
+    the instrumentation has set its attributes."""
+    if not span.is_recording() or not scope.get("query_string"):
+        return
+    attributes = getattr(span, "attributes", None) or {}
+    for key in URL_ATTRIBUTES:
+        value = attributes.get(key)
+        if isinstance(value, str) and "?" in value:
+            span.set_attribute(key, value.split("?", 1)[0] + "?redacted")
+    if attributes.get("url.query"):
+        span.set_attribute("url.query", "redacted")
+
+
 def tracer(name: str) -> trace.Tracer:
     return trace.get_tracer(name)
 

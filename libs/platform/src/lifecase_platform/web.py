@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Path
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from lifecase_platform.auth import TokenVerifier
 from lifecase_platform.problems import BodySizeLimit, JsonBodyCheck, install_problem_handlers
 from lifecase_platform.runtime import Runtime
+from lifecase_platform.telemetry import drop_query_string
+
+# Versions count from 1 and are stored as 32-bit integers: a larger number is a 422, never an
+# overflow in the database.
+VersionNumber = Annotated[int, Path(ge=1, le=2_147_483_647, description="A version number.")]
 
 
 def create_service_app(
@@ -29,7 +36,9 @@ def create_service_app(
     app.include_router(health_router(runtime))
     app.add_middleware(JsonBodyCheck)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="healthz,readyz", server_request_hook=drop_query_string
+    )
     return app
 
 

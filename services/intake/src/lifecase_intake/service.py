@@ -33,11 +33,11 @@ from lifecase_contracts.events import (
 from lifecase_intake import timeline
 from lifecase_intake.conversation.service import with_conversation
 from lifecase_intake.models import Case, EventType, IdempotencyKey, TemplateSchema, TimelineEvent
-from lifecase_intake.validation import validate_case_data
 from lifecase_platform.auth import Principal
+from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, NotFound, ProblemError
+from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
 
 SOURCE = "lifecase/intake"
 
@@ -58,8 +58,16 @@ async def submit_case(
 ) -> tuple[CasePublic, bool]:
     """Validate and store a new case with its ``case.submitted`` event, in one transaction.
 
-    Returns the case and whether it was created now (False: an idempotent replay).
+    Returns the case and whether it was created now (False: an idempotent replay). Only
+    reporters file cases: caseworkers, admins and robots work them.
     """
+    if not reporter.has("reporter"):
+        raise Forbidden(
+            (
+                "Only reporters file cases; this account works them.",
+                "Kun indberettere opretter sager; denne konto behandler dem.",
+            )
+        )
     request_hash = hashlib.sha256(
         json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()

@@ -22,7 +22,7 @@ from lifecase_platform.problems import language
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 404, 409, 413, 422)
+    for code in (401, 403, 404, 409, 413, 422)
 }
 
 

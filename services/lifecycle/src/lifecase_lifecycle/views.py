@@ -25,7 +25,8 @@ from lifecase_lifecycle.templates import (
 )
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.documents import DocumentTooComplex, load_json
-from lifecase_platform.problems import Forbidden, ProblemError
+from lifecase_platform.problems import Forbidden, ProblemError, language
+from lifecase_platform.web import VersionNumber
 from lifecase_platform.workdays import today_in_denmark
 
 router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
@@ -107,9 +108,9 @@ def _public(version: TemplateVersion) -> VersionPublic:
     )
 
 
-@router.get("/schema")
-async def schema() -> dict[str, Any]:
-    """The JSON Schema of the template format."""
+@router.get("/schema", responses=PROBLEMS)
+async def schema(_: CurrentUser) -> dict[str, Any]:
+    """The JSON Schema of the template format (any signed-in user)."""
     return template_json_schema()
 
 
@@ -146,14 +147,16 @@ async def list_versions(key: str, request: Request, _: Admin) -> list[VersionPub
 
 
 @router.get("/{key}/versions/{version}", responses=PROBLEMS)
-async def get_version(key: str, version: int, request: Request, _: Admin) -> VersionPublic:
+async def get_version(
+    key: str, version: VersionNumber, request: Request, _: Admin
+) -> VersionPublic:
     async with request.app.state.sessions() as session:
         return _public(await service.get_version(session=session, key=key, version=version))
 
 
 @router.put("/{key}/versions/{version}", responses=PROBLEMS, openapi_extra=TEMPLATE_BODY)
 async def replace_draft(
-    key: str, version: int, request: Request, _: Admin, template: Body
+    key: str, version: VersionNumber, request: Request, _: Admin, template: Body
 ) -> VersionPublic:
     """Change a draft (a published version is immutable: 409)."""
     async with request.app.state.sessions() as session, session.begin():
@@ -165,7 +168,7 @@ async def replace_draft(
 
 
 @router.post("/{key}/versions/{version}/publish", responses=PROBLEMS)
-async def publish(key: str, version: int, request: Request, _: Admin) -> VersionPublic:
+async def publish(key: str, version: VersionNumber, request: Request, _: Admin) -> VersionPublic:
     """Publish a draft: new cases use it; running cases keep their version."""
     async with request.app.state.sessions() as session, session.begin():
         return _public(
@@ -176,7 +179,7 @@ async def publish(key: str, version: int, request: Request, _: Admin) -> Version
 
 
 @router.post("/{key}/versions/{version}/retire", responses=PROBLEMS)
-async def retire(key: str, version: int, request: Request, _: Admin) -> VersionPublic:
+async def retire(key: str, version: VersionNumber, request: Request, _: Admin) -> VersionPublic:
     """Stop new cases on a version; running cases finish on it."""
     async with request.app.state.sessions() as session, session.begin():
         return _public(
@@ -200,11 +203,14 @@ async def preview(
             version=body.version,
             data=body.data,
             today=today_in_denmark(),
+            language=language(request),
         )
 
 
 @router.get("/{key}/versions/{version}/cases", responses=PROBLEMS)
-async def running_cases(key: str, version: int, request: Request, _: Admin) -> list[dict[str, Any]]:
+async def running_cases(
+    key: str, version: VersionNumber, request: Request, _: Admin
+) -> list[dict[str, Any]]:
     """The cases still running on a version."""
     async with request.app.state.sessions() as session:
         return await service.running_cases(session=session, key=key, version=version)
