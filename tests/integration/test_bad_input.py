@@ -224,3 +224,25 @@ async def test_json_no_handler_could_store_is_refused_and_nothing_is_written(
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "data", "weekly_hours"]
     await _nothing_written(system)
+
+
+async def test_out_of_range_versions_and_unfit_preview_data_are_422(api: Api) -> None:
+    huge = "9" * 30
+    for path, user in [
+        (f"/api/v1/templates/hiring/versions/{huge}", "ada"),
+        ("/api/v1/templates/hiring/versions/0", "ada"),
+        (f"/api/v1/templates/hiring/versions/{huge}/cases", "ada"),
+        (f"/api/v1/routing/rule-sets/{huge}", "ada"),
+    ]:
+        response = await api.get(path, as_=user)
+        assert response.status_code == 422, path
+        assert response.headers["content-type"] == PROBLEM
+    for body in [
+        {"data": {}},
+        {"data": hiring_data(start_date="0001-01-01")},
+        {"data": hiring_data(), "version": 2**31},
+    ]:
+        response = await api.post("/api/v1/templates/hiring/preview", as_="rita", json=body)
+        assert response.status_code == 422, body
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["errors"]

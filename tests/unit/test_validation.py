@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lifecase_intake.validation import validate_case_data
 from lifecase_lifecycle.templates import load_catalogue
+from lifecase_platform.case_data import validate_case_data
 
 SCHEMA = next(t for t in load_catalogue() if t.key == "hiring").input_schema()
 VALID = {

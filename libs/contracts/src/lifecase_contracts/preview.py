@@ -19,7 +19,9 @@ class TemplatePreviewRequest(_Body):
     """Case data as it would be filed (already valid for the template's input schema)."""
 
     data: dict[str, Any]
-    version: int | None = Field(default=None, description="Default: the published version.")
+    version: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="Default: the published version."
+    )
 
 
 class CarriedField(BaseModel):

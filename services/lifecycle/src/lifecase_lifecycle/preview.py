@@ -14,15 +14,39 @@ from lifecase_contracts.preview import ActivityPreview, CarriedField, TemplatePr
 from lifecase_lifecycle.models import TemplateVersion
 from lifecase_lifecycle.service import VersionNotFound
 from lifecase_lifecycle.templates import PlannedActivity, Template, due_date, plan
+from lifecase_platform.case_data import validate_case_data
+from lifecase_platform.problems import ProblemError
+
+
+class DataDoesNotFit(ProblemError):
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(
+            422,
+            (
+                "The data does not fit the template.",
+                "Oplysningerne passer ikke til skabelonen.",
+            ),
+            type="urn:lifecase:problem:validation",
+            errors=errors,
+        )
 
 
 async def preview_case(
-    *, session: AsyncSession, key: str, version: int | None, data: dict[str, Any], today: date
+    *,
+    session: AsyncSession,
+    key: str,
+    version: int | None,
+    data: dict[str, Any],
+    today: date,
+    language: str,
 ) -> TemplatePreview:
     """The plan of a case of template ``key`` (the published version unless ``version`` is
-    given; drafts are not shown) for ``data``."""
+    given; drafts are not shown) for ``data``, which must be valid as intake would file it."""
     found = await _version(session=session, key=key, version=version)
     template = Template.model_validate(found.definition)
+    errors = validate_case_data(template.input_schema(), data, language)
+    if errors:
+        raise DataDoesNotFit(errors)
     return TemplatePreview(
         key=found.key, version=found.version, activities=preview(template, data, today)
     )

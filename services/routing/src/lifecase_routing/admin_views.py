@@ -22,6 +22,7 @@ from lifecase_contracts.workspace import (
     UnitUpsert,
 )
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.web import VersionNumber
 from lifecase_routing import organisation, rulesets, sla_service
 from lifecase_routing.access import access_of, require_admin
 
@@ -117,14 +118,14 @@ async def active_rule_set(request: Request, _: Admin) -> RuleSetPublic:
 
 
 @router.get("/routing/rule-sets/{version}", tags=["routing rules"], responses=PROBLEMS)
-async def get_rule_set(version: int, request: Request, _: Admin) -> RuleSetPublic:
+async def get_rule_set(version: VersionNumber, request: Request, _: Admin) -> RuleSetPublic:
     """One rule-set version, with items routed and routing misses per rule."""
     async with request.app.state.sessions() as session:
         return await rulesets.get_rule_set(session=session, version=version)
 
 
 @router.post("/routing/rule-sets/{version}/activate", tags=["routing rules"], responses=PROBLEMS)
-async def activate_rule_set(version: int, request: Request, _: Admin) -> RuleSetPublic:
+async def activate_rule_set(version: VersionNumber, request: Request, _: Admin) -> RuleSetPublic:
     """Route with this version from now on (e.g. to roll back)."""
     async with request.app.state.sessions() as session, session.begin():
         return await rulesets.activate(session=session, version=version)

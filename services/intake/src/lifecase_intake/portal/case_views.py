@@ -21,8 +21,8 @@ from lifecase_intake.conversation import service as conversation
 from lifecase_intake.models import TemplateSchema
 from lifecase_intake.portal.forms import FormField, form_fields
 from lifecase_intake.portal.preview import CasePlanner, Move, PreviewUnavailable, moves
-from lifecase_intake.validation import validate_case_data
 from lifecase_platform.auth import Principal
+from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lifecase_contracts.events import Localized
-from lifecase_intake.validation import validate_case_data
+from lifecase_platform.case_data import validate_case_data
 
 NUMBER_ERROR = ("Enter a number, for example 37 or 37,5.", "Skriv et tal, fx 37 eller 37,5.")
 BOOLEAN_ERROR = ("Write yes or no.", "Skriv ja eller nej.")
