@@ -3,12 +3,15 @@ reschedule, withdraw, and template versions that change while cases run."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
+import nats
 import pytest
 
-from lifecase_embedded.system import EmbeddedSystem
+from lifecase_contracts.events import STREAM_NAME, CaseRescheduled
+from lifecase_embedded.system import EmbeddedSystem, SystemConfig
 from lifecase_lifecycle.workflows.types import CaseOutcome, workflow_id
 from tests.support import (
     Api,
@@ -110,7 +113,9 @@ async def test_payroll_setup_opens_only_after_the_contract_is_resolved(api: Api)
     assert subcases(after)["payroll_setup"]["queue"] == "payroll"
 
 
-async def test_rescheduling_moves_a_scheduled_date_and_an_open_due_date(api: Api) -> None:
+async def test_rescheduling_moves_a_scheduled_date_and_an_open_due_date(
+    api: Api, system_config: SystemConfig
+) -> None:
     start = date.today() + timedelta(days=60)
     case = await submit(api, "hiring", hiring_data(start_date=start.isoformat()))
     before = await wait_for_case(
@@ -149,6 +154,15 @@ async def test_rescheduling_moves_a_scheduled_date_and_an_open_due_date(api: Api
     )
     kinds = [entry["kind"] for entry in moved["timeline"]]
     assert "case_rescheduled" in kinds and "due_date_changed" in kinds
+    nc = await nats.connect(system_config.nats_url)
+    try:
+        stored = await nc.jetstream().get_last_msg(STREAM_NAME, CaseRescheduled.TYPE)
+    finally:
+        await nc.close()
+    event = json.loads(stored.data or b"{}")["data"]
+    assert event["dates"] == {"start_date": later.isoformat()}
+    assert event["changed_fields"] == ["start_date"]
+    assert "0101901234" not in str(event) and "Mette Hansen" not in str(event)
 
 
 async def test_a_reschedule_is_refused_as_a_whole_when_any_part_is_invalid(api: Api) -> None:

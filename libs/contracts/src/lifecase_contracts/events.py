@@ -230,13 +230,15 @@ class CaseWithdrawn(EventData):
 
 
 class CaseRescheduled(EventData):
-    """The reporter changed date fields of a running case."""
+    """The reporter changed date fields of a running case. It carries the case's date fields
+    only (all of them, as they are now: the only fields a reschedule can change), never the
+    rest of its data, which is personal."""
 
     TYPE: ClassVar[str] = "lifecase.case.rescheduled"
 
     case_id: str
     revision: int
-    data: dict[str, Any]
+    dates: dict[str, str]
     changed_fields: list[str]
     reason: str
     reporter: str

@@ -262,7 +262,7 @@ async def reschedule_case(
     event = CaseRescheduled(
         case_id=case.id,
         revision=case.revision,
-        data=data,
+        dates={k: v for k, v in data.items() if k in dates and isinstance(v, str)},
         changed_fields=changed,
         reason=change.reason,
         reporter=case.reporter,

@@ -195,11 +195,12 @@ async def record_case_input(*, session: AsyncSession, submitted: CaseSubmitted) 
 
 
 async def record_reschedule(*, session: AsyncSession, rescheduled: CaseRescheduled) -> bool:
-    """Take a case's new data unless a later revision is already here. True if taken."""
+    """Take a case's new dates unless a later revision is already here. True if taken.
+    (Each revision carries every date field, so skipping an older one loses nothing.)"""
     case = await session.get(CaseInput, rescheduled.case_id)
     if case is None or case.revision >= rescheduled.revision:
         return False
-    case.data, case.revision = rescheduled.data, rescheduled.revision
+    case.data, case.revision = {**case.data, **rescheduled.dates}, rescheduled.revision
     return True
 
 
