@@ -88,3 +88,14 @@ async def test_a_routing_consumer_killed_before_its_ack_loses_and_duplicates_not
         return routed if len(routed) >= 5 else None
 
     assert len(await wait_for(five_routed_notifications, what="routed notifications")) == 5
+
+
+async def test_the_stream_keeps_events_only_for_the_retention_period(
+    system: EmbeddedSystem, system_config: SystemConfig
+) -> None:
+    nc = await nats.connect(system_config.nats_url)
+    try:
+        info = await nc.jetstream().stream_info(STREAM_NAME)
+    finally:
+        await nc.close()
+    assert info.config.max_age == 30 * 86_400

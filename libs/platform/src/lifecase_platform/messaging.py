@@ -67,18 +67,23 @@ async def connect(url: str, *, name: str) -> NATS:
     )
 
 
-async def ensure_stream(js: JetStreamContext) -> None:
-    """Create the one event stream (idempotent)."""
+async def ensure_stream(js: JetStreamContext, *, max_age_seconds: float) -> None:
+    """Create the one event stream, or bring its retention to ``max_age_seconds`` (events
+    carry personal data that units need, so the stream must not keep them forever)."""
     config = StreamConfig(
         name=STREAM_NAME,
         subjects=STREAM_SUBJECTS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        max_age=max_age_seconds,
     )
     try:
-        await js.stream_info(STREAM_NAME)
+        info = await js.stream_info(STREAM_NAME)
     except NotFoundError:
         await js.add_stream(config)
+        return
+    if info.config.max_age != max_age_seconds:
+        await js.update_stream(info.config.evolve(max_age=max_age_seconds))
 
 
 class Publisher:

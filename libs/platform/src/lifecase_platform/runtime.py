@@ -127,7 +127,7 @@ def awaiting(task: asyncio.Task[None]) -> list[str]:
 
 
 async def open_connections(
-    runtime: Runtime, *, database_url: str, nats_url: str
+    runtime: Runtime, *, database_url: str, nats_url: str, event_retention_days: float
 ) -> tuple[SessionFactory, JetStreamContext]:
     """A service's database sessions and JetStream context, closed with the runtime."""
     engine = db.create_engine(database_url)
@@ -135,5 +135,5 @@ async def open_connections(
     nc = await messaging.connect(nats_url, name=f"lifecase-{runtime.name}")
     runtime.on_close("nats", nc.close)
     js = nc.jetstream()
-    await messaging.ensure_stream(js)
+    await messaging.ensure_stream(js, max_age_seconds=event_retention_days * 86_400)
     return db.session_factory(engine), js

@@ -37,6 +37,8 @@ class PlatformSettings(BaseSettings):
     consumer_max_deliver: int = Field(default=5, ge=1)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # How long the event stream keeps events (they carry the personal data units need).
+    event_retention_days: float = Field(default=30, gt=0, le=3650)
 
     @model_validator(mode="after")
     def _refuse_dev_shortcuts_in_production(self) -> PlatformSettings:

@@ -48,7 +48,12 @@ class LifecycleService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
+        sessions, js = await open_connections(
+            rt,
+            database_url=s.database_url,
+            nats_url=s.nats_url,
+            event_retention_days=s.event_retention_days,
+        )
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)

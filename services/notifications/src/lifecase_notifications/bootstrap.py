@@ -30,7 +30,12 @@ class NotificationsService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
+        sessions, js = await open_connections(
+            rt,
+            database_url=s.database_url,
+            nats_url=s.nats_url,
+            event_retention_days=s.event_retention_days,
+        )
         self.app.state.sessions = sessions
         consumer = messaging.Consumer(
             js,

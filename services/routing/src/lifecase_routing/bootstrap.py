@@ -43,7 +43,12 @@ class RoutingService:
 
     async def start(self) -> None:
         s, rt = self.settings, self.runtime
-        sessions, js = await open_connections(rt, database_url=s.database_url, nats_url=s.nats_url)
+        sessions, js = await open_connections(
+            rt,
+            database_url=s.database_url,
+            nats_url=s.nats_url,
+            event_retention_days=s.event_retention_days,
+        )
         for app in (self.app, self.workspace):
             app.state.sessions = sessions
             app.state.outbox = self.outbox
