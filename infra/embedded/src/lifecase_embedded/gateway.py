@@ -4,18 +4,27 @@ the path. In production a reverse proxy or ingress does the same with separate p
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lifecase_platform.openapi import DOCS_CSP, DOCS_PAGE, REDOC
 from lifecase_platform.problems import problem_response
 
 
 class Gateway:
-    def __init__(self, routes: list[tuple[str, ASGIApp]], ready: Callable[[], dict[str, bool]]):
+    def __init__(
+        self,
+        routes: list[tuple[str, ASGIApp]],
+        ready: Callable[[], dict[str, bool]],
+        openapi: Callable[[], dict[str, Any]],
+    ):
         self.routes = sorted(routes, key=lambda r: len(r[0]), reverse=True)
         self.ready = ready
+        self.openapi = cache(openapi)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -29,12 +38,26 @@ class Gateway:
                 scope, receive, send
             )
             return
+        inventory = self._inventory(path)
+        if inventory is not None and scope["type"] == "http":
+            await inventory(scope, receive, send)
+            return
         for prefix, app in self.routes:
             if path == prefix or path.startswith(prefix + "/"):
                 await app(scope, receive, send)
                 return
         if scope["type"] == "http":
             await problem_response(Request(scope), 404)(scope, receive, send)
+
+    def _inventory(self, path: str) -> Response | None:
+        """The merged OpenAPI document and its rendered reference, at the base URL."""
+        if path == "/openapi.json":
+            return JSONResponse(self.openapi())
+        if path == "/docs":
+            return HTMLResponse(DOCS_PAGE, headers={"Content-Security-Policy": DOCS_CSP})
+        if path == "/docs/redoc.standalone.js":
+            return FileResponse(REDOC, media_type="text/javascript")
+        return None
 
 
 async def _accept_lifespan(receive: Receive, send: Send) -> None:

@@ -20,6 +20,7 @@ from lifecase_lifecycle.settings import LifecycleSettings
 from lifecase_notifications import bootstrap as notifications
 from lifecase_notifications.settings import NotificationsSettings
 from lifecase_platform.auth import DevTokens
+from lifecase_platform.openapi import merged_openapi
 from lifecase_platform.settings import PlatformSettings
 from lifecase_routing import bootstrap as routing
 from lifecase_routing.settings import RoutingSettings
@@ -82,9 +83,10 @@ class EmbeddedSystem:
         self.lifecycle = lifecycle.build(settings["lifecycle"])
         self.routing = routing.build(settings["routing"], dev_users=list(self.users.values()))
         self.notifications = notifications.build(settings["notifications"])
+        self._devidp = devidp.create_app(self.tokens, self.users)
         self.app = Gateway(
             routes=[
-                ("/api/v1/dev", devidp.create_app(self.tokens, self.users)),
+                ("/api/v1/dev", self._devidp),
                 ("/api/v1/cases", self.intake.app),
                 ("/api/v1/event-types", self.intake.app),
                 ("/", self.intake.app),  # exactly "/": the portal's front door
@@ -98,6 +100,7 @@ class EmbeddedSystem:
                 ("/api/v1/notifications", self.notifications.app),
             ],
             ready=self.readiness,
+            openapi=self.openapi,
         )
 
     @property
@@ -111,6 +114,11 @@ class EmbeddedSystem:
 
     async def _gateway(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        """Every HTTP API of the system in one OpenAPI document (served at /openapi.json)."""
+        apps = [self.intake.app, self.lifecycle.app, self.routing.app, self.notifications.app]
+        return merged_openapi([*apps, self._devidp], public_paths=["/api/v1/dev/"])
 
     def readiness(self) -> dict[str, bool]:
         return {name: svc.runtime.ready for name, svc in self.services.items()}
