@@ -12,15 +12,16 @@ UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lif
 	services/routing/src/lifecase_routing/workspace_ui
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-unit test-integration test-e2e test-browser screenshots bench \
+.PHONY: run test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
 	bench-queues lint format messages setup chromium clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
 
-test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, browser
+test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, API fuzz, browser
 	$(PY) -m pytest tests/unit tests/integration
 	$(PY) -m pytest tests/e2e
+	tests/fuzz/api.sh 8  # a short schemathesis run; `make fuzz` runs a longer one
 	$(PY) -m pytest tests/browser  # its own process: sync Playwright upsets later asyncio tests
 
 test-unit: setup
@@ -34,6 +35,9 @@ test-e2e: setup
 
 test-browser: setup chromium ## The web pages in a real Chromium (Playwright + axe-core)
 	$(PY) -m pytest tests/browser
+
+fuzz: setup ## schemathesis over the served OpenAPI as a reporter and an admin: no 5xx, no schema violation
+	tests/fuzz/api.sh 40
 
 screenshots: setup chromium ## Retake docs/screenshots/*.png of the main pages
 	LIFECASE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py

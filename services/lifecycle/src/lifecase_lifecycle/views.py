@@ -39,7 +39,12 @@ TEMPLATE_BODY = {
         "required": True,
         "content": {
             "application/yaml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"$ref": "#/components/schemas/TemplateDocument"}},
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "A template (its JSON Schema: GET /api/v1/templates/schema).",
+                }
+            },
         },
     }
 }
