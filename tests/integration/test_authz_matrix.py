@@ -1,0 +1,119 @@
+"""Every operation of the served API declares who may call it, and the system holds to it
+for every role: no token is 401 everywhere but the dev identity endpoints; administration
+is admins' alone; filing is reporters' alone; the rest is open to any signed-in user and
+narrowed per object inside (tested per endpoint elsewhere: a case, a queue, a work item).
+
+An operation added without an entry in ``PERMISSIONS`` fails this test until it is given
+one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support import Api, hiring_data
+
+pytestmark = pytest.mark.integration
+
+ROLES = {
+    "reporter": "rita",
+    "caseworker": "paula",
+    "unit_lead": "lene",
+    "robot": "robot-payroll",
+    "admin": "ada",
+}
+ADMIN = "admin"
+REPORTER = "reporter"
+SIGNED_IN = "signed-in"
+PUBLIC = "public"
+
+PERMISSIONS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/cases"): REPORTER,
+    ("GET", "/api/v1/cases"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}"): SIGNED_IN,
+    ("PATCH", "/api/v1/cases/{case_id}"): SIGNED_IN,
+    ("POST", "/api/v1/cases/{case_id}/messages"): SIGNED_IN,
+    ("POST", "/api/v1/cases/{case_id}/withdraw"): SIGNED_IN,
+    ("POST", "/api/v1/dev/token"): PUBLIC,
+    ("GET", "/api/v1/dev/users"): PUBLIC,
+    ("GET", "/api/v1/event-types"): SIGNED_IN,
+    ("GET", "/api/v1/notifications"): SIGNED_IN,
+    ("GET", "/api/v1/queues"): SIGNED_IN,
+    ("GET", "/api/v1/queues/{queue}"): SIGNED_IN,
+    ("POST", "/api/v1/queues/{queue}/claim-next"): SIGNED_IN,
+    ("GET", "/api/v1/queues/{queue}/items"): SIGNED_IN,
+    ("GET", "/api/v1/routing/directory"): SIGNED_IN,
+    ("POST", "/api/v1/routing/dry-run"): ADMIN,
+    ("POST", "/api/v1/routing/preview"): SIGNED_IN,
+    ("GET", "/api/v1/routing/rule-sets"): ADMIN,
+    ("POST", "/api/v1/routing/rule-sets"): ADMIN,
+    ("GET", "/api/v1/routing/rule-sets/active"): ADMIN,
+    ("GET", "/api/v1/routing/rule-sets/{version}"): ADMIN,
+    ("POST", "/api/v1/routing/rule-sets/{version}/activate"): ADMIN,
+    ("GET", "/api/v1/routing/sla-policy"): ADMIN,
+    ("PUT", "/api/v1/routing/sla-policy"): ADMIN,
+    ("GET", "/api/v1/templates"): ADMIN,
+    ("POST", "/api/v1/templates"): ADMIN,
+    ("GET", "/api/v1/templates/schema"): SIGNED_IN,
+    ("POST", "/api/v1/templates/validate"): ADMIN,
+    ("POST", "/api/v1/templates/{key}/preview"): SIGNED_IN,
+    ("GET", "/api/v1/templates/{key}/versions"): ADMIN,
+    ("GET", "/api/v1/templates/{key}/versions/{version}"): ADMIN,
+    ("PUT", "/api/v1/templates/{key}/versions/{version}"): ADMIN,
+    ("GET", "/api/v1/templates/{key}/versions/{version}/cases"): ADMIN,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/publish"): ADMIN,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/retire"): ADMIN,
+    ("GET", "/api/v1/units"): SIGNED_IN,
+    ("PUT", "/api/v1/units/{unit}"): ADMIN,
+    ("PUT", "/api/v1/units/{unit}/members/{username}"): ADMIN,
+    ("DELETE", "/api/v1/units/{unit}/members/{username}"): ADMIN,
+    ("PUT", "/api/v1/units/{unit}/queues/{queue}"): ADMIN,
+    ("DELETE", "/api/v1/units/{unit}/queues/{queue}"): ADMIN,
+    ("GET", "/api/v1/work-items/{item_id}"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/assign"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/claim"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/messages"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/notes"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/reject"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/request-info"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/resolve"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/transfer"): SIGNED_IN,
+    ("POST", "/api/v1/work-items/{item_id}/unassign"): SIGNED_IN,
+}
+PATH_VALUES = {"key": "hiring", "version": "1", "queue": "payroll", "unit": "payroll"}
+
+
+def _url(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES.get(m.group(1), "no-such-id"), path)
+
+
+def _body(method: str, path: str) -> dict[str, object] | None:
+    if (method, path) == ("POST", "/api/v1/cases"):
+        return {"event_type": "hiring", "data": hiring_data()}
+    return None if method in ("GET", "DELETE") else {}
+
+
+async def test_every_operation_declares_a_permission_and_every_role_is_held_to_it(
+    api: Api,
+) -> None:
+    document = (await api.get("/openapi.json", as_=None)).json()
+    operations = {
+        (method.upper(), path) for path, ops in document["paths"].items() for method in ops
+    }
+    assert operations - PERMISSIONS.keys() == set(), "operations without a declared permission"
+    assert PERMISSIONS.keys() - operations == set(), "declared operations that do not exist"
+
+    wrong = []
+    for (method, path), permission in sorted(PERMISSIONS.items()):
+        url, body = _url(path), _body(method, path)
+        anonymous = await api.client.request(method, url, json=body)
+        if permission != PUBLIC and anonymous.status_code != 401:
+            wrong.append((method, path, None, anonymous.status_code))
+        for role, user in ROLES.items():
+            response = await api.client.request(method, url, json=body, headers=api.headers(user))
+            refused = response.status_code in (401, 403)
+            allowed = permission in (PUBLIC, SIGNED_IN) or permission == role
+            if refused == allowed:
+                wrong.append((method, path, role, response.status_code))
+    assert wrong == []
