@@ -21,7 +21,7 @@ run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, API fuzz, browser
 	$(PY) -m pytest tests/unit tests/integration
 	$(PY) -m pytest tests/e2e
-	tests/fuzz/api.sh 8  # a short schemathesis run; `make fuzz` runs a longer one
+	tests/fuzz/api.sh 8 examples,fuzzing  # a short schemathesis run; `make fuzz` runs all phases
 	$(PY) -m pytest tests/browser  # its own process: sync Playwright upsets later asyncio tests
 
 test-unit: setup
