@@ -8,10 +8,12 @@ import pytest
 
 from lifecase_platform.runtime import Runtime
 
+entered = asyncio.Event()
 released = asyncio.Event()
 
 
 async def _stubborn() -> None:
+    entered.set()
     while not released.is_set():
         try:
             await released.wait()
@@ -25,7 +27,7 @@ async def test_a_loop_that_does_not_stop_is_named_with_where_it_waits(
     runtime = Runtime("test")
     runtime.spawn("stubborn", _stubborn, stop_timeout=0.2)
     task = runtime.tasks["stubborn"]
-    await asyncio.sleep(0)
+    await asyncio.wait_for(entered.wait(), timeout=5)
     await runtime.stop_task("stubborn")
     released.set()
     await asyncio.wait_for(task, timeout=5)

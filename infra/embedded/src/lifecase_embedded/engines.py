@@ -12,13 +12,15 @@ import shutil
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _PR_SET_PDEATHSIG = 1
 
@@ -52,21 +54,39 @@ def free_port(preferred: int | None = None) -> int:
     raise OSError("no free port")
 
 
-async def _wait_for_port(
-    port: int, process: asyncio.subprocess.Process, what: str, timeout: float
-) -> None:
+async def _until(
+    probe: Callable[[], Awaitable[T]],
+    process: asyncio.subprocess.Process,
+    *,
+    what: str,
+    timeout: float,
+    interval: float = 0.1,
+) -> T:
+    """What ``probe`` returns once it stops raising; fails at once if ``process`` exits, and
+    after ``timeout`` with the last error."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    last: Exception | None = None
     while loop.time() < deadline:
         if process.returncode is not None:
             raise RuntimeError(f"{what} exited with code {process.returncode}")
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            await writer.wait_closed()
-            return
-        await asyncio.sleep(0.1)
-    raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+        try:
+            return await probe()
+        except Exception as error:
+            last = error
+        await asyncio.sleep(interval)
+    raise TimeoutError(f"{what} not ready within {timeout:.0f}s: {last!r}")
+
+
+async def _wait_for_port(
+    port: int, process: asyncio.subprocess.Process, what: str, timeout: float
+) -> None:
+    async def listening() -> None:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.close()
+        await writer.wait_closed()
+
+    await _until(listening, process, what=f"{what} on port {port}", timeout=timeout)
 
 
 @contextlib.asynccontextmanager
@@ -112,18 +132,13 @@ async def nats_server(
         yield url
 
 
-async def _reported_url(
-    ports_file: Path, process: asyncio.subprocess.Process, timeout: float = 30
-) -> str:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if process.returncode is not None:
-            raise RuntimeError(f"nats-server exited with code {process.returncode}")
-        with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
-            return str(json.loads(ports_file.read_text())["nats"][0])
-        await asyncio.sleep(0.05)
-    raise TimeoutError(f"nats-server wrote no ports file within {timeout:.0f}s")
+async def _reported_url(ports_file: Path, process: asyncio.subprocess.Process) -> str:
+    async def reported() -> str:
+        return str(json.loads(ports_file.read_text())["nats"][0])
+
+    return await _until(
+        reported, process, what="nats-server's ports file", timeout=30, interval=0.05
+    )
 
 
 @contextlib.asynccontextmanager
@@ -169,17 +184,8 @@ async def temporal_dev_server(
 async def _wait_for_temporal(
     address: str, process: asyncio.subprocess.Process, timeout: float = 60
 ) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    last: Exception | None = None
-    while loop.time() < deadline:
-        if process.returncode is not None:
-            raise RuntimeError(f"temporal dev server exited with code {process.returncode}")
-        try:
-            client = await Client.connect(address)
-            await client.workflow_service.get_system_info(GetSystemInfoRequest())
-            return
-        except Exception as error:
-            last = error
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"temporal dev server not ready: {last}")
+    async def answers() -> None:
+        client = await Client.connect(address)
+        await client.workflow_service.get_system_info(GetSystemInfoRequest())
+
+    await _until(answers, process, what="temporal dev server", timeout=timeout, interval=0.2)

@@ -67,7 +67,7 @@ def measure(root: yaml.Node, *, max_nodes: int, max_depth: int) -> tuple[int, in
         count = 1 + sum(sizes[id(c)][0] for c in children)
         depth = 1 + max((sizes[id(c)][1] for c in children), default=0)
         if count > max_nodes:
-            raise DocumentTooComplex(f"The document has more than {max_nodes} values.")
+            raise DocumentTooComplex(_too_many(max_nodes))
         if depth > max_depth:
             raise DocumentTooComplex(_too_deep(max_depth))
         sizes[key] = (count, depth)
@@ -105,7 +105,7 @@ def check_json_budget(
         if depth > max_depth:
             raise DocumentTooComplex(_too_deep(max_depth))
         if count > max_nodes:
-            raise DocumentTooComplex(f"The document has more than {max_nodes} values.")
+            raise DocumentTooComplex(_too_many(max_nodes))
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
@@ -114,6 +114,10 @@ def check_json_budget(
 
 def _refuse_constant(name: str) -> Any:
     raise NotANumber(f"{name} is not a number JSON allows")
+
+
+def _too_many(max_nodes: int) -> str:
+    return f"The document has more than {max_nodes} values."
 
 
 def _too_deep(max_depth: int) -> str:
