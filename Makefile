@@ -11,6 +11,10 @@ MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/*/py
 UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lifecase_intake/portal \
 	services/routing/src/lifecase_routing/workspace_ui
 CHROMIUM := /usr/bin/chromium
+# pytest-xdist workers for unit + integration: each worker runs its own Temporal dev server and
+# its tests' own NATS and databases, so tests never share state across workers. Two fit a
+# 2-core machine (the tier waits on engines more than it computes); raise it on bigger ones.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
 	bench-queues lint format messages setup chromium clean
@@ -19,7 +23,7 @@ run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
 
 test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, API fuzz, browser
-	$(PY) -m pytest tests/unit tests/integration
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/integration
 	$(PY) -m pytest tests/e2e
 	tests/fuzz/api.sh 8 examples,fuzzing  # a short schemathesis run; `make fuzz` runs all phases
 	$(PY) -m pytest tests/browser  # its own process: sync Playwright upsets later asyncio tests
@@ -28,7 +32,7 @@ test-unit: setup
 	$(PY) -m pytest tests/unit
 
 test-integration: setup
-	$(PY) -m pytest tests/integration
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/integration
 
 test-e2e: setup
 	$(PY) -m pytest tests/e2e
