@@ -1,7 +1,8 @@
 """Every operation of the served API declares who may call it, and the system holds to it
 for every role: no token is 401 everywhere but the dev identity endpoints; administration
-is admins' alone; filing is reporters' alone; the rest is open to any signed-in user and
-narrowed per object inside (tested per endpoint elsewhere: a case, a queue, a work item).
+is admins' alone; the access log is admins' and auditors'; filing is reporters' alone; the
+rest is open to any signed-in user and narrowed per object inside (tested per endpoint
+elsewhere: a case, a queue, a work item).
 
 An operation added without an entry in ``PERMISSIONS`` fails this test until it is given
 one."""
@@ -22,13 +23,18 @@ ROLES = {
     "unit_lead": "lene",
     "robot": "robot-payroll",
     "admin": "ada",
+    "auditor": "alma",
 }
 ADMIN = "admin"
+AUDIT = "audit"  # the access log: admins and auditors
 REPORTER = "reporter"
 SIGNED_IN = "signed-in"
 PUBLIC = "public"
 
+HOLDERS = {AUDIT: {"admin", "auditor"}}
 PERMISSIONS: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/access-log"): AUDIT,
+    ("GET", "/api/v1/access-log/export"): AUDIT,
     ("POST", "/api/v1/cases"): REPORTER,
     ("GET", "/api/v1/cases"): SIGNED_IN,
     ("GET", "/api/v1/cases/{case_id}"): SIGNED_IN,
@@ -113,7 +119,9 @@ async def test_every_operation_declares_a_permission_and_every_role_is_held_to_i
         for role, user in ROLES.items():
             response = await api.client.request(method, url, json=body, headers=api.headers(user))
             refused = response.status_code in (401, 403)
-            allowed = permission in (PUBLIC, SIGNED_IN) or permission == role
+            allowed = permission in (PUBLIC, SIGNED_IN) or role in HOLDERS.get(
+                permission, {permission}
+            )
             if refused == allowed:
                 wrong.append((method, path, role, response.status_code))
     assert wrong == []

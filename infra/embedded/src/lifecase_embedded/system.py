@@ -89,6 +89,7 @@ class EmbeddedSystem:
                 ("/api/v1/dev", self._devidp),
                 ("/api/v1/cases", self.intake.app),
                 ("/api/v1/event-types", self.intake.app),
+                ("/api/v1/access-log", self.intake.app),
                 ("/", self.intake.app),  # exactly "/": the portal's front door
                 ("/portal", self.intake.app),
                 ("/api/v1/templates", self.lifecycle.app),

@@ -175,3 +175,20 @@ class TokenResponse(BaseModel):
 
 
 Problem.model_rebuild()
+
+
+class AccessRecordPublic(BaseModel):
+    """One line of the access log: who read personal data or changed something, when, what
+    (the resource and, where there is one, its case) and why."""
+
+    id: str
+    at: datetime
+    actor: str
+    roles: list[str]
+    action: str
+    resource: str
+    resource_id: str
+    case_id: str | None
+    personal_data: bool
+    reason: str
+    source: str

@@ -253,6 +253,23 @@ class TemplateRetired(EventData):
     version: int
 
 
+class AccessRecorded(EventData):
+    """Someone read personal data or changed something (the access log). Carries who, what
+    and why, never the data itself: ``resource_id`` and ``case_id`` are identifiers."""
+
+    TYPE: ClassVar[str] = "lifecase.access.recorded"
+
+    actor: str
+    roles: list[str]
+    action: str
+    resource: str
+    resource_id: str
+    case_id: str | None
+    personal_data: bool
+    reason: str
+    at: datetime
+
+
 EVENT_TYPES: dict[str, type[EventData]] = {
     cls.TYPE: cls
     for cls in (
@@ -272,6 +289,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         CaseWithdrawn,
         CaseRescheduled,
         TemplateRetired,
+        AccessRecorded,
     )
 }
 

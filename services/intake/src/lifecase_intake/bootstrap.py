@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from lifecase_intake import service
+from lifecase_intake.access_log import views as access_log_views
+from lifecase_intake.access_log.store import AccessLogProjection
 from lifecase_intake.conversation import views as conversation_views
 from lifecase_intake.models import outbox as outbox_table
 from lifecase_intake.portal import PREFIX as PORTAL
@@ -56,7 +58,10 @@ class IntakeService:
         consumer = messaging.Consumer(
             js,
             durable=NAME,
-            handlers=IntakeProjection(sessions).registry(),
+            handlers={
+                **IntakeProjection(sessions).registry(),
+                **AccessLogProjection(sessions).registry(),
+            },
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )
@@ -87,7 +92,7 @@ def build(
         description="Reporters file and follow combined cases.",
         runtime=runtime,
         verifier=verifier,
-        routers=[router, conversation_views.router],
+        routers=[router, conversation_views.router, access_log_views.router],
         max_body_bytes=settings.max_body_bytes,
     )
     portal = create_portal(

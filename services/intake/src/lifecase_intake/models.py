@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from lifecase_platform.inbox import processed_events_table
@@ -141,6 +151,40 @@ class BulkBatch(Base):
     file_name: Mapped[str] = mapped_column(String(200))
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccessRecord(Base):
+    """One line of the access log (``lifecase_platform.access_log``), from any service.
+    Append-only: the database refuses to change or delete a line except inside a retention
+    purge (see ``AccessLogPurge``)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_at", "at", "id"),
+        Index("ix_access_log_case", "case_id", "at"),
+        Index("ix_access_log_actor", "actor", "at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the event's id
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(100))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    action: Mapped[str] = mapped_column(String(50))
+    resource: Mapped[str] = mapped_column(String(50))
+    resource_id: Mapped[str] = mapped_column(String(200))
+    case_id: Mapped[str | None] = mapped_column(String(64))
+    personal_data: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(500))
+
+
+class AccessLogPurge(Base):
+    """A row here, inside the retention job's own transaction, is the only thing that lets
+    the database delete access-log lines; no other transaction ever sees it."""
+
+    __tablename__ = "access_log_purge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 outbox = outbox_table(Base.metadata)

@@ -33,6 +33,7 @@ from lifecase_contracts.events import (
 from lifecase_intake import timeline
 from lifecase_intake.conversation.service import with_conversation
 from lifecase_intake.models import Case, EventType, IdempotencyKey, TemplateSchema, TimelineEvent
+from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.db import SessionFactory
@@ -185,6 +186,7 @@ async def _create(
     await outbox.add(
         session, Envelope.wrap(event, source=SOURCE, id=str(uuid.uuid4()), subject=case.id)
     )
+    await _log_change(session, outbox, reporter, "case.filed", case, case.event_type)
     return case
 
 
@@ -270,6 +272,7 @@ async def reschedule_case(
     await outbox.add(
         session, Envelope.wrap(event, source=SOURCE, subject=case.id, id=str(uuid.uuid4()))
     )
+    await _log_change(session, outbox, viewer, "case.rescheduled", case, change.reason)
     return to_public(case)
 
 
@@ -300,7 +303,54 @@ async def withdraw_case(
             event, source=SOURCE, subject=case.id, id=derived_id("case-withdrawn", case.id)
         ),
     )
+    await _log_change(session, outbox, viewer, "case.withdrawn", case, withdrawal.reason)
     return to_public(case)
+
+
+def access_basis(case_reporter: str, viewer: Principal) -> str:
+    """Why the viewer may see a case: it is theirs, or they administer the system."""
+    return "reporter of the case" if case_reporter == viewer.username else "administrator"
+
+
+async def _log_change(
+    session: AsyncSession, outbox: Outbox, viewer: Principal, action: str, case: Case, why: str
+) -> None:
+    basis = access_basis(case.reporter, viewer)
+    await access_log.record(
+        session,
+        outbox,
+        source=SOURCE,
+        user=viewer,
+        action=action,
+        resource="case",
+        resource_id=case.id,
+        case_id=case.id,
+        personal_data=True,
+        reason=f"{basis}: {why}" if why else basis,
+    )
+
+
+async def read_case(
+    *, sessions: SessionFactory, outbox: Outbox, viewer: Principal, case_id: str
+) -> CasePublic:
+    """A case as ``get_case`` gives it, with the read in the access log (written before the
+    answer leaves: a read that cannot be logged fails)."""
+    async with sessions() as session, session.begin():
+        case = await _visible_case(session=session, viewer=viewer, case_id=case_id)
+        public = await with_conversation(session=session, case=to_public(case))
+        await access_log.record(
+            session,
+            outbox,
+            source=SOURCE,
+            user=viewer,
+            action="case.read",
+            resource="case",
+            resource_id=case.id,
+            case_id=case.id,
+            personal_data=True,
+            reason=access_basis(case.reporter, viewer),
+        )
+    return public
 
 
 def _label(schema: dict[str, Any], key: str) -> Localized:

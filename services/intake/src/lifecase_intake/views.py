@@ -68,8 +68,12 @@ async def list_cases(
 @router.get("/cases/{case_id}", responses=PROBLEMS)
 async def get_case(case_id: str, request: Request, user: CurrentUser) -> CasePublic:
     """One of the caller's cases with every sub-case: its unit's queue, status and due date."""
-    async with request.app.state.sessions() as session:
-        return await service.get_case(session=session, viewer=user, case_id=case_id)
+    return await service.read_case(
+        sessions=request.app.state.sessions,
+        outbox=request.app.state.outbox,
+        viewer=user,
+        case_id=case_id,
+    )
 
 
 @router.patch("/cases/{case_id}", responses=PROBLEMS)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import Problem
 from lifecase_contracts.preview import TemplatePreview, TemplatePreviewRequest
@@ -23,6 +24,7 @@ from lifecase_lifecycle.templates import (
     template_json_schema,
     validate_template,
 )
+from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.documents import DocumentTooComplex, load_json
 from lifecase_platform.problems import Forbidden, ProblemError, language
@@ -125,6 +127,22 @@ async def validate(_: Admin, template: Body) -> dict[str, Any]:
     return {"valid": True, "key": template.key, "input_schema": template.input_schema()}
 
 
+async def _log(
+    request: Request, session: AsyncSession, admin: Principal, action: str, v: TemplateVersion
+) -> None:
+    """The change's line in the access log, in the change's transaction."""
+    await access_log.record(
+        session,
+        request.app.state.outbox,
+        source=service.SOURCE,
+        user=admin,
+        action=action,
+        resource="template",
+        resource_id=f"{v.key}/{v.version}",
+        reason="administrator",
+    )
+
+
 @router.get("", responses=PROBLEMS)
 async def list_templates(request: Request, _: Admin) -> list[VersionPublic]:
     """Every version of every template."""
@@ -136,11 +154,12 @@ async def list_templates(request: Request, _: Admin) -> list[VersionPublic]:
     "", status_code=status.HTTP_201_CREATED, responses=PROBLEMS, openapi_extra=TEMPLATE_BODY
 )
 async def create_draft(
-    request: Request, response: Response, _: Admin, template: Body
+    request: Request, response: Response, admin: Admin, template: Body
 ) -> VersionPublic:
     """Save a template as a new draft version."""
     async with request.app.state.sessions() as session, session.begin():
         draft = await service.create_draft(session=session, template=template)
+        await _log(request, session, admin, "template.created", draft)
         response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
         return _public(draft)
 
@@ -161,37 +180,39 @@ async def get_version(
 
 @router.put("/{key}/versions/{version}", responses=PROBLEMS, openapi_extra=TEMPLATE_BODY)
 async def replace_draft(
-    key: str, version: VersionNumber, request: Request, _: Admin, template: Body
+    key: str, version: VersionNumber, request: Request, admin: Admin, template: Body
 ) -> VersionPublic:
     """Change a draft (a published version is immutable: 409)."""
     async with request.app.state.sessions() as session, session.begin():
-        return _public(
-            await service.replace_draft(
-                session=session, key=key, version=version, template=template
-            )
+        draft = await service.replace_draft(
+            session=session, key=key, version=version, template=template
         )
+        await _log(request, session, admin, "template.changed", draft)
+        return _public(draft)
 
 
 @router.post("/{key}/versions/{version}/publish", responses=PROBLEMS)
-async def publish(key: str, version: VersionNumber, request: Request, _: Admin) -> VersionPublic:
+async def publish(
+    key: str, version: VersionNumber, request: Request, admin: Admin
+) -> VersionPublic:
     """Publish a draft: new cases use it; running cases keep their version."""
     async with request.app.state.sessions() as session, session.begin():
-        return _public(
-            await service.publish_version(
-                session=session, outbox=request.app.state.outbox, key=key, version=version
-            )
+        published = await service.publish_version(
+            session=session, outbox=request.app.state.outbox, key=key, version=version
         )
+        await _log(request, session, admin, "template.published", published)
+        return _public(published)
 
 
 @router.post("/{key}/versions/{version}/retire", responses=PROBLEMS)
-async def retire(key: str, version: VersionNumber, request: Request, _: Admin) -> VersionPublic:
+async def retire(key: str, version: VersionNumber, request: Request, admin: Admin) -> VersionPublic:
     """Stop new cases on a version; running cases finish on it."""
     async with request.app.state.sessions() as session, session.begin():
-        return _public(
-            await service.retire_version(
-                session=session, outbox=request.app.state.outbox, key=key, version=version
-            )
+        retired = await service.retire_version(
+            session=session, outbox=request.app.state.outbox, key=key, version=version
         )
+        await _log(request, session, admin, "template.retired", retired)
+        return _public(retired)
 
 
 @router.post("/{key}/preview", responses=PROBLEMS)

@@ -3,9 +3,11 @@ dry-run and miss counts; the SLA policy. Changes are for admins only."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import Problem
 from lifecase_contracts.workspace import (
@@ -21,10 +23,12 @@ from lifecase_contracts.workspace import (
     UnitPublic,
     UnitUpsert,
 )
+from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.web import VersionNumber
 from lifecase_routing import organisation, rulesets, sla_service
 from lifecase_routing.access import access_of, require_admin
+from lifecase_routing.emit import SOURCE
 
 router = APIRouter(prefix="/api/v1")
 PROBLEMS: dict[int | str, dict[str, object]] = {
@@ -39,6 +43,39 @@ def admin_principal(user: CurrentUser) -> Principal:
 
 
 Admin = Annotated[Principal, Depends(admin_principal)]
+T = TypeVar("T")
+Resource = tuple[str, str]  # what changed: its kind and its id
+
+
+async def _record(
+    request: Request, session: AsyncSession, admin: Principal, action: str, resource: Resource
+) -> None:
+    await access_log.record(
+        session,
+        request.app.state.outbox,
+        source=SOURCE,
+        user=admin,
+        action=action,
+        resource=resource[0],
+        resource_id=resource[1],
+        reason="administrator",
+    )
+
+
+async def _change(
+    request: Request,
+    admin: Principal,
+    action: str,
+    resource: Resource,
+    change: Callable[[AsyncSession], Awaitable[T]],
+) -> T:
+    """Make one administrative change in one transaction, with its line in the access log."""
+    async with request.app.state.sessions() as session, session.begin():
+        result = await change(session)
+        await _record(request, session, admin, action, resource)
+        return result
+
+
 UnitKey = Annotated[str, Path(pattern=KEY_PATTERN)]
 QueueKey = Annotated[str, Path(pattern=KEY_PATTERN)]
 Username = Annotated[str, Path(pattern=USERNAME_PATTERN)]
@@ -53,46 +90,71 @@ async def list_units(request: Request, user: CurrentUser) -> list[UnitPublic]:
 
 
 @router.put("/units/{unit}", tags=["units"], responses=PROBLEMS)
-async def put_unit(unit: UnitKey, body: UnitUpsert, request: Request, _: Admin) -> UnitPublic:
+async def put_unit(unit: UnitKey, body: UnitUpsert, request: Request, admin: Admin) -> UnitPublic:
     """Create a unit, or rename it."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await organisation.put_unit(session=session, unit=unit, body=body)
+    return await _change(
+        request,
+        admin,
+        "unit.changed",
+        ("unit", unit),
+        lambda s: organisation.put_unit(session=s, unit=unit, body=body),
+    )
 
 
 @router.put("/units/{unit}/queues/{queue}", tags=["units"], responses=PROBLEMS)
 async def put_queue(
-    unit: UnitKey, queue: QueueKey, body: QueueUpsert, request: Request, _: Admin
+    unit: UnitKey, queue: QueueKey, body: QueueUpsert, request: Request, admin: Admin
 ) -> UnitPublic:
     """Create a queue in the unit, or rename it."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await organisation.put_queue(session=session, unit=unit, queue=queue, body=body)
+    return await _change(
+        request,
+        admin,
+        "unit.changed",
+        ("queue", f"{unit}/{queue}"),
+        lambda s: organisation.put_queue(session=s, unit=unit, queue=queue, body=body),
+    )
 
 
 @router.delete("/units/{unit}/queues/{queue}", tags=["units"], responses=PROBLEMS)
-async def delete_queue(unit: UnitKey, queue: QueueKey, request: Request, _: Admin) -> UnitPublic:
+async def delete_queue(
+    unit: UnitKey, queue: QueueKey, request: Request, admin: Admin
+) -> UnitPublic:
     """Remove a queue that no work item and no rule set uses."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await organisation.delete_queue(session=session, unit=unit, queue=queue)
+    return await _change(
+        request,
+        admin,
+        "unit.changed",
+        ("queue", f"{unit}/{queue}"),
+        lambda s: organisation.delete_queue(session=s, unit=unit, queue=queue),
+    )
 
 
 @router.put("/units/{unit}/members/{username}", tags=["units"], responses=PROBLEMS)
 async def put_member(
-    unit: UnitKey, username: Username, body: MemberUpsert, request: Request, _: Admin
+    unit: UnitKey, username: Username, body: MemberUpsert, request: Request, admin: Admin
 ) -> UnitPublic:
     """Add a caseworker or robot to the unit, or make them a lead (``role: lead``)."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await organisation.put_member(
-            session=session, unit=unit, username=username, body=body
-        )
+    return await _change(
+        request,
+        admin,
+        "member.changed",
+        ("member", f"{unit}/{username}"),
+        lambda s: organisation.put_member(session=s, unit=unit, username=username, body=body),
+    )
 
 
 @router.delete("/units/{unit}/members/{username}", tags=["units"], responses=PROBLEMS)
 async def delete_member(
-    unit: UnitKey, username: Username, request: Request, _: Admin
+    unit: UnitKey, username: Username, request: Request, admin: Admin
 ) -> UnitPublic:
     """Remove a member; their open items in the unit go back to its queues."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await organisation.delete_member(session=session, unit=unit, username=username)
+    return await _change(
+        request,
+        admin,
+        "member.changed",
+        ("member", f"{unit}/{username}"),
+        lambda s: organisation.delete_member(session=s, unit=unit, username=username),
+    )
 
 
 @router.get("/routing/rule-sets", tags=["routing rules"], responses=PROBLEMS)
@@ -107,7 +169,11 @@ async def create_rule_set(body: RuleSetSpec, request: Request, admin: Admin) -> 
     """Save the rules as the next version and route with it from now on. Every condition
     must compile and every queue exist; otherwise nothing is saved (422, per rule)."""
     async with request.app.state.sessions() as session, session.begin():
-        return await rulesets.create_rule_set(session=session, spec=body, by=admin.username)
+        created = await rulesets.create_rule_set(session=session, spec=body, by=admin.username)
+        await _record(
+            request, session, admin, "rule_set.created", ("rule_set", str(created.version))
+        )
+        return created
 
 
 @router.get("/routing/rule-sets/active", tags=["routing rules"], responses=PROBLEMS)
@@ -125,10 +191,17 @@ async def get_rule_set(version: VersionNumber, request: Request, _: Admin) -> Ru
 
 
 @router.post("/routing/rule-sets/{version}/activate", tags=["routing rules"], responses=PROBLEMS)
-async def activate_rule_set(version: VersionNumber, request: Request, _: Admin) -> RuleSetPublic:
+async def activate_rule_set(
+    version: VersionNumber, request: Request, admin: Admin
+) -> RuleSetPublic:
     """Route with this version from now on (e.g. to roll back)."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await rulesets.activate(session=session, version=version)
+    return await _change(
+        request,
+        admin,
+        "rule_set.activated",
+        ("rule_set", str(version)),
+        lambda s: rulesets.activate(session=s, version=version),
+    )
 
 
 @router.post("/routing/dry-run", tags=["routing rules"], responses=PROBLEMS)
@@ -154,5 +227,10 @@ async def get_sla_policy(request: Request, _: Admin) -> SlaPolicy:
 @router.put("/routing/sla-policy", tags=["sla"], responses=PROBLEMS)
 async def put_sla_policy(body: SlaPolicy, request: Request, admin: Admin) -> SlaPolicy:
     """Replace the SLA policy; it applies to items routed or resumed from now on."""
-    async with request.app.state.sessions() as session, session.begin():
-        return await sla_service.put_sla_policy(session=session, policy=body, by=admin.username)
+    return await _change(
+        request,
+        admin,
+        "sla_policy.changed",
+        ("sla_policy", "current"),
+        lambda s: sla_service.put_sla_policy(session=s, policy=body, by=admin.username),
+    )

@@ -31,7 +31,7 @@ from lifecase_contracts.workspace import (
     Reject,
     Transfer,
 )
-from lifecase_platform.auth import CurrentUser
+from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import preview, queues, workitems
 from lifecase_routing.queues import ItemFilter, Order, StatusFilter
@@ -45,10 +45,17 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
 Act = Callable[[AsyncSession], Awaitable[Handle]]
 
 
-async def _act(request: Request, act: Act) -> WorkItemPublic:
-    """Run one action on an item in one transaction: all of it happens, or nothing."""
+async def _act(
+    request: Request, user: Principal, item_id: str, action: str, act: Act
+) -> WorkItemPublic:
+    """Run one action on an item in one transaction, access log included: all of it
+    happens, or nothing."""
     async with request.app.state.sessions() as session, session.begin():
+        before = await workitems.open_item(session=session, user=user, item_id=item_id)
         handle = await act(session)
+        await workitems.log_access(
+            session=session, outbox=request.app.state.outbox, handle=before, action=action
+        )
         return await workitems.public(session=session, handle=handle)
 
 
@@ -130,6 +137,9 @@ async def claim_next(queue: str, request: Request, user: CurrentUser) -> WorkIte
         handle = await queues.claim_next(session=session, user=user, queue=queue)
         if handle is None:
             return Response(status_code=204)
+        await workitems.log_access(
+            session=session, outbox=request.app.state.outbox, handle=handle, action="claim"
+        )
         return await workitems.public(session=session, handle=handle)
 
 
@@ -137,14 +147,25 @@ async def claim_next(queue: str, request: Request, user: CurrentUser) -> WorkIte
 async def get_item(item_id: str, request: Request, user: CurrentUser) -> WorkItemDetail:
     """One work item: its carried fields, the rule and rule-set version that routed it, its
     SLA clock, internal notes and the conversation with the reporter."""
-    async with request.app.state.sessions() as session:
-        return await workitems.detail(session=session, user=user, item_id=item_id)
+    _, item = await workitems.read_detail(
+        sessions=request.app.state.sessions,
+        outbox=request.app.state.outbox,
+        user=user,
+        item_id=item_id,
+    )
+    return item
 
 
 @router.post("/work-items/{item_id}/claim", responses=PROBLEMS)
 async def claim(item_id: str, request: Request, user: CurrentUser) -> WorkItemPublic:
     """Take a work item: it is assigned to the caller."""
-    return await _act(request, lambda s: workitems.claim(session=s, user=user, item_id=item_id))
+    return await _act(
+        request,
+        user,
+        item_id,
+        "claim",
+        lambda s: workitems.claim(session=s, user=user, item_id=item_id),
+    )
 
 
 @router.post("/work-items/{item_id}/assign", responses=PROBLEMS)
@@ -152,6 +173,9 @@ async def assign(item_id: str, body: Assign, request: Request, user: CurrentUser
     """Give the item to a member of its unit (the unit's leads only)."""
     return await _act(
         request,
+        user,
+        item_id,
+        "assign",
         lambda s: workitems.assign(session=s, user=user, item_id=item_id, assignee=body.assignee),
     )
 
@@ -159,7 +183,13 @@ async def assign(item_id: str, body: Assign, request: Request, user: CurrentUser
 @router.post("/work-items/{item_id}/unassign", responses=PROBLEMS)
 async def unassign(item_id: str, request: Request, user: CurrentUser) -> WorkItemPublic:
     """Put the item back in its queue (its assignee, or a lead of the unit)."""
-    return await _act(request, lambda s: workitems.unassign(session=s, user=user, item_id=item_id))
+    return await _act(
+        request,
+        user,
+        item_id,
+        "unassign",
+        lambda s: workitems.unassign(session=s, user=user, item_id=item_id),
+    )
 
 
 @router.post("/work-items/{item_id}/transfer", responses=PROBLEMS)
@@ -170,6 +200,9 @@ async def transfer(
     that sent it; the reporter's view follows."""
     return await _act(
         request,
+        user,
+        item_id,
+        "transfer",
         lambda s: workitems.transfer(
             session=s,
             outbox=request.app.state.outbox,
@@ -187,7 +220,12 @@ async def add_note(
 ) -> CommentPublic:
     """An internal note for the unit's caseworkers; the reporter never sees it."""
     async with request.app.state.sessions() as session, session.begin():
-        return await workitems.add_note(session=session, user=user, item_id=item_id, text=body.text)
+        note = await workitems.add_note(session=session, user=user, item_id=item_id, text=body.text)
+        handle = await workitems.open_item(session=session, user=user, item_id=item_id)
+        await workitems.log_access(
+            session=session, outbox=request.app.state.outbox, handle=handle, action="note"
+        )
+        return note
 
 
 @router.post("/work-items/{item_id}/request-info", responses=PROBLEMS)
@@ -198,6 +236,9 @@ async def request_info(
     the reporter is notified. Their reply resumes it."""
     return await _act(
         request,
+        user,
+        item_id,
+        "request-info",
         lambda s: workitems.request_info(
             session=s,
             outbox=request.app.state.outbox,
@@ -215,6 +256,9 @@ async def message_reporter(
     """Send the reporter a message that needs no answer; the SLA clock runs on."""
     return await _act(
         request,
+        user,
+        item_id,
+        "message",
         lambda s: workitems.message_reporter(
             session=s, outbox=request.app.state.outbox, user=user, item_id=item_id, text=body.text
         ),
@@ -228,6 +272,9 @@ async def resolve(
     """Resolve a work item; the case's workflow and the reporter are told."""
     return await _act(
         request,
+        user,
+        item_id,
+        "resolve",
         lambda s: workitems.resolve(
             session=s,
             outbox=request.app.state.outbox,
@@ -243,6 +290,9 @@ async def reject(item_id: str, body: Reject, request: Request, user: CurrentUser
     """Refuse the sub-case with a reason the reporter sees."""
     return await _act(
         request,
+        user,
+        item_id,
+        "reject",
         lambda s: workitems.reject(
             session=s,
             outbox=request.app.state.outbox,

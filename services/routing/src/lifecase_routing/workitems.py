@@ -24,12 +24,14 @@ from lifecase_contracts.events import (
     derived_id,
 )
 from lifecase_contracts.workspace import CommentPublic
+from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
+from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.access import Access, access_of
-from lifecase_routing.emit import emit
+from lifecase_routing.emit import SOURCE, emit
 from lifecase_routing.models import Comment, Member, Queue, Transfer, WorkItem
 from lifecase_routing.public import comment_public, to_detail, to_public, unit_name, utc
 from lifecase_routing.rules import TRANSFER_RULE
@@ -71,6 +73,58 @@ async def open_item(*, session: AsyncSession, user: Principal, item_id: str) -> 
     if found is None or not access.sees(found[1]):
         raise NotFound("work item", "opgaven")
     return Handle(item=found[0], unit=found[1], access=access)
+
+
+# an action's name in the API and the workspace -> its name in the access log
+LOGGED_ACTIONS = {
+    "claim": "work_item.claimed",
+    "assign": "work_item.assigned",
+    "unassign": "work_item.unassigned",
+    "transfer": "work_item.transferred",
+    "note": "work_item.noted",
+    "request-info": "work_item.info_requested",
+    "message": "work_item.messaged",
+    "resolve": "work_item.resolved",
+    "reject": "work_item.rejected",
+    "read": "work_item.read",
+}
+
+
+def access_basis(handle: Handle) -> str:
+    """Why the caller may see the item: they administer, lead or work in its unit."""
+    if handle.access.user.is_admin:
+        return "administrator"
+    role = "robot" if handle.access.user.has("robot") else "lead" if handle.leads else "member"
+    return f"{role} of unit {handle.unit}"
+
+
+async def log_access(*, session: AsyncSession, outbox: Outbox, handle: Handle, action: str) -> None:
+    """Put what the caller did with the item (or that they read it) in the access log, in
+    the caller's transaction. Work items carry the case's fields, so each touch counts as
+    access to personal data."""
+    await access_log.record(
+        session,
+        outbox,
+        source=SOURCE,
+        user=handle.access.user,
+        action=LOGGED_ACTIONS[action],
+        resource="work_item",
+        resource_id=handle.item.id,
+        case_id=handle.item.case_id,
+        personal_data=True,
+        reason=access_basis(handle),
+    )
+
+
+async def read_detail(
+    *, sessions: SessionFactory, outbox: Outbox, user: Principal, item_id: str
+) -> tuple[Handle, WorkItemDetail]:
+    """``detail`` with the read in the access log, written before the answer leaves."""
+    async with sessions() as session, session.begin():
+        handle = await open_item(session=session, user=user, item_id=item_id)
+        item = await detail(session=session, user=user, item_id=item_id)
+        await log_access(session=session, outbox=outbox, handle=handle, action="read")
+    return handle, item
 
 
 async def public(

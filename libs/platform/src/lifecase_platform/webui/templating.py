@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lifecase_contracts.events import Localized
+from lifecase_platform.auth import Principal
 from lifecase_platform.problems import TITLES, ProblemError
 from lifecase_platform.webui.i18n import (
     BABEL_LOCALES,
@@ -61,10 +62,15 @@ CONTENT_SECURITY_POLICY = (
 
 @dataclass(frozen=True)
 class NavLink:
-    """An entry of the main menu; ``path`` is relative to the UI's prefix."""
+    """An entry of the main menu; ``path`` is relative to the UI's prefix. With ``roles``,
+    only people who hold one of them see it."""
 
     path: str
     label: Localized
+    roles: frozenset[str] = frozenset()
+
+    def shown_to(self, user: Principal) -> bool:
+        return not self.roles or bool(self.roles & set(user.roles))
 
 
 @dataclass

@@ -14,6 +14,7 @@ from lifecase_contracts.events import Envelope, Localized, ReporterReplied
 from lifecase_contracts.workspace import CaseMessagePublic, ReporterMessageCreate
 from lifecase_intake.conversation.models import CaseMessage, SubcaseRejection
 from lifecase_intake.models import Case
+from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, NotFound, ProblemError
@@ -69,6 +70,17 @@ async def write(
         in_reply_to=message.in_reply_to,
     )
     await outbox.add(session, Envelope.wrap(event, source=SOURCE, id=message.id, subject=case.id))
+    await access_log.record(
+        session,
+        outbox,
+        source=SOURCE,
+        user=reporter,
+        action="case.replied",
+        resource="case_message",
+        resource_id=message.id,
+        case_id=case.id,
+        reason="reporter of the case",
+    )
     return _public([message])[0]
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lifecase_contracts.events import Localized
+from lifecase_intake.access_log import pages as access_log_pages
+from lifecase_intake.access_log import store
 from lifecase_intake.portal import case_views
 from lifecase_intake.portal.preview import CasePlanner
 from lifecase_intake.portal.views import router
@@ -43,6 +45,11 @@ def create_portal(
         nav=[
             NavLink("", Localized(da="Ny sag", en="New case")),
             NavLink("cases", Localized(da="Mine sager", en="My cases")),
+            NavLink(
+                "access-log",
+                Localized(da="Adgangslog", en="Access log"),
+                roles=store.READERS,
+            ),
         ],
         secure_cookies=secure_cookies,
     )
@@ -52,4 +59,5 @@ def create_portal(
     ui.install(app, sign_in=sign_in)
     app.include_router(router)
     app.include_router(case_views.router)
+    app.include_router(access_log_pages.router)
     return app

@@ -52,9 +52,19 @@ def _pick(request: Request, text: tuple[str, str]) -> str:
     return text[0] if language_of(request) == "en" else text[1]
 
 
-async def _case_context(request: Request, user: Principal, case_id: str) -> dict[str, Any]:
-    async with request.app.state.sessions() as session:
-        case = await service.get_case(session=session, viewer=user, case_id=case_id)
+async def _case_context(
+    request: Request, user: Principal, case_id: str, *, shows_data: bool = True
+) -> dict[str, Any]:
+    """What a case's pages show; ``shows_data``: the page shows the case's data, so the read
+    goes into the access log (the polled sub-case list shows none)."""
+    sessions = request.app.state.sessions
+    if shows_data:
+        case = await service.read_case(
+            sessions=sessions, outbox=request.app.state.outbox, viewer=user, case_id=case_id
+        )
+    async with sessions() as session:
+        if not shows_data:
+            case = await service.get_case(session=session, viewer=user, case_id=case_id)
         pinned = await session.get(TemplateSchema, (case.event_type, case.template_version))
         types = {t.key: t for t in await service.event_types(session=session)}
     schema = pinned.input_schema if pinned else {}
@@ -111,7 +121,7 @@ async def case_page(case_id: str, request: Request, user: PageUser, ui: UI) -> R
 @router.get("/cases/{case_id}/subcases")
 async def case_subcases(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
     """The sub-cases and the timeline alone: the case page polls them while the case runs."""
-    context = await _case_context(request, user, case_id)
+    context = await _case_context(request, user, case_id, shows_data=False)
     return ui.render(request, "portal/_subcases.html", context)
 
 

@@ -116,9 +116,13 @@ async def _item_page(
     values: Mapping[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    handle, item = await workitems.read_detail(
+        sessions=request.app.state.sessions,
+        outbox=request.app.state.outbox,
+        user=user,
+        item_id=item_id,
+    )
     async with request.app.state.sessions() as session:
-        handle = await workitems.open_item(session=session, user=user, item_id=item_id)
-        item = await workitems.detail(session=session, user=user, item_id=item_id)
         context = {
             "item": item,
             "unit": handle.unit,
@@ -156,7 +160,11 @@ async def _act(
     took it, it is closed, the queue is wrong) is shown on the item page instead."""
     try:
         async with request.app.state.sessions() as session, session.begin():
+            before = await workitems.open_item(session=session, user=user, item_id=item_id)
             await act(session)
+            await workitems.log_access(
+                session=session, outbox=request.app.state.outbox, handle=before, action=action
+            )
     except ProblemError as error:
         if error.status in (401, 403, 404) or error.detail is None:
             raise
