@@ -270,6 +270,16 @@ class AccessRecorded(EventData):
     at: datetime
 
 
+class CaseErased(EventData):
+    """A closed case's retention period has ended: every service removes the case's personal
+    data it holds. Only the case id travels."""
+
+    TYPE: ClassVar[str] = "lifecase.case.erased"
+
+    case_id: str
+    erased_at: datetime
+
+
 EVENT_TYPES: dict[str, type[EventData]] = {
     cls.TYPE: cls
     for cls in (
@@ -290,6 +300,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         CaseRescheduled,
         TemplateRetired,
         AccessRecorded,
+        CaseErased,
     )
 }
 

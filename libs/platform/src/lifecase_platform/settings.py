@@ -39,6 +39,11 @@ class PlatformSettings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     # How long the event stream keeps events (they carry the personal data units need).
     event_retention_days: float = Field(default=30, gt=0, le=3650)
+    # How long a closed case keeps its personal data (then every service erases it), how
+    # long the access log keeps its lines, and how often the retention job looks.
+    case_retention_days: float = Field(default=5 * 365, ge=0, le=36500)
+    access_log_retention_days: float = Field(default=5 * 365, ge=1, le=36500)
+    retention_check_seconds: float = Field(default=3600, gt=0)
 
     @model_validator(mode="after")
     def _refuse_dev_shortcuts_in_production(self) -> PlatformSettings:

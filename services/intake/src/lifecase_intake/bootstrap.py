@@ -19,6 +19,7 @@ from lifecase_intake.portal import PREFIX as PORTAL
 from lifecase_intake.portal import create_portal
 from lifecase_intake.portal.preview import HttpCasePlanner
 from lifecase_intake.projection import IntakeProjection
+from lifecase_intake.retention import RetentionJob
 from lifecase_intake.settings import IntakeSettings
 from lifecase_intake.views import router
 from lifecase_platform import db, messaging
@@ -69,6 +70,8 @@ class IntakeService:
             "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
         )
         rt.spawn("consumer", consumer.run)
+        retention = RetentionJob(sessions=sessions, outbox=self.outbox, js=js, settings=s)
+        rt.spawn("retention", retention.run_forever)
         rt.ready = True
 
     async def stop(self) -> None:

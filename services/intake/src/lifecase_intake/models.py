@@ -30,7 +30,10 @@ class Case(Base):
     """A combined case as submitted, with its status as the reporter sees it."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_reporter_created", "reporter", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_cases_reporter_created", "reporter", "created_at", "id"),
+        Index("ix_cases_closed", "erased_at", "closed_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     reporter: Mapped[str] = mapped_column(String(100))
@@ -43,6 +46,10 @@ class Case(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When it was completed or withdrawn (its retention period runs from then), and when its
+    # personal data was erased.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     subcases: Mapped[list[Subcase]] = relationship(
         back_populates="case", order_by="Subcase.position", lazy="selectin"

@@ -162,6 +162,7 @@ class IntakeProjection:
             case = await session.get(Case, e.case_id)
             if case is not None and case.status in ("submitted", "in_progress"):
                 case.status, case.completed_at = "completed", e.completed_at
+                case.closed_at = e.completed_at
                 await _note(session, envelope, e.case_id, "case_completed", timeline.completed())
 
     def registry(self) -> Mapping[type[EventData], Handler]:

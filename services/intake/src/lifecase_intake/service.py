@@ -288,7 +288,7 @@ async def withdraw_case(
     case = await _visible_case(session=session, viewer=viewer, case_id=case_id)
     _require_running(case)
     now = datetime.now(UTC)
-    case.status = "withdrawn"
+    case.status, case.closed_at = "withdrawn", now
     _timeline(session, case, "case_withdrawn", timeline.withdrawn(withdrawal.reason), now)
     event = CaseWithdrawn(
         case_id=case.id,

@@ -68,7 +68,9 @@ class LifecycleService:
             activities=activities.all(),
             graceful_shutdown_timeout=WORKER_GRACEFUL_SHUTDOWN,
         )
-        handlers = LifecycleHandlers(sessions=sessions, temporal=temporal, task_queue=s.task_queue)
+        handlers = LifecycleHandlers(
+            sessions=sessions, temporal=temporal, task_queue=s.task_queue, outbox=self.outbox
+        )
         consumer = messaging.Consumer(
             js,
             durable=NAME,

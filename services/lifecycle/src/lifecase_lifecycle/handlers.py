@@ -13,6 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from lifecase_contracts.events import (
+    CaseErased,
     CaseRescheduled,
     CaseSubmitted,
     CaseWithdrawn,
@@ -21,7 +22,9 @@ from lifecase_contracts.events import (
     SubcaseRejected,
     SubcaseResolved,
 )
-from lifecase_lifecycle.service import record_case_input, record_reschedule
+from lifecase_lifecycle.models import CaseInput
+from lifecase_lifecycle.models import outbox as outbox_table
+from lifecase_lifecycle.service import SOURCE, record_case_input, record_reschedule
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_lifecycle.workflows.types import (
     CaseWorkflowInput,
@@ -32,6 +35,8 @@ from lifecase_lifecycle.workflows.types import (
 )
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Handler
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.retention import prune_outbox, record_erasure
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,7 @@ class LifecycleHandlers:
     sessions: SessionFactory
     temporal: Client
     task_queue: str
+    outbox: Outbox
 
     async def start_case(self, envelope: Envelope[CaseSubmitted]) -> None:
         """Pin the case's input, then start its workflow (a repeated start is a no-op)."""
@@ -97,8 +103,23 @@ class LifecycleHandlers:
                 raise
             log.warning("no running workflow for the case", extra={"case_id": case_id})
 
+    async def case_erased(self, envelope: Envelope[CaseErased]) -> None:
+        """The case's retention period has ended: its pinned input loses its data (the
+        workflow's history never held any, see ADR 0003). Erasing twice changes nothing."""
+        case_id = envelope.data.case_id
+        async with self.sessions() as session, session.begin():
+            case = await session.get(CaseInput, case_id)
+            if case is None or not case.data:
+                return  # not ours, or erased already
+            case.data = {}
+            counts = {"case_inputs": 1, "outbox": await prune_outbox(session, outbox_table)}
+            await record_erasure(
+                session, self.outbox, source=SOURCE, case_id=case_id, counts=counts
+            )
+
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {
+            CaseErased: self.case_erased,
             CaseSubmitted: self.start_case,
             SubcaseResolved: self.subcase_resolved,
             SubcaseRejected: self.subcase_rejected,

@@ -3,12 +3,16 @@ tells the reporter (every event here carries the case and its reporter)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from sqlalchemy import delete
+
 from lifecase_contracts.events import (
     CaseCompleted,
+    CaseErased,
     Envelope,
     EventData,
     InfoRequested,
@@ -18,9 +22,12 @@ from lifecase_contracts.events import (
     SubcaseRouted,
 )
 from lifecase_notifications import messages
+from lifecase_notifications.models import Notification
 from lifecase_notifications.service import notify
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Handler
+
+log = logging.getLogger(__name__)
 
 
 class Notice(NamedTuple):
@@ -62,5 +69,18 @@ class NotificationHandlers:
                 action_required=notice.action_required,
             )
 
+    async def case_erased(self, envelope: Envelope[CaseErased]) -> None:
+        """The case's retention period has ended: its notifications go (their texts name
+        the case's tasks and may quote a caseworker)."""
+        case_id = envelope.data.case_id
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(
+                delete(Notification).where(Notification.case_id == case_id)
+            )
+        log.info(
+            "case erased",
+            extra={"case_id": case_id, "notifications": getattr(result, "rowcount", 0)},
+        )
+
     def registry(self) -> Mapping[type[EventData], Handler]:
-        return dict.fromkeys(NOTICES, self.notify_reporter)
+        return {**dict.fromkeys(NOTICES, self.notify_reporter), CaseErased: self.case_erased}

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
+    CaseErased,
     Envelope,
     EventData,
     ReporterReplied,
@@ -22,6 +23,7 @@ from lifecase_platform.inbox import handle_once
 from lifecase_platform.messaging import Handler
 from lifecase_platform.outbox import Outbox
 from lifecase_routing import workitems
+from lifecase_routing.erasure import erase_case
 from lifecase_routing.models import processed_events
 from lifecase_routing.rulesets import route_subcase
 
@@ -63,8 +65,15 @@ class RoutingHandlers:
             envelope, lambda s: workitems.reporter_replied(session=s, replied=envelope.data)
         )
 
+    async def case_erased(self, envelope: Envelope[CaseErased]) -> None:
+        """The case's retention period has ended: its personal data goes."""
+        await self._once(
+            envelope, lambda s: erase_case(session=s, outbox=self.outbox, erased=envelope.data)
+        )
+
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {
+            CaseErased: self.case_erased,
             SubcaseOpened: self.subcase_opened,
             SubcaseCancelled: self.subcase_cancelled,
             SubcaseDueDateChanged: self.due_date_changed,

@@ -1,0 +1,36 @@
+"""Erasing a case's personal data from routing once intake announces ``CaseErased``: the
+work items keep their queue, unit, status and dates (the statistics need them) and lose the
+carried fields, the search text, every free text a caseworker wrote, and the comments."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.events import CaseErased
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.retention import prune_outbox, record_erasure
+from lifecase_routing.emit import SOURCE
+from lifecase_routing.models import Comment, Transfer, WorkItem
+from lifecase_routing.models import outbox as outbox_table
+
+
+async def erase_case(*, session: AsyncSession, outbox: Outbox, erased: CaseErased) -> None:
+    items = select(WorkItem.id).where(WorkItem.case_id == erased.case_id).scalar_subquery()
+    counts: Counter[str] = Counter()
+    for name, statement in (
+        ("comments", delete(Comment).where(Comment.item_id.in_(items))),
+        ("transfers", update(Transfer).where(Transfer.item_id.in_(items)).values(reason="")),
+        (
+            "work_items",
+            update(WorkItem)
+            .where(WorkItem.case_id == erased.case_id)
+            .values(fields={}, search_text="", resolution=None, reason=None),
+        ),
+    ):
+        result = await session.execute(statement.execution_options(synchronize_session=False))
+        counts[name] = int(getattr(result, "rowcount", 0) or 0)
+    counts["outbox"] = await prune_outbox(session, outbox_table)
+    await record_erasure(session, outbox, source=SOURCE, case_id=erased.case_id, counts=counts)
