@@ -49,6 +49,7 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/queues/{queue}"): SIGNED_IN,
     ("POST", "/api/v1/queues/{queue}/claim-next"): SIGNED_IN,
     ("GET", "/api/v1/queues/{queue}/items"): SIGNED_IN,
+    ("POST", "/api/v1/queues/{queue}/items/search"): SIGNED_IN,
     ("GET", "/api/v1/routing/directory"): SIGNED_IN,
     ("POST", "/api/v1/routing/dry-run"): ADMIN,
     ("POST", "/api/v1/routing/preview"): SIGNED_IN,

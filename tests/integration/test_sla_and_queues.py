@@ -195,9 +195,10 @@ async def test_a_queue_lists_by_due_date_with_filters_keyset_pages_and_counts(
     ).json()["items"]
     assert [i["id"] for i in latest_first] == pages[::-1]
 
-    async def ids_for(**params: Any) -> list[str]:
-        body = (await api.get("/api/v1/queues/payroll/items", as_="paula", params=params)).json()
-        return [i["id"] for i in body["items"]]
+    async def ids_for(**search: Any) -> list[str]:
+        found = await api.post("/api/v1/queues/payroll/items/search", as_="paula", json=search)
+        assert found.status_code == 200, found.text
+        return [i["id"] for i in found.json()["items"]]
 
     assert await ids_for(subcase_type="payroll.change") == [
         i["id"] for i in listed if i["subcase_type"] == "payroll.change"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -192,3 +192,33 @@ class AccessRecordPublic(BaseModel):
     personal_data: bool
     reason: str
     source: str
+
+
+# Which of a queue's items a listing shows, and in what order of due date.
+StatusFilter = Literal[
+    "open",
+    "closed",
+    "queued",
+    "claimed",
+    "waiting_for_reporter",
+    "resolved",
+    "rejected",
+    "cancelled",
+]
+Order = Literal["due", "-due"]
+
+
+class ItemSearch(BaseModel):
+    """A search of a queue's work items. Sent as a POST body, because free text may be a name
+    or a CPR number, which must stay out of URLs (proxies and browsers log those)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusFilter = "open"
+    assignee: str | None = Field(default=None, max_length=100, description="a user, me or none")
+    due_before: date | None = None
+    subcase_type: str | None = Field(default=None, max_length=100)
+    text: str | None = Field(default=None, max_length=200)
+    order: Order = "due"
+    limit: int = Field(default=50, ge=1, le=200)
+    after: str | None = Field(default=None, max_length=200)

@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from sqlalchemy import Select, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifecase_contracts.api import QueuePublic, WorkItemPublic
+from lifecase_contracts.api import Order, QueuePublic, StatusFilter, WorkItemPublic
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import NotFound, ProblemError
@@ -22,18 +21,6 @@ from lifecase_routing.public import to_public
 from lifecase_routing.sla_service import RUNNING_STATUSES, sla_clock
 from lifecase_routing.states import OPEN, STATUSES, set_status
 from lifecase_routing.workitems import Handle
-
-StatusFilter = Literal[
-    "open",
-    "closed",
-    "queued",
-    "claimed",
-    "waiting_for_reporter",
-    "resolved",
-    "rejected",
-    "cancelled",
-]
-Order = Literal["due", "-due"]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,12 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import (
+    ItemSearch,
+    Order,
     Problem,
     QueuePublic,
     Resolve,
+    StatusFilter,
     WorkItemDetail,
     WorkItemPage,
     WorkItemPublic,
@@ -34,7 +37,7 @@ from lifecase_contracts.workspace import (
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import preview, queues, workitems
-from lifecase_routing.queues import ItemFilter, Order, StatusFilter
+from lifecase_routing.queues import ItemFilter
 from lifecase_routing.workitems import Handle
 
 router = APIRouter(prefix="/api/v1", tags=["queues"])
@@ -103,24 +106,52 @@ async def list_items(
     assignee: Annotated[str | None, Query(max_length=100, description="a user, me or none")] = None,
     due_before: date | None = None,
     subcase_type: Annotated[str | None, Query(max_length=100)] = None,
-    text: Annotated[str | None, Query(max_length=200)] = None,
     order: Order = "due",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     after: Annotated[str | None, Query(max_length=200)] = None,
 ) -> WorkItemPage:
     """A queue's work items, earliest due first (``order=-due``: latest first), open ones
-    unless ``status`` says otherwise. Pass ``next_cursor`` back as ``after``."""
-    filters = ItemFilter(
+    unless ``status`` says otherwise. Pass ``next_cursor`` back as ``after``. To search by
+    free text, POST to ``/queues/{queue}/items/search``."""
+    search = ItemSearch(
         status=status,
         assignee=assignee,
         due_before=due_before,
         subcase_type=subcase_type,
-        text=text,
         order=order,
+        limit=limit,
+        after=after,
+    )
+    return await _items(request, user, queue, search)
+
+
+@router.post("/queues/{queue}/items/search", responses=PROBLEMS)
+async def search_items(
+    queue: str, body: ItemSearch, request: Request, user: CurrentUser
+) -> WorkItemPage:
+    """The queue's work items that match the search, as ``GET /queues/{queue}/items`` lists
+    them; ``text`` matches the title, the type and the carried fields (a name, a CPR
+    number), which is why it travels in the body and never in the URL."""
+    return await _items(request, user, queue, body)
+
+
+async def _items(request: Request, user: Principal, queue: str, search: ItemSearch) -> WorkItemPage:
+    filters = ItemFilter(
+        status=search.status,
+        assignee=search.assignee,
+        due_before=search.due_before,
+        subcase_type=search.subcase_type,
+        text=search.text,
+        order=search.order,
     )
     async with request.app.state.sessions() as session:
         items, next_cursor = await queues.queue_items(
-            session=session, user=user, queue=queue, filters=filters, limit=limit, after=after
+            session=session,
+            user=user,
+            queue=queue,
+            filters=filters,
+            limit=search.limit,
+            after=search.after,
         )
     return WorkItemPage(items=items, next_cursor=next_cursor)
 

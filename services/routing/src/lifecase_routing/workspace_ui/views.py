@@ -12,12 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
+from lifecase_contracts.api import StatusFilter
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
 from lifecase_routing import queues, workitems
-from lifecase_routing.queues import ItemFilter, StatusFilter
+from lifecase_routing.queues import ItemFilter
 from lifecase_routing.workspace_ui import service as workspace
 
 router = APIRouter(include_in_schema=False)
