@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
@@ -14,7 +13,7 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from lifecase_embedded.system import EmbeddedSystem
-from tests.support import Api, days_ahead, wait_for, wait_until_routed
+from tests.support import Api, days_ahead, page_client, wait_for, wait_until_routed
 
 SOON = days_ahead(7)  # every hiring sub-case's date has come: all five open at once
 
@@ -33,14 +32,9 @@ FORM = {
 }
 
 
-@asynccontextmanager
-async def browser_of(system: EmbeddedSystem, user: str) -> AsyncIterator[httpx.AsyncClient]:
+def browser_of(system: EmbeddedSystem, user: str) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """A cookie-keeping client signed in to the portal as ``user``."""
-    transport = httpx.ASGITransport(app=system.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://lifecase") as client:
-        response = await client.post("/portal/sign-in", data={"username": user})
-        assert response.status_code == 303
-        yield client
+    return page_client(system.app, "/portal", user)
 
 
 async def form_token(client: httpx.AsyncClient) -> str:

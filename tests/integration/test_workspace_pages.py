@@ -5,8 +5,7 @@ browser tests leave out: paging, and refusals that must be pages, never 500s."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
 import httpx
@@ -15,7 +14,7 @@ import pytest
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.workspace_ui import views
-from tests.support import Api, wait_for
+from tests.support import Api, page_client, wait_for
 from tests.workspace import Lifecycle, act
 
 pytestmark = pytest.mark.integration
@@ -29,14 +28,11 @@ def lifecycle(system_config: SystemConfig) -> Lifecycle:
     return Lifecycle(system_config.nats_url)
 
 
-@asynccontextmanager
-async def workspace_of(system: EmbeddedSystem, user: str) -> AsyncIterator[httpx.AsyncClient]:
+def workspace_of(
+    system: EmbeddedSystem, user: str
+) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """A cookie-keeping client signed in to the workspace as ``user``."""
-    transport = httpx.ASGITransport(app=system.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://lifecase") as client:
-        response = await client.post("/workspace/sign-in", data={"username": user})
-        assert response.status_code == 303
-        yield client
+    return page_client(system.app, "/workspace", user)
 
 
 async def payroll_items(api: Api, lifecycle: Lifecycle, count: int) -> list[str]:

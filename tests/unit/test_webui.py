@@ -4,6 +4,7 @@ or tampered links try."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -54,6 +55,22 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def form_token(client: httpx.AsyncClient) -> str:
+    """The CSRF token a form of the sign-in page carries, as a browser would send it."""
+    page = await client.get("/ui/sign-in")
+    match = TOKEN_FIELD.search(page.text)
+    assert match, "the sign-in form carries no CSRF token"
+    return match.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, **fields: str) -> httpx.Response:
+    data = {"username": "rita", "csrf_token": await form_token(client), **fields}
+    return await client.post("/ui/sign-in", data=data)
+
+
 async def test_a_page_sends_a_stranger_to_sign_in_and_back(client: httpx.AsyncClient) -> None:
     first = await client.get("/ui/")
     assert first.status_code == 303
@@ -61,13 +78,9 @@ async def test_a_page_sends_a_stranger_to_sign_in_and_back(client: httpx.AsyncCl
     picker = await client.get(first.headers["location"])
     assert "Log ind som Rita Reporter" in picker.text
 
-    signed_in = await client.post(
-        "/ui/sign-in",
-        data={"username": "rita", "next": "/ui/"},
-    )
+    signed_in = await sign_in(client, next="/ui/")
     assert signed_in.headers["location"] == "/ui/"
-    cookie = signed_in.headers["set-cookie"]
-    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    [cookie] = [c for c in signed_in.headers.get_list("set-cookie") if SESSION_COOKIE in c]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     page = await client.get("/ui/")
     assert "<h1>Rita Reporter</h1>" in page.text
@@ -77,7 +90,7 @@ async def test_a_page_sends_a_stranger_to_sign_in_and_back(client: httpx.AsyncCl
 async def test_danish_by_default_english_one_click_away_and_the_choice_is_remembered(
     client: httpx.AsyncClient,
 ) -> None:
-    await client.post("/ui/sign-in", data={"username": "rita"})
+    await sign_in(client)
     danish = await client.get("/ui/", headers={"Accept-Language": "en-US"})
     assert '<html lang="da">' in danish.text
     assert "4. jan. 2027" in danish.text
@@ -91,7 +104,7 @@ async def test_danish_by_default_english_one_click_away_and_the_choice_is_rememb
 
 
 async def test_errors_are_friendly_pages_in_the_persons_language(client: httpx.AsyncClient) -> None:
-    await client.post("/ui/sign-in", data={"username": "rita"})
+    await sign_in(client)
     missing = await client.get("/ui/missing")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("text/html")
@@ -113,26 +126,22 @@ async def test_a_tampered_or_expired_session_means_signing_in_again(
 
 
 async def test_signing_out_ends_the_session(client: httpx.AsyncClient) -> None:
-    await client.post("/ui/sign-in", data={"username": "rita"})
-    await client.post("/ui/sign-out")
+    await sign_in(client)
+    await client.post("/ui/sign-out", data={"csrf_token": await form_token(client)})
     assert (await client.get("/ui/")).status_code == 303
 
 
 async def test_posts_from_other_sites_are_refused_and_pages_carry_security_headers(
     client: httpx.AsyncClient,
 ) -> None:
-    refused = await client.post(
-        "/ui/sign-in", data={"username": "rita"}, headers={"Sec-Fetch-Site": "cross-site"}
-    )
+    token = await form_token(client)
+    data = {"username": "rita", "csrf_token": token}
+    refused = await client.post("/ui/sign-in", data=data, headers={"Sec-Fetch-Site": "cross-site"})
     assert refused.status_code == 403
     for origin in ("https://evil.example", "null", "http://testserver.evil.example"):
-        foreign = await client.post(
-            "/ui/sign-in", data={"username": "rita"}, headers={"Origin": origin}
-        )
+        foreign = await client.post("/ui/sign-in", data=data, headers={"Origin": origin})
         assert foreign.status_code == 403, origin
-    own = await client.post(
-        "/ui/sign-in", data={"username": "rita"}, headers={"Origin": str(client.base_url)}
-    )
+    own = await client.post("/ui/sign-in", data=data, headers={"Origin": str(client.base_url)})
     assert own.status_code == 303
     page = await client.get("/ui/sign-in")
     assert "script-src 'self'" in page.headers["content-security-policy"]
@@ -148,4 +157,25 @@ def test_sign_in_never_redirects_off_site(target: str | None) -> None:
 
 
 async def test_unknown_demo_users_cannot_sign_in(client: httpx.AsyncClient) -> None:
-    assert (await client.post("/ui/sign-in", data={"username": "mallory"})).status_code == 404
+    assert (await sign_in(client, username="mallory")).status_code == 404
+
+
+async def test_a_post_without_this_browsers_csrf_token_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    """A forged form (no token, or a token that is not this browser's cookie's) changes
+    nothing; the form's hidden field or htmx's header with the right token passes."""
+    no_cookie_yet = await client.post("/ui/sign-in", data={"username": "rita"})
+    assert no_cookie_yet.status_code == 403
+    assert "Formularen er udløbet" in no_cookie_yet.text
+    token = await form_token(client)
+    for forged in ({"username": "rita"}, {"username": "rita", "csrf_token": "x" * 43}):
+        refused = await client.post("/ui/sign-in", data=forged)
+        assert refused.status_code == 403, forged
+        assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
+    by_header = await client.post(
+        "/ui/sign-in", data={"username": "rita"}, headers={"X-CSRF-Token": token}
+    )
+    assert by_header.status_code == 303
+    cookie = [c for c in (await client.get("/ui/")).headers.get_list("set-cookie")]
+    assert any("lifecase_csrf=" in c and "SameSite=strict" in c and "HttpOnly" in c for c in cookie)

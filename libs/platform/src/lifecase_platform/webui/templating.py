@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_decimal
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import TITLES, ProblemError
+from lifecase_platform.webui.csrf import csrf_protect, csrf_token, keep_csrf_cookie
 from lifecase_platform.webui.i18n import (
     BABEL_LOCALES,
     LANGUAGE_COOKIE,
@@ -133,12 +134,13 @@ class WebUI:
         html = (
             self.environments[lang]
             .get_template(template)
-            .render(request=request, user=user, **(context or {}))
+            .render(request=request, user=user, csrf_token=csrf_token(request), **(context or {}))
         )
         response = HTMLResponse(
             html, status_code=status_code, headers={"Cache-Control": "no-store", **(headers or {})}
         )
         self.remember_language(request, response)
+        keep_csrf_cookie(request, response, secure=self.secure_cookies)
         return response
 
     def remember_language(self, request: Request, response: Response) -> None:
@@ -157,6 +159,8 @@ class WebUI:
     def install(self, app: FastAPI, *, sign_in: SignInMethod) -> None:
         """Give ``app`` (mounted at ``prefix``) the shared layout's plumbing."""
         app.state.ui = self
+        # Before any route exists: every page route added from here on checks the token.
+        app.router.dependencies.append(Depends(csrf_protect))
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
         app.include_router(sign_in.router(self))
 
