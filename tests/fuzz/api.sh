@@ -11,6 +11,9 @@ PHASES="${2:-examples,coverage,fuzzing}"
 STATE="$(mktemp -d)"
 PORT="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
+# The fuzzer sends thousands of requests a minute; the rate limits are tested on their own.
+export LIFECASE_RATE_LIMIT_FILING=100000/minute LIFECASE_RATE_LIMIT_SEARCH=100000/minute \
+  LIFECASE_RATE_LIMIT_ADMIN=100000/minute
 .venv/bin/lifecase run --state "$STATE" --port "$PORT" > "$STATE/run.log" 2>&1 &
 SYSTEM=$!
 trap 'kill $SYSTEM 2>/dev/null; wait $SYSTEM 2>/dev/null; rm -rf "$STATE"' EXIT

@@ -19,6 +19,7 @@ from tests import engines
 from tests.support import POSTGRES_ADMIN_URL, Api, database_urls, postgres_available, wait_for
 
 BACKENDS = ["sqlite", "postgresql"]
+UNLIMITED = {f"rate_limit_{kind}": "100000/minute" for kind in ("filing", "search", "admin")}
 CATALOGUE = {"hiring", "termination", "leave_of_absence", "parental_leave"}
 
 
@@ -70,6 +71,9 @@ async def system_config(
                 "environment": "test",
                 "consumer_ack_wait_seconds": 2.0,
                 "outbox_poll_seconds": 0.2,
+                # Tests poll 20 times a second, far faster than people; the limits
+                # themselves are tested with their own, low settings (test_rate_limits.py).
+                **UNLIMITED,
             },
         )
 

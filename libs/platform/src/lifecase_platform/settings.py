@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +45,18 @@ class PlatformSettings(BaseSettings):
     case_retention_days: float = Field(default=5 * 365, ge=0, le=36500)
     access_log_retention_days: float = Field(default=5 * 365, ge=1, le=36500)
     retention_check_seconds: float = Field(default=3600, gt=0)
+    # Requests per user and endpoint class in a moving window ("N/second|minute|hour|day"),
+    # and where the counters live (memory:// per process; redis://… across replicas).
+    rate_limit_filing: str = "120/minute"
+    rate_limit_search: str = "600/minute"
+    rate_limit_admin: str = "300/minute"
+    rate_limit_storage: str = "memory://"
+
+    @field_validator("rate_limit_filing", "rate_limit_search", "rate_limit_admin")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        parse(value)  # "10/minute", "5 per second"; anything else stops the service at start
+        return value
 
     @model_validator(mode="after")
     def _refuse_dev_shortcuts_in_production(self) -> PlatformSettings:

@@ -10,6 +10,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from lifecase_platform.auth import TokenVerifier
 from lifecase_platform.problems import BodySizeLimit, JsonBodyCheck, install_problem_handlers
+from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime
 from lifecase_platform.telemetry import drop_query_string
 
@@ -26,9 +27,11 @@ def create_service_app(
     verifier: TokenVerifier,
     routers: list[APIRouter],
     max_body_bytes: int,
+    rate_limits: RateLimits | None = None,
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version="0.1.0")
     app.state.verifier = verifier
+    app.state.rate_limits = rate_limits
     app.state.runtime = runtime
     install_problem_handlers(app)
     for router in routers:

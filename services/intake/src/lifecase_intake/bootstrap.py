@@ -25,6 +25,7 @@ from lifecase_intake.views import router
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.outbox import Outbox
+from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 from lifecase_platform.webui.signin import sign_in_method
@@ -97,6 +98,7 @@ def build(
         verifier=verifier,
         routers=[router, conversation_views.router, access_log_views.router],
         max_body_bytes=settings.max_body_bytes,
+        rate_limits=RateLimits(settings),
     )
     portal = create_portal(
         verifier=verifier,
@@ -108,6 +110,7 @@ def build(
             transport=services_transport,
         ),
     )
+    portal.state.rate_limits = app.state.rate_limits
     app.mount(PORTAL, portal)
 
     @app.get("/", include_in_schema=False)

@@ -43,6 +43,17 @@ from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemErr
 SOURCE = "lifecase/intake"
 
 
+def require_reporter(user: Principal) -> None:
+    """Reporters file cases: caseworkers, admins and robots work them."""
+    if not user.has("reporter"):
+        raise Forbidden(
+            (
+                "Only reporters file cases; this account works them.",
+                "Kun indberettere opretter sager; denne konto behandler dem.",
+            )
+        )
+
+
 class UnknownEventType(NotFound):
     def __init__(self) -> None:
         super().__init__("event type", "hændelsestypen")
@@ -62,13 +73,7 @@ async def submit_case(
     Returns the case and whether it was created now (False: an idempotent replay). Only
     reporters file cases: caseworkers, admins and robots work them.
     """
-    if not reporter.has("reporter"):
-        raise Forbidden(
-            (
-                "Only reporters file cases; this account works them.",
-                "Kun indberettere opretter sager; denne konto behandler dem.",
-            )
-        )
+    require_reporter(reporter)
     request_hash = hashlib.sha256(
         json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()

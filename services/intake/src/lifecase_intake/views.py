@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from lifecase_contracts.api import (
     CaseCreate,
@@ -16,17 +16,31 @@ from lifecase_contracts.api import (
     Problem,
 )
 from lifecase_intake import service
-from lifecase_platform.auth import CurrentUser
+from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.problems import language
+from lifecase_platform.ratelimit import limited
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+def reporter_only(user: CurrentUser) -> Principal:
+    """Only reporters file cases: refused before the body is even read (403, not 422)."""
+    service.require_reporter(user)
+    return user
+
+
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 404, 409, 413, 422)
+    for code in (401, 403, 404, 409, 413, 422, 429)
 }
 
 
-@router.post("/cases", status_code=status.HTTP_201_CREATED, responses=PROBLEMS)
+@router.post(
+    "/cases",
+    status_code=status.HTTP_201_CREATED,
+    responses=PROBLEMS,
+    dependencies=[Depends(reporter_only), Depends(limited("filing"))],
+)
 async def submit_case(
     body: CaseCreate,
     request: Request,
@@ -50,7 +64,7 @@ async def submit_case(
     return case
 
 
-@router.get("/cases", responses=PROBLEMS)
+@router.get("/cases", responses=PROBLEMS, dependencies=[Depends(limited("search"))])
 async def list_cases(
     request: Request,
     user: CurrentUser,

@@ -22,6 +22,7 @@ from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import build_verifier
 from lifecase_platform.outbox import Outbox
+from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 
@@ -110,6 +111,7 @@ def build(settings: LifecycleSettings) -> LifecycleService:
         verifier=build_verifier(settings),
         routers=[router],
         max_body_bytes=settings.max_body_bytes,
+        rate_limits=RateLimits(settings),
     )
     return LifecycleService(
         settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table)

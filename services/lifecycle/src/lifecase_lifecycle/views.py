@@ -28,13 +28,14 @@ from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.documents import DocumentTooComplex, load_json
 from lifecase_platform.problems import Forbidden, ProblemError, language
+from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
 from lifecase_platform.workdays import today_in_denmark
 
 router = APIRouter(prefix="/api/v1/templates", tags=["templates"])
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 404, 409, 413, 422)
+    for code in (401, 403, 404, 409, 413, 422, 429)
 }
 TEMPLATE_BODY = {
     "requestBody": {
@@ -59,7 +60,8 @@ class VersionPublic(BaseModel):
     definition: dict[str, Any]
 
 
-def admin(user: CurrentUser) -> Principal:
+async def admin(request: Request, user: CurrentUser) -> Principal:
+    """Admins only, counted against the administration rate limit."""
     if not user.is_admin:
         raise Forbidden(
             (
@@ -67,6 +69,7 @@ def admin(user: CurrentUser) -> Principal:
                 "Kun administratorer kan arbejde med skabeloner.",
             )
         )
+    await count(request, "admin", user)
     return user
 
 

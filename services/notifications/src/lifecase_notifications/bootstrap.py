@@ -12,6 +12,7 @@ from lifecase_notifications.settings import NotificationsSettings
 from lifecase_notifications.views import router
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import build_verifier
+from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 
@@ -60,5 +61,6 @@ def build(settings: NotificationsSettings) -> NotificationsService:
         verifier=build_verifier(settings),
         routers=[router],
         max_body_bytes=settings.max_body_bytes,
+        rate_limits=RateLimits(settings),
     )
     return NotificationsService(settings=settings, app=app, runtime=runtime)

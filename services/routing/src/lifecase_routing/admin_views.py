@@ -25,6 +25,7 @@ from lifecase_contracts.workspace import (
 )
 from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
 from lifecase_routing import organisation, rulesets, sla_service
 from lifecase_routing.access import access_of, require_admin
@@ -33,12 +34,14 @@ from lifecase_routing.emit import SOURCE
 router = APIRouter(prefix="/api/v1")
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 404, 409, 422)
+    for code in (401, 403, 404, 409, 422, 429)
 }
 
 
-def admin_principal(user: CurrentUser) -> Principal:
+async def admin_principal(request: Request, user: CurrentUser) -> Principal:
+    """Admins only, counted against the administration rate limit."""
     require_admin(user)
+    await count(request, "admin", user)
     return user
 
 

@@ -13,6 +13,7 @@ from lifecase_platform import db, messaging
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
+from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 from lifecase_platform.webui.signin import sign_in_method
@@ -100,12 +101,14 @@ def build(settings: RoutingSettings, *, dev_users: Sequence[Principal] = ()) -> 
         verifier=verifier,
         routers=[router, admin_views.router],
         max_body_bytes=settings.max_body_bytes,
+        rate_limits=RateLimits(settings),
     )
     workspace = create_workspace(
         verifier=verifier,
         sign_in=sign_in_method(settings, dev_users=dev_users),
         secure_cookies=settings.environment == "production",
     )
+    workspace.state.rate_limits = app.state.rate_limits
     app.mount(WORKSPACE, workspace)
     return RoutingService(
         settings=settings,

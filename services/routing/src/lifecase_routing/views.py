@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import (
@@ -35,6 +35,7 @@ from lifecase_contracts.workspace import (
     Transfer,
 )
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.ratelimit import limited
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import preview, queues, workitems
 from lifecase_routing.queues import ItemFilter
@@ -43,7 +44,7 @@ from lifecase_routing.workitems import Handle
 router = APIRouter(prefix="/api/v1", tags=["queues"])
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (400, 401, 403, 404, 409, 422)
+    for code in (400, 401, 403, 404, 409, 422, 429)
 }
 Act = Callable[[AsyncSession], Awaitable[Handle]]
 
@@ -97,7 +98,7 @@ async def get_queue(queue: str, request: Request, user: CurrentUser) -> QueuePub
         return await queues.queue_summary(session=session, user=user, queue=queue)
 
 
-@router.get("/queues/{queue}/items", responses=PROBLEMS)
+@router.get("/queues/{queue}/items", responses=PROBLEMS, dependencies=[Depends(limited("search"))])
 async def list_items(
     queue: str,
     request: Request,
@@ -125,7 +126,11 @@ async def list_items(
     return await _items(request, user, queue, search)
 
 
-@router.post("/queues/{queue}/items/search", responses=PROBLEMS)
+@router.post(
+    "/queues/{queue}/items/search",
+    responses=PROBLEMS,
+    dependencies=[Depends(limited("search"))],
+)
 async def search_items(
     queue: str, body: ItemSearch, request: Request, user: CurrentUser
 ) -> WorkItemPage:

@@ -14,11 +14,16 @@ from lifecase_intake.access_log import store
 from lifecase_intake.access_log.store import AccessFilter
 from lifecase_platform.access_log import ACTIONS
 from lifecase_platform.auth import CurrentUser
+from lifecase_platform.ratelimit import limited
 
-router = APIRouter(prefix="/api/v1/access-log", tags=["access log"])
+router = APIRouter(
+    prefix="/api/v1/access-log",
+    tags=["access log"],
+    dependencies=[Depends(limited("search"))],
+)
 PROBLEMS: dict[int | str, dict[str, object]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 422)
+    for code in (401, 403, 422, 429)
 }
 ACTION_PATTERN = "^(?:" + "|".join(re.escape(a) for a in ACTIONS) + ")$"
 Action = Annotated[str | None, Query(max_length=50, pattern=ACTION_PATTERN)]

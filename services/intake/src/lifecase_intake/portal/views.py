@@ -20,6 +20,7 @@ from lifecase_intake.portal.forms import FormField, check, form_fields
 from lifecase_intake.portal.preview import CasePlanner, PreviewUnavailable
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import Conflict, ProblemError
+from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
 from lifecase_platform.webui.session import session_token
@@ -138,7 +139,7 @@ async def open_draft(token: str, request: Request, user: PageUser, ui: UI) -> Re
     )
 
 
-@router.post("/file/{event_type}")
+@router.post("/file/{event_type}", dependencies=[Depends(limited_page("filing"))])
 async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
     """Save the form as a draft, preview what the case will become, go back to editing, or
     submit it: invalid fields come back with their errors; a valid form becomes one case,
@@ -259,7 +260,7 @@ async def my_cases(request: Request, user: PageUser, ui: UI) -> Response:
     return await _my_cases(request, user, ui, {"text": "", "status": "", "event_type": ""})
 
 
-@router.post("/cases")
+@router.post("/cases", dependencies=[Depends(limited_page("search"))])
 async def search_my_cases(request: Request, user: PageUser, ui: UI) -> Response:
     """Search and filter the reporter's cases. A POST, because the search text may be a name
     or a CPR number, which must not end up in URLs, browser history or access logs."""
@@ -297,7 +298,7 @@ async def bulk_template(event_type: str, request: Request, user: PageUser) -> Re
     )
 
 
-@router.post("/bulk/{event_type}")
+@router.post("/bulk/{event_type}", dependencies=[Depends(limited_page("filing"))])
 async def bulk_upload(
     event_type: str, request: Request, user: PageUser, ui: UI, file: UploadFile | None = None
 ) -> Response:
@@ -353,7 +354,7 @@ async def batch_page(batch_id: str, request: Request, user: PageUser, ui: UI) ->
     return ui.render(request, "portal/batch.html", {**context, "running": False})
 
 
-@router.post("/bulk/batches/{batch_id}/submit")
+@router.post("/bulk/batches/{batch_id}/submit", dependencies=[Depends(limited_page("filing"))])
 async def submit_batch(batch_id: str, request: Request, user: PageUser, ui: UI) -> Response:
     """Submit the next rows. htmx asks again after each chunk, moving the progress bar;
     without JavaScript, every row is submitted in this one request."""

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from lifecase_contracts.api import StatusFilter
 from lifecase_platform.auth import Principal
 from lifecase_platform.problems import ProblemError
+from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
 from lifecase_routing import queues, workitems
@@ -92,7 +93,7 @@ async def queue_page(queue: str, request: Request, user: PageUser, ui: UI) -> Re
     return await _queue_page(request, user, ui, queue, {})
 
 
-@router.post("/queues/{queue}")
+@router.post("/queues/{queue}", dependencies=[Depends(limited_page("search"))])
 async def filter_queue(queue: str, request: Request, user: PageUser, ui: UI) -> Response:
     """Filter a queue, or turn to its next page. A POST, because the search text may be a
     name or a CPR number, which must not end up in URLs, browser history or access logs."""
