@@ -43,13 +43,17 @@ PERSONAL = [
 
 
 async def resolve_until_done(api: Api, case_id: str) -> None:
-    """Resolve whatever is routed until the case's workflow has nothing left open."""
+    """Resolve whatever is routed until the case's workflow has nothing left open (each
+    sub-case once: the reporter's view may show one as routed a moment after it was
+    resolved)."""
+    resolved: set[str] = set()
 
     async def step() -> bool:
         case = (await api.get(f"/api/v1/cases/{case_id}", as_="rita")).json()
         for sub in case["subcases"]:
-            if sub["status"] == "routed":
+            if sub["status"] == "routed" and sub["id"] not in resolved:
                 await resolve(api, sub)
+                resolved.add(sub["id"])
         return all(s not in ("routed", "open", "scheduled") for s in statuses(case).values())
 
     await wait_for(step, timeout=60, interval=0.2, what=f"case {case_id} to be worked off")
