@@ -1,4 +1,5 @@
-"""Reporters see only their own cases; caseworkers only their own units' queues."""
+"""Reporters see only their own cases; caseworkers only their own units' queues; robots only
+what their membership declares."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from lifecase_embedded.system import EmbeddedSystem
 from lifecase_intake.models import Case
 from tests.support import Api, hiring_data, submit_hiring, wait_until_routed
+from tests.workspace import act, routed_hiring, subcase_in
 
 pytestmark = pytest.mark.integration
 
@@ -76,3 +78,28 @@ async def test_only_reporters_file_cases(api: Api, system: EmbeddedSystem) -> No
 async def test_the_template_schema_needs_a_token(api: Api) -> None:
     assert (await api.get("/api/v1/templates/schema", as_=None)).status_code == 401
     assert (await api.get("/api/v1/templates/schema", as_="rita")).status_code == 200
+
+
+async def test_a_robot_takes_only_the_item_actions_its_membership_declares(api: Api) -> None:
+    case = await routed_hiring(api)
+    payroll = subcase_in(case, "payroll")["id"]
+    claimed = await act(api, payroll, "claim", as_="robot-payroll")
+    assert claimed.status_code == 200, claimed.text
+    asked = await act(api, payroll, "request-info", as_="robot-payroll", question="Konto?")
+    assert asked.status_code == 403
+    assert asked.headers["content-type"] == "application/problem+json"
+    moved = await act(api, payroll, "transfer", as_="robot-payroll", queue="hr", reason="x")
+    assert moved.status_code == 403
+    item = (await api.get(f"/api/v1/work-items/{payroll}", as_="paula")).json()
+    assert (item["status"], item["queue"], item["messages"]) == ("claimed", "payroll", [])
+
+    declared = await api.client.put(
+        "/api/v1/units/payroll/members/robot-payroll",
+        headers=api.headers("ada"),
+        json={"actions": ["claim", "request-info", "resolve"]},
+    )
+    assert declared.status_code == 200, declared.text
+    members = {m["username"]: m for m in declared.json()["members"]}
+    assert members["robot-payroll"]["actions"] == ["claim", "request-info", "resolve"]
+    asked = await act(api, payroll, "request-info", as_="robot-payroll", question="Konto?")
+    assert asked.status_code == 200, asked.text

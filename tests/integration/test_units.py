@@ -23,7 +23,7 @@ async def test_an_admin_sets_up_a_unit_whose_new_member_then_works_its_queue(api
     )
     assert queue.status_code == 200
     lead = await put(api, "/api/v1/units/pensions/members/ivan", as_="ada", json={"role": "lead"})
-    assert lead.json()["members"] == [{"username": "ivan", "role": "lead"}]
+    assert lead.json()["members"] == [{"username": "ivan", "role": "lead", "actions": None}]
     assert [q["key"] for q in lead.json()["queues"]] == ["pensions"]
 
     assert [q["key"] for q in (await api.get("/api/v1/queues", as_="ivan")).json()] == [

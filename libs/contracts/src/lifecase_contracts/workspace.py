@@ -15,6 +15,10 @@ from lifecase_contracts.events import Localized
 KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$"
 MemberRole = Literal["member", "lead"]
+# What can be done to a work item; a robot's membership lists the ones it may do.
+ItemAction = Literal[
+    "claim", "unassign", "transfer", "note", "request-info", "message", "resolve", "reject"
+]
 SlaState = Literal["on_track", "due_soon", "breached", "met", "missed"]
 CommentKind = Literal["note", "question", "message", "reply"]
 
@@ -137,6 +141,7 @@ class QueueRef(BaseModel):
 class MemberPublic(BaseModel):
     username: str
     role: MemberRole
+    actions: list[ItemAction] | None = None
 
 
 class UnitPublic(BaseModel):
@@ -156,6 +161,11 @@ class QueueUpsert(_Body):
 
 class MemberUpsert(_Body):
     role: MemberRole = "member"
+    actions: list[ItemAction] | None = Field(
+        default=None,
+        description="For a robot account: the item actions it may take in this unit's "
+        "queues (none declared: it may only read). People's memberships leave it out.",
+    )
 
 
 # --- routing rules ----------------------------------------------------------------------------

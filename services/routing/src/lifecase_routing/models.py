@@ -53,6 +53,8 @@ class Member(Base):
     username: Mapped[str] = mapped_column(String(100), primary_key=True)
     unit: Mapped[str] = mapped_column(ForeignKey("units.key"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), server_default="member")  # member | lead
+    # A robot's declared item actions in this unit (see lifecase_routing.access).
+    actions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class RoutingRule(Base):

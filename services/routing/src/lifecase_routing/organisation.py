@@ -13,6 +13,7 @@ from lifecase_contracts.events import Localized
 from lifecase_contracts.workspace import (
     KEY_PATTERN,
     USERNAME_PATTERN,
+    ItemAction,
     MemberPublic,
     MemberRole,
     MemberUpsert,
@@ -46,6 +47,7 @@ class MemberSpec(BaseModel):
 
     username: str = Field(pattern=USERNAME_PATTERN)
     role: MemberRole = "member"
+    actions: list[ItemAction] | None = None
 
 
 class QueueSpec(BaseModel):
@@ -104,8 +106,18 @@ async def seed_organisation(*, session: AsyncSession, organisation: Organisation
                 )
                 added = True
         for member in unit.member_specs():
-            if await session.get(Member, (member.username, unit.key)) is None:
-                session.add(Member(username=member.username, unit=unit.key, role=member.role))
+            existing = await session.get(Member, (member.username, unit.key))
+            if existing is not None and existing.actions is None and member.actions:
+                existing.actions = list(member.actions)  # a robot seeded before it declared any
+            if existing is None:
+                session.add(
+                    Member(
+                        username=member.username,
+                        unit=unit.key,
+                        role=member.role,
+                        actions=member.actions,
+                    )
+                )
                 added = True
     await session.flush()
     if await session.get(SlaPolicyRow, sla_service.POLICY_ID) is None:
@@ -131,7 +143,9 @@ async def list_units(*, session: AsyncSession) -> list[UnitPublic]:
                 if q.unit == u.key
             ],
             members=[
-                MemberPublic(username=m.username, role=m.role) for m in members if m.unit == u.key
+                MemberPublic(username=m.username, role=m.role, actions=m.actions)
+                for m in members
+                if m.unit == u.key
             ],
         )
         for u in units
@@ -205,9 +219,10 @@ async def put_member(
     await _require_unit(session, unit)
     row = await session.get(Member, (username, unit))
     if row is None:
-        session.add(Member(username=username, unit=unit, role=body.role))
+        session.add(Member(username=username, unit=unit, role=body.role, actions=body.actions))
     else:
         row.role = body.role
+        row.actions = list(body.actions) if body.actions is not None else None
     await session.flush()
     return await get_unit(session=session, unit=unit)
 

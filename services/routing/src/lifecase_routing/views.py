@@ -56,6 +56,7 @@ async def _act(
     happens, or nothing."""
     async with request.app.state.sessions() as session, session.begin():
         before = await workitems.open_item(session=session, user=user, item_id=item_id)
+        before.access.require_action(before.unit, action)
         handle = await act(session)
         await workitems.log_access(
             session=session, outbox=request.app.state.outbox, handle=before, action=action
@@ -173,6 +174,7 @@ async def claim_next(queue: str, request: Request, user: CurrentUser) -> WorkIte
         handle = await queues.claim_next(session=session, user=user, queue=queue)
         if handle is None:
             return Response(status_code=204)
+        handle.access.require_action(handle.unit, "claim")  # refused: the claim rolls back
         await workitems.log_access(
             session=session, outbox=request.app.state.outbox, handle=handle, action="claim"
         )
@@ -256,8 +258,9 @@ async def add_note(
 ) -> CommentPublic:
     """An internal note for the unit's caseworkers; the reporter never sees it."""
     async with request.app.state.sessions() as session, session.begin():
-        note = await workitems.add_note(session=session, user=user, item_id=item_id, text=body.text)
         handle = await workitems.open_item(session=session, user=user, item_id=item_id)
+        handle.access.require_action(handle.unit, "note")
+        note = await workitems.add_note(session=session, user=user, item_id=item_id, text=body.text)
         await workitems.log_access(
             session=session, outbox=request.app.state.outbox, handle=handle, action="note"
         )

@@ -163,6 +163,7 @@ async def _act(
     try:
         async with request.app.state.sessions() as session, session.begin():
             before = await workitems.open_item(session=session, user=user, item_id=item_id)
+            before.access.require_action(before.unit, action)
             await act(session)
             await workitems.log_access(
                 session=session, outbox=request.app.state.outbox, handle=before, action=action
