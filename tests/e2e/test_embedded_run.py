@@ -77,9 +77,11 @@ def _fail(tmp_path: Path) -> bool:
 
 
 def test_make_run_serves_the_readme_walk_through_and_stops_cleanly_on_ctrl_c(
-    running: tuple[str, subprocess.Popen[bytes]],
+    running: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     base, process = running
+    # the state (databases, events, logs) holds personal data: nobody but its owner reads it
+    assert (tmp_path / "state").stat().st_mode & 0o077 == 0
     with httpx.Client(base_url=base, timeout=10) as http:
 
         def token(user: str) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -16,13 +18,32 @@ def test_production_refuses_dev_tokens() -> None:
 def test_production_with_oidc_needs_its_provider() -> None:
     with pytest.raises(ValidationError, match="oidc needs"):
         PlatformSettings(environment="production", auth_mode="oidc")
-    PlatformSettings(
-        environment="production",
-        auth_mode="oidc",
-        oidc_issuer="https://idp",
-        oidc_audience="lifecase",
-        oidc_jwks_url="https://idp/jwks",
-    )
+    PlatformSettings(**PRODUCTION)
+
+
+PRODUCTION: dict[str, Any] = {
+    "environment": "production",
+    "auth_mode": "oidc",
+    "oidc_issuer": "https://idp",
+    "oidc_audience": "lifecase",
+    "oidc_jwks_url": "https://idp/jwks",
+    "nats_url": "tls://nats.internal:4222",
+    "temporal_tls": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("plain", "message"),
+    [
+        ({"nats_url": "nats://nats.internal:4222"}, "TLS to NATS"),
+        ({"temporal_tls": False}, "TLS to Temporal"),
+    ],
+)
+def test_production_refuses_engines_without_tls(plain: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        PlatformSettings(**{**PRODUCTION, **plain})
+    with_ca = {"nats_tls_ca_file": "/etc/lifecase/nats-ca.pem", "temporal_api_key": "k"}
+    PlatformSettings(**{**PRODUCTION, **plain, **with_ca})
 
 
 def test_a_short_dev_secret_is_refused() -> None:
@@ -46,13 +67,7 @@ def test_production_refuses_sqlite() -> None:
     from lifecase_intake.settings import IntakeSettings
 
     with pytest.raises(ValidationError, match="PostgreSQL"):
-        IntakeSettings(
-            environment="production",
-            auth_mode="oidc",
-            oidc_issuer="https://idp",
-            oidc_audience="lifecase",
-            oidc_jwks_url="https://idp/jwks",
-        )
+        IntakeSettings(**PRODUCTION)
 
 
 def _token(secret: str, **claims: object) -> str:

@@ -14,6 +14,7 @@ import typer
 from lifecase_contracts import asyncapi
 from lifecase_embedded import rules_cli, templates_cli
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
+from lifecase_embedded.pki import write_pki
 from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
 from lifecase_platform.logs import configure_logging
 from lifecase_platform.serve import graceful_server
@@ -35,6 +36,8 @@ def _dev_secret(state: Path) -> str:
 
 async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
     state.mkdir(parents=True, exist_ok=True)
+    # The databases, the event store and the logs hold personal data: owner only.
+    state.chmod(0o700)
     configure_tracing(telemetry, service_name="lifecase-embedded")
     async with (
         nats_server(state / "nats", port=free_port(14222), log_dir=state / "logs") as nats_url,
@@ -94,6 +97,17 @@ def run(
 def events() -> None:
     """Print the event catalogue (AsyncAPI 3.0, generated from the event models)."""
     typer.echo(json.dumps(asyncapi.document(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def certs(
+    out: Annotated[Path, typer.Option(help="Where to write ca.pem, nats.pem and nats.key.")] = Path(
+        "infra/certs"
+    ),
+) -> None:
+    """A throw-away CA and a certificate for the compose demo's nats-server (TLS)."""
+    write_pki(out, {"nats": ["nats", "localhost", "127.0.0.1"]})
+    typer.echo(f"wrote {out}/ca.pem, {out}/nats.pem and {out}/nats.key")
 
 
 @app.command()

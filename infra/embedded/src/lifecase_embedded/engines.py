@@ -12,7 +12,7 @@ import shutil
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -115,16 +115,21 @@ async def _process(args: list[str], log_file: Path) -> AsyncIterator[asyncio.sub
 
 @contextlib.asynccontextmanager
 async def nats_server(
-    store_dir: Path, *, port: int | None = None, log_dir: Path | None = None
+    store_dir: Path,
+    *,
+    port: int | None = None,
+    log_dir: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> AsyncIterator[str]:
     """A JetStream-enabled nats-server on 127.0.0.1; yields its URL. Without ``port`` the
     server picks a free one itself and reports it in a ports file, so two servers started
-    side by side can never race for the same port."""
+    side by side can never race for the same port. ``extra_args`` go to the server as they
+    are (TLS, credentials)."""
     store_dir.mkdir(parents=True, exist_ok=True)
     ports_dir = store_dir / "ports"
     ports_dir.mkdir(exist_ok=True)
     args = [binary("nats-server"), "-js", "-a", "127.0.0.1", "-p", str(port or -1)]
-    args += ["-sd", str(store_dir), "--ports_file_dir", str(ports_dir)]
+    args += ["-sd", str(store_dir), "--ports_file_dir", str(ports_dir), *extra_args]
     async with _process(args, (log_dir or store_dir) / "nats-server.log") as process:
         url = await _reported_url(ports_dir / f"nats-server_{process.pid}.ports", process)
         await _wait_for_port(int(url.rsplit(":", 1)[1]), process, "nats-server", timeout=30)

@@ -44,8 +44,9 @@ class PermanentError(Exception):
     """A message that can never be processed: dead-letter it instead of redelivering."""
 
 
-async def connect(url: str, *, name: str) -> NATS:
-    """Connect, retrying until NATS answers: a service may start before its broker does."""
+async def connect(url: str, *, name: str, **options: Any) -> NATS:
+    """Connect, retrying until NATS answers: a service may start before its broker does.
+    ``options`` carry TLS and credentials (``lifecase_platform.transport.nats_options``)."""
 
     async def on_error(error: Exception) -> None:
         log.warning("nats connection problem", extra={"client": name, "error": repr(error)})
@@ -64,6 +65,7 @@ async def connect(url: str, *, name: str) -> NATS:
         error_cb=on_error,
         disconnected_cb=on_disconnected,
         reconnected_cb=on_reconnected,
+        **options,
     )
 
 

@@ -13,7 +13,9 @@ from nats.js import JetStreamContext
 
 from lifecase_platform import db, messaging
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.settings import PlatformSettings
 from lifecase_platform.tasks import stopping
+from lifecase_platform.transport import nats_options
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +129,15 @@ def awaiting(task: asyncio.Task[None]) -> list[str]:
 
 
 async def open_connections(
-    runtime: Runtime, *, database_url: str, nats_url: str, event_retention_days: float
+    runtime: Runtime, *, database_url: str, settings: PlatformSettings
 ) -> tuple[SessionFactory, JetStreamContext]:
     """A service's database sessions and JetStream context, closed with the runtime."""
     engine = db.create_engine(database_url)
     runtime.on_close("database", engine.dispose)
-    nc = await messaging.connect(nats_url, name=f"lifecase-{runtime.name}")
+    nc = await messaging.connect(
+        settings.nats_url, name=f"lifecase-{runtime.name}", **nats_options(settings)
+    )
     runtime.on_close("nats", nc.close)
     js = nc.jetstream()
-    await messaging.ensure_stream(js, max_age_seconds=event_retention_days * 86_400)
+    await messaging.ensure_stream(js, max_age_seconds=settings.event_retention_days * 86_400)
     return db.session_factory(engine), js

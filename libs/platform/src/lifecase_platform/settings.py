@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from limits import parse
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,6 +51,18 @@ class PlatformSettings(BaseSettings):
     rate_limit_search: str = "600/minute"
     rate_limit_admin: str = "300/minute"
     rate_limit_storage: str = "memory://"
+    # Encryption in transit and credentials for the engines (lifecase_platform.transport);
+    # production refuses to start without TLS to both.
+    nats_tls_ca_file: str | None = None  # trust anchor for the NATS server's certificate
+    nats_tls_cert_file: str | None = None  # client certificate and key (mutual TLS)
+    nats_tls_key_file: str | None = None
+    nats_user: str | None = None
+    nats_password: SecretStr | None = None
+    temporal_tls: bool = False  # TLS to Temporal with the system's trust store
+    temporal_tls_ca_file: str | None = None
+    temporal_tls_cert_file: str | None = None  # client certificate and key (mutual TLS)
+    temporal_tls_key_file: str | None = None
+    temporal_api_key: SecretStr | None = None
 
     @field_validator("rate_limit_filing", "rate_limit_search", "rate_limit_admin")
     @classmethod
@@ -67,6 +79,10 @@ class PlatformSettings(BaseSettings):
                 raise ValueError("oidc needs LIFECASE_OIDC_ISSUER, _AUDIENCE and _JWKS_URL")
             if str(getattr(self, "database_url", "")).startswith("sqlite"):
                 raise ValueError("production needs a PostgreSQL database URL, not SQLite")
+            if not (self.nats_url.startswith("tls://") or self.nats_tls_ca_file):
+                raise ValueError("production needs TLS to NATS (tls:// or LIFECASE_NATS_TLS_*)")
+            if not (self.temporal_tls or self.temporal_tls_ca_file or self.temporal_api_key):
+                raise ValueError("production needs TLS to Temporal (LIFECASE_TEMPORAL_TLS*)")
         elif self.auth_mode == "dev" and not self.dev_token_secret:
             raise ValueError("dev tokens need LIFECASE_DEV_TOKEN_SECRET (32 or more characters)")
         return self

@@ -50,8 +50,7 @@ class IntakeService:
         sessions, js = await open_connections(
             rt,
             database_url=s.database_url,
-            nats_url=s.nats_url,
-            event_retention_days=s.event_retention_days,
+            settings=s,
         )
         for app in (self.app, self.portal):
             app.state.sessions = sessions

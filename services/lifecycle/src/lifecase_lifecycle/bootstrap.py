@@ -24,6 +24,7 @@ from lifecase_platform.auth import build_verifier
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
+from lifecase_platform.transport import temporal_options
 from lifecase_platform.web import create_service_app
 
 NAME = "lifecycle"
@@ -52,14 +53,16 @@ class LifecycleService:
         sessions, js = await open_connections(
             rt,
             database_url=s.database_url,
-            nats_url=s.nats_url,
-            event_retention_days=s.event_retention_days,
+            settings=s,
         )
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
         self.temporal = temporal = await Client.connect(
-            s.temporal_address, namespace=s.temporal_namespace, interceptors=[TracingInterceptor()]
+            s.temporal_address,
+            namespace=s.temporal_namespace,
+            interceptors=[TracingInterceptor()],
+            **temporal_options(s),
         )
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)
         worker = Worker(

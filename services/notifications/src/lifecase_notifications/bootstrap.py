@@ -34,8 +34,7 @@ class NotificationsService:
         sessions, js = await open_connections(
             rt,
             database_url=s.database_url,
-            nats_url=s.nats_url,
-            event_retention_days=s.event_retention_days,
+            settings=s,
         )
         self.app.state.sessions = sessions
         consumer = messaging.Consumer(

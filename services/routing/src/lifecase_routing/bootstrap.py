@@ -47,8 +47,7 @@ class RoutingService:
         sessions, js = await open_connections(
             rt,
             database_url=s.database_url,
-            nats_url=s.nats_url,
-            event_retention_days=s.event_retention_days,
+            settings=s,
         )
         for app in (self.app, self.workspace):
             app.state.sessions = sessions
