@@ -270,6 +270,18 @@ class AccessRecorded(EventData):
     at: datetime
 
 
+class CasePlanningFailed(EventData):
+    """The case's data cannot be planned (a date the calendar cannot hold, a value no
+    condition can read): the case stops, and the reporter is told to file it anew."""
+
+    TYPE: ClassVar[str] = "lifecase.case.planning_failed"
+
+    case_id: str
+    event_type: str
+    reporter: str
+    failed_at: datetime
+
+
 class CaseErased(EventData):
     """A closed case's retention period has ended: every service removes the case's personal
     data it holds. Only the case id travels."""
@@ -301,6 +313,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         TemplateRetired,
         AccessRecorded,
         CaseErased,
+        CasePlanningFailed,
     )
 }
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
     CaseCompleted,
+    CasePlanningFailed,
     Envelope,
     EventData,
     Localized,
@@ -165,8 +166,17 @@ class IntakeProjection:
                 case.closed_at = e.completed_at
                 await _note(session, envelope, e.case_id, "case_completed", timeline.completed())
 
+    async def planning_failed(self, envelope: Envelope[CasePlanningFailed]) -> None:
+        e = envelope.data
+        async with self.sessions() as session, session.begin():
+            case = await session.get(Case, e.case_id)
+            if case is not None and case.status in ("submitted", "in_progress"):
+                case.status, case.closed_at = "failed", e.failed_at
+                await _note(session, envelope, e.case_id, "case_failed", timeline.planning_failed())
+
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {
+            CasePlanningFailed: self.planning_failed,
             TemplatePublished: self.template_published,
             TemplateRetired: self.template_retired,
             SubcaseScheduled: self.subcase_scheduled,

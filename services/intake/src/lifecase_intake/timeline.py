@@ -83,5 +83,14 @@ def withdrawn(reason: str) -> Localized:
     )
 
 
+def planning_failed() -> Localized:
+    return Localized(
+        da="Sagen kunne ikke planlægges ud fra dens oplysninger og er stoppet. Opret den "
+        "igen med rettede oplysninger, eller kontakt Fælles Administration.",
+        en="The case could not be planned from its data and has stopped. File it again "
+        "with corrected data, or contact the shared administration.",
+    )
+
+
 def completed() -> Localized:
     return Localized(da="Hele sagen er afsluttet.", en="The whole case is completed.")

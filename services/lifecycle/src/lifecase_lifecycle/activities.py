@@ -12,9 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from lifecase_contracts.events import (
     CaseCompleted,
+    CasePlanningFailed,
     SubcaseCancelled,
     SubcaseDueDateChanged,
     SubcaseOpened,
@@ -25,6 +27,7 @@ from lifecase_lifecycle import service
 from lifecase_lifecycle.models import CaseInput
 from lifecase_lifecycle.templates import Activity, FollowUp, Template, due_date, plan
 from lifecase_lifecycle.workflows.types import (
+    PLANNING_FAILED,
     AnnounceScheduledInput,
     CancelSubcaseInput,
     CasePlan,
@@ -62,6 +65,15 @@ class LifecycleActivities:
     async def plan_case(self, input: PlanCaseInput) -> CasePlan:
         """Which activities this case's data calls for, what each waits for, and when."""
         case, template = await self._load(input.case_id)
+        try:
+            planned = plan(template, case.data)
+        except (ValueError, OverflowError, TypeError, KeyError) as error:
+            # The same data fails the same way on every attempt: no retry can help.
+            raise ApplicationError(
+                "the case's data cannot be planned",
+                type=PLANNING_FAILED,
+                non_retryable=True,
+            ) from error
         steps = [
             PlannedStep(
                 key=p.key,
@@ -70,7 +82,7 @@ class LifecycleActivities:
                 opens_at=opening_moment(p.opens_on).isoformat() if p.opens_on else None,
                 opens_on=p.opens_on.isoformat() if p.opens_on else None,
             )
-            for p in plan(template, case.data)
+            for p in planned
         ]
         return CasePlan(
             steps=steps, follow_ups={f.key: f.if_resolved for f in template.on_withdraw}
@@ -168,6 +180,16 @@ class LifecycleActivities:
         async with self.sessions() as session, session.begin():
             case = await service.set_case_status(
                 session=session, case_id=input.case_id, status=input.status
+            )
+        if input.status == "failed":
+            failed = CasePlanningFailed(
+                case_id=case.case_id,
+                event_type=case.template_key,
+                reporter=case.reporter,
+                failed_at=datetime.now(UTC),
+            )
+            await self.publisher.publish(
+                failed, subject=case.case_id, id=derived_id("case-failed", case.case_id)
             )
         if input.status == "completed":
             event = CaseCompleted(

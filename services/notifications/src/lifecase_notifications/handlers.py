@@ -13,6 +13,7 @@ from sqlalchemy import delete
 from lifecase_contracts.events import (
     CaseCompleted,
     CaseErased,
+    CasePlanningFailed,
     Envelope,
     EventData,
     InfoRequested,
@@ -47,6 +48,10 @@ NOTICES: dict[type[EventData], Callable[[Any], Notice]] = {
         action_required=e.awaits_reply,
     ),
     SubcaseRejected: lambda e: Notice("subcase_rejected", messages.rejected(e)),
+    # The case stopped: the reporter has to act (file it again).
+    CasePlanningFailed: lambda e: Notice(
+        "case_planning_failed", messages.planning_failed(e), action_required=True
+    ),
 }
 
 

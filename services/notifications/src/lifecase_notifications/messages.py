@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lifecase_contracts.events import (
     CaseCompleted,
+    CasePlanningFailed,
     InfoRequested,
     Localized,
     SubcaseRejected,
@@ -31,6 +32,15 @@ def completed(event: CaseCompleted) -> Localized:
     return Localized(
         da="Hele sagen er afsluttet: alle delsager er løst.",
         en="The whole case is completed: every sub-case is resolved.",
+    )
+
+
+def planning_failed(event: CasePlanningFailed) -> Localized:
+    return Localized(
+        da="Sagen kunne ikke planlægges ud fra dens oplysninger og er stoppet. Opret den "
+        "igen med rettede oplysninger, eller kontakt Fælles Administration.",
+        en="The case could not be planned from its data and has stopped. File it again "
+        "with corrected data, or contact the shared administration.",
     )
 
 

@@ -28,7 +28,7 @@ from lifecase_platform.webui.session import session_token
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
-CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn")
+CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn", "failed")
 BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
 
 

@@ -5,7 +5,8 @@ Each activity of the case's pinned template moves through
 not hold. A pending activity opens when everything it waits for is resolved (or skipped) and
 its date has come; durable timers wait for dates, nothing polls. Reschedule re-plans from the
 case's new data; withdraw cancels open work and opens the template's follow-ups for work that
-was already done.
+was already done. A case whose data cannot be planned at all (the activity says so, and is not
+retried) ends as ``failed``, and the reporter is told.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from lifecase_lifecycle.activities import LifecycleActivities
     from lifecase_lifecycle.workflows.types import (
+        PLANNING_FAILED,
         AnnounceScheduledInput,
         CancelSubcaseInput,
         CaseOutcome,
@@ -66,7 +69,8 @@ class CaseWorkflow:
                 await self._withdraw()
                 return await self._finish("withdrawn")
             if self.planned_revision < self.revision or not self.steps:
-                await self._plan()
+                if not await self._plan():
+                    return await self._finish("failed")
                 continue
             await self._open_what_is_due()
             if all(self.state[k] in CLOSED for k in self.steps):
@@ -75,14 +79,21 @@ class CaseWorkflow:
             with contextlib.suppress(TimeoutError):  # a date has come
                 await workflow.wait_condition(lambda: self.changed, timeout=self._next_date())
 
-    async def _plan(self) -> None:
+    async def _plan(self) -> bool:
+        """Plan (or re-plan) the case; False when its data cannot be planned at all."""
         revision = self.revision
-        plan = await workflow.execute_activity_method(
-            LifecycleActivities.plan_case,
-            PlanCaseInput(case_id=self.case_id),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
-        )
+        try:
+            plan = await workflow.execute_activity_method(
+                LifecycleActivities.plan_case,
+                PlanCaseInput(case_id=self.case_id),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        except ActivityError as error:
+            cause = error.cause
+            if isinstance(cause, ApplicationError) and cause.type == PLANNING_FAILED:
+                return False
+            raise
         first = not self.steps
         self.follow_ups = plan.follow_ups
         self.planned_revision = revision
@@ -115,6 +126,7 @@ class CaseWorkflow:
                     )
                 )
         await asyncio.gather(*work)
+        return True
 
     async def _open_what_is_due(self) -> None:
         now = workflow.now()

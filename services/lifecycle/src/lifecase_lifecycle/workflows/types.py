@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The ApplicationError type of a case whose data cannot be planned (not retried).
+PLANNING_FAILED = "PlanningFailed"
+
 
 def workflow_id(case_id: str) -> str:
     return f"case-{case_id}"
@@ -19,7 +22,7 @@ class CaseWorkflowInput:
 @dataclass(frozen=True)
 class CaseOutcome:
     case_id: str
-    status: str  # completed | withdrawn
+    status: str  # completed | withdrawn | failed
     activities: dict[str, str] = field(default_factory=dict)  # key -> final state
 
 
