@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lifecase_embedded.system import EmbeddedSystem
 from lifecase_intake.models import Case
-from tests.support import Api, hiring_data, submit_hiring, wait_until_routed
+from tests.support import Api, hiring_data, submit_hiring, wait_for, wait_until_routed
 from tests.workspace import act, routed_hiring, subcase_in
 
 pytestmark = pytest.mark.integration
@@ -103,3 +103,40 @@ async def test_a_robot_takes_only_the_item_actions_its_membership_declares(api: 
     assert members["robot-payroll"]["actions"] == ["claim", "request-info", "resolve"]
     asked = await act(api, payroll, "request-info", as_="robot-payroll", question="Konto?")
     assert asked.status_code == 200, asked.text
+
+
+async def test_an_admin_signs_a_user_out_everywhere_and_a_new_sign_in_works(api: Api) -> None:
+    old = api.headers("rita")
+    # one endpoint per service: intake, routing, lifecycle, notifications
+    paths = [
+        "/api/v1/cases",
+        "/api/v1/routing/directory",
+        "/api/v1/templates/schema",
+        "/api/v1/notifications",
+    ]
+    for path in paths:
+        assert (await api.client.get(path, headers=old)).status_code == 200, path
+    refused = await api.post("/api/v1/users/rita/revoke-tokens", as_="paula")
+    assert refused.status_code == 403
+    revoked = await api.post("/api/v1/users/rita/revoke-tokens", as_="ada")
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["username"] == "rita"
+
+    async def refused_everywhere() -> bool:
+        codes = [(await api.client.get(p, headers=old)).status_code for p in paths]
+        return codes == [401] * len(paths)
+
+    await wait_for(refused_everywhere, what="every service to refuse rita's old token")
+    assert (await api.get("/api/v1/cases", as_="rolf")).status_code == 200  # only rita
+
+    async def new_token_works() -> bool:
+        return (await api.get("/api/v1/cases", as_="rita")).status_code == 200
+
+    await wait_for(new_token_works, what="a token issued after the revocation to work")
+
+    async def logged() -> list[dict[str, str]] | None:
+        params = {"action": "user.tokens_revoked"}
+        return (await api.get("/api/v1/access-log", as_="alma", params=params)).json() or None
+
+    lines = await wait_for(logged, what="the revocation in the access log")
+    assert [(r["actor"], r["resource_id"]) for r in lines] == [("ada", "rita")]

@@ -60,6 +60,7 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/routing/rule-sets/{version}/activate"): ADMIN,
     ("GET", "/api/v1/routing/sla-policy"): ADMIN,
     ("PUT", "/api/v1/routing/sla-policy"): ADMIN,
+    ("POST", "/api/v1/users/{username}/revoke-tokens"): ADMIN,
     ("GET", "/api/v1/templates"): ADMIN,
     ("POST", "/api/v1/templates"): ADMIN,
     ("GET", "/api/v1/templates/schema"): SIGNED_IN,
@@ -88,7 +89,13 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/work-items/{item_id}/transfer"): SIGNED_IN,
     ("POST", "/api/v1/work-items/{item_id}/unassign"): SIGNED_IN,
 }
-PATH_VALUES = {"key": "hiring", "version": "1", "queue": "payroll", "unit": "payroll"}
+PATH_VALUES = {
+    "key": "hiring",
+    "version": "1",
+    "queue": "payroll",
+    "unit": "payroll",
+    "username": "nobody-at-all",
+}
 
 
 def _url(path: str) -> str:

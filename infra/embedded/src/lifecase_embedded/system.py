@@ -97,6 +97,7 @@ class EmbeddedSystem:
                 ("/api/v1/work-items", self.routing.app),
                 ("/api/v1/units", self.routing.app),
                 ("/api/v1/routing", self.routing.app),
+                ("/api/v1/users", self.routing.app),
                 ("/workspace", self.routing.app),
                 ("/api/v1/notifications", self.notifications.app),
             ],

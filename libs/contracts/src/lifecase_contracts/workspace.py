@@ -168,6 +168,13 @@ class MemberUpsert(_Body):
     )
 
 
+class TokensRevoked(BaseModel):
+    """Every token of ``username`` issued before ``revoked_before`` is refused."""
+
+    username: str
+    revoked_before: datetime
+
+
 # --- routing rules ----------------------------------------------------------------------------
 
 

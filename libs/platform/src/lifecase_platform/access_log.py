@@ -44,6 +44,7 @@ ACTIONS: Final[dict[str, Localized]] = {
     "rule_set.activated": Localized(da="Aktiverede routingregler", en="Activated routing rules"),
     "unit.changed": Localized(da="Ændrede en enhed", en="Changed a unit"),
     "member.changed": Localized(da="Ændrede en enheds medlemmer", en="Changed unit members"),
+    "user.tokens_revoked": Localized(da="Loggede en bruger ud overalt", en="Signed a user out"),
     "sla_policy.changed": Localized(da="Ændrede SLA-politikken", en="Changed the SLA policy"),
 }
 

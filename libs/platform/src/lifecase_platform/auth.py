@@ -4,7 +4,7 @@ provider's JWKS (production). Roles: reporter, caseworker, unit_lead, admin, rob
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import jwt
 from fastapi import Depends, Request
@@ -13,6 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.settings import PlatformSettings
+
+if TYPE_CHECKING:
+    from lifecase_platform.revocations import RevocationCheck
 
 DEV_ISSUER = "lifecase-dev"
 DEV_AUDIENCE = "lifecase"
@@ -23,6 +26,7 @@ class Principal(BaseModel):
     name: str = ""
     roles: list[str] = []
     department: str | None = None
+    issued_at: int | None = None  # the token's ``iat``: a revocation refuses older tokens
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -49,6 +53,7 @@ def _principal(claims: dict[str, object]) -> Principal:
                 "name": claims.get("name") or "",
                 "roles": claims.get("roles") or [],
                 "department": claims.get("department"),
+                "issued_at": int(float(str(claims["iat"]))) if "iat" in claims else None,
             }
         )
     except (KeyError, ValidationError) as error:
@@ -147,18 +152,26 @@ class OidcTokens:
         return _principal(claims)
 
 
-def build_verifier(settings: PlatformSettings) -> TokenVerifier:
+def build_verifier(settings: PlatformSettings) -> RevocationCheck:
+    """The service's token verifier: the identity provider's signature and lifetime rules,
+    then the revocations (``lifecase_platform.revocations``; kept current once the service
+    connects to NATS)."""
+    from lifecase_platform.revocations import RevocationCheck, Revocations
+
     max_lifetime = timedelta(seconds=settings.max_token_lifetime_seconds)
+    inner: TokenVerifier
     if settings.auth_mode == "oidc":
         assert settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url
-        return OidcTokens(
+        inner = OidcTokens(
             issuer=settings.oidc_issuer,
             audience=settings.oidc_audience,
             jwks_url=settings.oidc_jwks_url,
             max_lifetime=max_lifetime,
         )
-    assert settings.dev_token_secret, "settings refuse dev auth without a secret"
-    return DevTokens(settings.dev_token_secret, max_lifetime=max_lifetime)
+    else:
+        assert settings.dev_token_secret, "settings refuse dev auth without a secret"
+        inner = DevTokens(settings.dev_token_secret, max_lifetime=max_lifetime)
+    return RevocationCheck(inner, Revocations())
 
 
 def _unauthorized(detail: tuple[str, str]) -> ProblemError:

@@ -129,9 +129,10 @@ def awaiting(task: asyncio.Task[None]) -> list[str]:
 
 
 async def open_connections(
-    runtime: Runtime, *, database_url: str, settings: PlatformSettings
+    runtime: Runtime, *, database_url: str, settings: PlatformSettings, verifier: Any = None
 ) -> tuple[SessionFactory, JetStreamContext]:
-    """A service's database sessions and JetStream context, closed with the runtime."""
+    """A service's database sessions and JetStream context, closed with the runtime; with
+    ``verifier`` (``auth.build_verifier``), the token revocations are followed too."""
     engine = db.create_engine(database_url)
     runtime.on_close("database", engine.dispose)
     nc = await messaging.connect(
@@ -140,4 +141,8 @@ async def open_connections(
     runtime.on_close("nats", nc.close)
     js = nc.jetstream()
     await messaging.ensure_stream(js, max_age_seconds=settings.event_retention_days * 86_400)
+    revocations = getattr(verifier, "revocations", None)
+    if revocations is not None:
+        ttl = float(settings.max_token_lifetime_seconds)
+        runtime.spawn("revocations", lambda: revocations.watch(js, ttl_seconds=ttl))
     return db.session_factory(engine), js

@@ -51,6 +51,7 @@ class IntakeService:
             rt,
             database_url=s.database_url,
             settings=s,
+            verifier=self.app.state.verifier,
         )
         for app in (self.app, self.portal):
             app.state.sessions = sessions

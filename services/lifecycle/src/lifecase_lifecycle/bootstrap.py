@@ -54,6 +54,7 @@ class LifecycleService:
             rt,
             database_url=s.database_url,
             settings=s,
+            verifier=self.app.state.verifier,
         )
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox

@@ -35,6 +35,7 @@ class NotificationsService:
             rt,
             database_url=s.database_url,
             settings=s,
+            verifier=self.app.state.verifier,
         )
         self.app.state.sessions = sessions
         consumer = messaging.Consumer(

@@ -4,6 +4,7 @@ dry-run and miss counts; the SLA policy. Changes are for admins only."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -20,10 +21,11 @@ from lifecase_contracts.workspace import (
     RuleSetSpec,
     RuleSetSummary,
     SlaPolicy,
+    TokensRevoked,
     UnitPublic,
     UnitUpsert,
 )
-from lifecase_platform import access_log
+from lifecase_platform import access_log, revocations
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
@@ -218,6 +220,20 @@ async def dry_run(
     they are in now ("would move 12 items from hr to payroll"). Saves nothing."""
     async with request.app.state.sessions() as session:
         return await rulesets.dry_run_rule_set(session=session, spec=body, limit=limit)
+
+
+@router.post("/users/{username}/revoke-tokens", tags=["users"], responses=PROBLEMS)
+async def revoke_tokens(username: Username, request: Request, admin: Admin) -> TokensRevoked:
+    """Sign a user out everywhere: every token they hold now is refused by every service
+    from now on (within moments); tokens they get afterwards work. For a lost device or a
+    leaver."""
+    settings = request.app.state.settings
+    at = await revocations.revoke(
+        request.app.state.js, username, ttl_seconds=settings.max_token_lifetime_seconds
+    )
+    async with request.app.state.sessions() as session, session.begin():
+        await _record(request, session, admin, "user.tokens_revoked", ("user", username))
+    return TokensRevoked(username=username, revoked_before=datetime.fromtimestamp(at, UTC))
 
 
 @router.get("/routing/sla-policy", tags=["sla"], responses=PROBLEMS)

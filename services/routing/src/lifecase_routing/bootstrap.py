@@ -48,10 +48,12 @@ class RoutingService:
             rt,
             database_url=s.database_url,
             settings=s,
+            verifier=self.app.state.verifier,
         )
         for app in (self.app, self.workspace):
             app.state.sessions = sessions
             app.state.outbox = self.outbox
+        self.app.state.js, self.app.state.settings = js, s  # for token revocations
         publisher = messaging.Publisher(js, source=emit.SOURCE)
         self.consumer = messaging.Consumer(
             js,
