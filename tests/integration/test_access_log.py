@@ -64,6 +64,7 @@ async def test_an_auditor_finds_who_read_and_changed_a_case(api: Api) -> None:
     assert by[("paula", "work_item.read")]["resource_id"] == payroll["id"]
     assert all(r["personal_data"] for r in lines)
     assert [r["at"] for r in lines] == sorted((r["at"] for r in lines), reverse=True)
+    assert all(r["at"].endswith(("Z", "+00:00")) for r in lines), "times carry their zone"
 
     only_ada = await _log(api, case_id=case["id"], actor="ada")
     assert {r["action"] for r in only_ada} == {"case.read"}

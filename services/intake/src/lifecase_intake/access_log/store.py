@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -93,7 +93,10 @@ class AccessFilter:
 
 
 def _public(record: AccessRecord) -> AccessRecordPublic:
-    return AccessRecordPublic.model_validate(record, from_attributes=True)
+    public = AccessRecordPublic.model_validate(record, from_attributes=True)
+    if public.at.tzinfo is None:  # SQLite keeps the moment, not its zone: it is UTC
+        public = public.model_copy(update={"at": public.at.replace(tzinfo=UTC)})
+    return public
 
 
 async def search(

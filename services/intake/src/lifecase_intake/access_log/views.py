@@ -30,10 +30,11 @@ Action = Annotated[str | None, Query(max_length=50, pattern=ACTION_PATTERN)]
 
 
 def _utc(moment: datetime | None) -> datetime | None:
-    """A time without a zone is taken as UTC, the zone the log is kept in."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+    """The moment in UTC, the zone the log is kept in (a time without a zone is taken as
+    UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def access_filter(
