@@ -1,8 +1,8 @@
 """Every operation of the served API declares who may call it, and the system holds to it
 for every role: no token is 401 everywhere but the dev identity endpoints; administration
-is admins' alone; the access log is admins' and auditors'; filing is reporters' alone; the
-rest is open to any signed-in user and narrowed per object inside (tested per endpoint
-elsewhere: a case, a queue, a work item).
+is admins' alone, templates admins' and process owners'; the access log is admins' and
+auditors'; filing is reporters' alone; the rest is open to any signed-in user and narrowed
+per object inside (tested per endpoint elsewhere: a case, a queue, a work item).
 
 An operation added without an entry in ``PERMISSIONS`` fails this test until it is given
 one."""
@@ -24,14 +24,16 @@ ROLES = {
     "robot": "robot-payroll",
     "admin": "ada",
     "auditor": "alma",
+    "process_owner": "pia",
 }
 ADMIN = "admin"
 AUDIT = "audit"  # the access log: admins and auditors
+TEMPLATES = "templates"  # life-cycle templates: admins and process owners
 REPORTER = "reporter"
 SIGNED_IN = "signed-in"
 PUBLIC = "public"
 
-HOLDERS = {AUDIT: {"admin", "auditor"}}
+HOLDERS = {AUDIT: {"admin", "auditor"}, TEMPLATES: {"admin", "process_owner"}}
 PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/access-log"): AUDIT,
     ("GET", "/api/v1/access-log/export"): AUDIT,
@@ -61,17 +63,17 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/routing/sla-policy"): ADMIN,
     ("PUT", "/api/v1/routing/sla-policy"): ADMIN,
     ("POST", "/api/v1/users/{username}/revoke-tokens"): ADMIN,
-    ("GET", "/api/v1/templates"): ADMIN,
-    ("POST", "/api/v1/templates"): ADMIN,
+    ("GET", "/api/v1/templates"): TEMPLATES,
+    ("POST", "/api/v1/templates"): TEMPLATES,
     ("GET", "/api/v1/templates/schema"): SIGNED_IN,
-    ("POST", "/api/v1/templates/validate"): ADMIN,
+    ("POST", "/api/v1/templates/validate"): TEMPLATES,
     ("POST", "/api/v1/templates/{key}/preview"): SIGNED_IN,
-    ("GET", "/api/v1/templates/{key}/versions"): ADMIN,
-    ("GET", "/api/v1/templates/{key}/versions/{version}"): ADMIN,
-    ("PUT", "/api/v1/templates/{key}/versions/{version}"): ADMIN,
-    ("GET", "/api/v1/templates/{key}/versions/{version}/cases"): ADMIN,
-    ("POST", "/api/v1/templates/{key}/versions/{version}/publish"): ADMIN,
-    ("POST", "/api/v1/templates/{key}/versions/{version}/retire"): ADMIN,
+    ("GET", "/api/v1/templates/{key}/versions"): TEMPLATES,
+    ("GET", "/api/v1/templates/{key}/versions/{version}"): TEMPLATES,
+    ("PUT", "/api/v1/templates/{key}/versions/{version}"): TEMPLATES,
+    ("GET", "/api/v1/templates/{key}/versions/{version}/cases"): TEMPLATES,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/publish"): TEMPLATES,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/retire"): TEMPLATES,
     ("GET", "/api/v1/units"): SIGNED_IN,
     ("PUT", "/api/v1/units/{unit}"): ADMIN,
     ("PUT", "/api/v1/units/{unit}/members/{username}"): ADMIN,
