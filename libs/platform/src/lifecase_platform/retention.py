@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 from nats.js.errors import NotFoundError
-from sqlalchemy import Table, delete
+from sqlalchemy import Executable, Table, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import STREAM_NAME, AccessRecorded, CaseErased, decode
@@ -53,11 +53,16 @@ async def record_erasure(
     )
 
 
+async def delete_rows(session: AsyncSession, statement: Executable) -> int:
+    """Run a DELETE (or UPDATE) and say how many rows it touched: the erasure report's unit."""
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def prune_outbox(session: AsyncSession, table: Table) -> int:
     """Delete published outbox rows: they have done their work (JetStream has them, for as
     long as the stream keeps events) and would otherwise keep event bodies forever."""
-    result = await session.execute(delete(table).where(table.c.published_at.is_not(None)))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await delete_rows(session, delete(table).where(table.c.published_at.is_not(None)))
 
 
 async def erase_from_stream(js: JetStreamContext, case_ids: Collection[str]) -> int:

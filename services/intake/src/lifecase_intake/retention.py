@@ -24,6 +24,7 @@ from lifecase_intake.settings import IntakeSettings
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.retention import (
+    delete_rows,
     erase_from_stream,
     prune_outbox,
     record_erasure,
@@ -74,7 +75,7 @@ class RetentionJob:
         while batch := await self._erase_batch(cutoff, now, report):
             report.cases.extend(batch)
         async with self.sessions() as session, session.begin():
-            report.rows["bulk_batches"] += await _delete(
+            report.rows["bulk_batches"] += await delete_rows(
                 session, delete(BulkBatch).where(BulkBatch.created_at < cutoff)
             )
             report.rows["outbox"] += await prune_outbox(session, outbox_table)
@@ -118,7 +119,9 @@ class RetentionJob:
         transaction past the table's append-only triggers."""
         async with self.sessions() as session, session.begin():
             await session.execute(insert(AccessLogPurge).values(id=1))
-            deleted = await _delete(session, delete(AccessRecord).where(AccessRecord.at < cutoff))
+            deleted = await delete_rows(
+                session, delete(AccessRecord).where(AccessRecord.at < cutoff)
+            )
             await session.execute(delete(AccessLogPurge))
         return deleted
 
@@ -133,7 +136,7 @@ async def _erase_case(session: AsyncSession, case: Case, now: datetime) -> Count
         (TimelineEvent, TimelineEvent.case_id),
     ):
         statement = delete(table).where(column == case.id)
-        counts[table.__tablename__] = await _delete(
+        counts[table.__tablename__] = await delete_rows(
             session, statement.execution_options(synchronize_session=False)
         )
     session.expire(case, ["timeline"])
@@ -141,8 +144,3 @@ async def _erase_case(session: AsyncSession, case: Case, now: datetime) -> Count
         sub.reason = None
     case.data, case.erased_at = {}, now
     return counts
-
-
-async def _delete(session: AsyncSession, statement: object) -> int:
-    result = await session.execute(statement)  # type: ignore[call-overload]
-    return int(getattr(result, "rowcount", 0) or 0)

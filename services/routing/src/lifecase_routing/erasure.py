@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import CaseErased
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.retention import prune_outbox, record_erasure
+from lifecase_platform.retention import delete_rows, prune_outbox, record_erasure
 from lifecase_routing.emit import SOURCE
 from lifecase_routing.models import Comment, Transfer, WorkItem
 from lifecase_routing.models import outbox as outbox_table
@@ -30,7 +30,8 @@ async def erase_case(*, session: AsyncSession, outbox: Outbox, erased: CaseErase
             .values(fields={}, search_text="", resolution=None, reason=None),
         ),
     ):
-        result = await session.execute(statement.execution_options(synchronize_session=False))
-        counts[name] = int(getattr(result, "rowcount", 0) or 0)
+        counts[name] = await delete_rows(
+            session, statement.execution_options(synchronize_session=False)
+        )
     counts["outbox"] = await prune_outbox(session, outbox_table)
     await record_erasure(session, outbox, source=SOURCE, case_id=erased.case_id, counts=counts)
