@@ -36,12 +36,13 @@ def workspace_of(
 
 
 async def payroll_items(api: Api, lifecycle: Lifecycle, count: int) -> list[str]:
-    """``count`` payroll items, due one day apart, in due-date order."""
+    """``count`` payroll items, due a week apart, in due-date order. (Due dates on a closing
+    day move to the next working day; a week apart, no two can land on the same day.)"""
     today = today_in_denmark()
     ids = [
         await lifecycle.open(
             subcase_type="payroll.setup",
-            due_date=today + timedelta(days=30 + n),
+            due_date=today + timedelta(days=30 + 7 * n),
             fields={"employee_name": f"Medarbejder {n}"},
         )
         for n in range(count)
