@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 TEST_WORKERS ?= 2
 
 .PHONY: run test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
-	bench-queues lint format messages setup chromium clean
+	bench-queues faults lint format messages setup chromium clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
@@ -48,6 +48,9 @@ screenshots: setup chromium ## Retake docs/screenshots/*.png of the main pages
 
 bench: setup ## End-to-end benchmark against a bare Temporal baseline (JSON + table)
 	$(PY) -m bench.e2e_hiring
+
+faults: setup ## Kill engines and the whole system mid-flow: lost, duplicated, time to heal (JSON + table)
+	$(PY) -m tests.faults
 
 bench-queues: setup ## Queue-listing latency at 1k/10k/100k open items, SQLite and PostgreSQL
 	$(PY) -m bench.queue_listing

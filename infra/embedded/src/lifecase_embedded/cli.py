@@ -40,9 +40,13 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
     state.chmod(0o700)
     configure_tracing(telemetry, service_name="lifecase-embedded")
     async with (
-        nats_server(state / "nats", port=free_port(14222), log_dir=state / "logs") as nats_url,
+        # Supervised: an engine that dies is started again on the same state and port, and
+        # the services reconnect to it by themselves (/readyz says 503 meanwhile).
+        nats_server(
+            state / "nats", port=free_port(14222), log_dir=state / "logs", supervise=True
+        ) as nats_url,
         temporal_dev_server(
-            state / "temporal.db", port=free_port(17233), log_dir=state / "logs"
+            state / "temporal.db", port=free_port(17233), log_dir=state / "logs", supervise=True
         ) as temporal_address,
     ):
         config = SystemConfig(

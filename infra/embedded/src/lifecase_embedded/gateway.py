@@ -3,7 +3,7 @@ the path. In production a reverse proxy or ingress does the same with separate p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
 
@@ -11,15 +11,19 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lifecase_platform.health import down
 from lifecase_platform.openapi import DOCS_CSP, DOCS_PAGE, REDOC
 from lifecase_platform.problems import problem_response
+
+# Engines every service uses: named once, not once per service.
+SHARED = frozenset({"nats", "temporal"})
 
 
 class Gateway:
     def __init__(
         self,
         routes: list[tuple[str, ASGIApp]],
-        ready: Callable[[], dict[str, bool]],
+        ready: Callable[[], Awaitable[dict[str, dict[str, str]]]],
         openapi: Callable[[], dict[str, Any]],
     ):
         self.routes = sorted(routes, key=lambda r: len(r[0]), reverse=True)
@@ -31,12 +35,11 @@ class Gateway:
             await _accept_lifespan(receive, send)
             return
         path: str = scope.get("path", "")
+        if path == "/livez":
+            await JSONResponse({"status": "ok"})(scope, receive, send)
+            return
         if path in ("/healthz", "/readyz"):
-            states = self.ready()
-            ok = bool(states) and all(states.values())
-            await JSONResponse({"ready": ok, "services": states}, status_code=200 if ok else 503)(
-                scope, receive, send
-            )
+            await (await self._readiness())(scope, receive, send)
             return
         inventory = self._inventory(path)
         if inventory is not None and scope["type"] == "http":
@@ -48,6 +51,20 @@ class Gateway:
                 return
         if scope["type"] == "http":
             await problem_response(Request(scope), 404)(scope, receive, send)
+
+    async def _readiness(self) -> Response:
+        """200 when every service is ready; 503 naming what is down (``nats``, ``temporal``,
+        ``intake.database``, ...): a dependency down for all services is named once."""
+        services = await self.ready()
+        named = sorted(
+            {
+                name if name in SHARED else f"{service}.{name}"
+                for service, checks in services.items()
+                for name in down(checks)
+            }
+        )
+        body = {"ready": not named, "down": named, "services": services}
+        return JSONResponse(body, status_code=503 if named else 200)
 
     def _inventory(self, path: str) -> Response | None:
         """The merged OpenAPI document and its rendered reference, at the base URL."""

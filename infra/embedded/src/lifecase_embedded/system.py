@@ -122,8 +122,11 @@ class EmbeddedSystem:
         apps = [self.intake.app, self.lifecycle.app, self.routing.app, self.notifications.app]
         return merged_openapi([*apps, self._devidp], public_paths=["/api/v1/dev/"])
 
-    def readiness(self) -> dict[str, bool]:
-        return {name: svc.runtime.ready for name, svc in self.services.items()}
+    async def readiness(self) -> dict[str, dict[str, str]]:
+        """Every service's dependency checks (see ``lifecase_platform.health``)."""
+        names = list(self.services)
+        checks = await asyncio.gather(*(self.services[n].runtime.readiness.check() for n in names))
+        return dict(zip(names, checks, strict=True))
 
     async def migrate(self) -> None:
         for service in self.services.values():

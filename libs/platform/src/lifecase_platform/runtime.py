@@ -13,6 +13,7 @@ from nats.js import JetStreamContext
 
 from lifecase_platform import db, messaging
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.health import Readiness, database_probe, nats_probe
 from lifecase_platform.settings import PlatformSettings
 from lifecase_platform.tasks import stopping
 from lifecase_platform.transport import nats_options
@@ -31,7 +32,16 @@ class Runtime:
         self.closers: list[tuple[str, Callable[[], Awaitable[object]]]] = []
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.stop_timeouts: dict[str, float] = {}
-        self.ready = False
+        self.readiness = Readiness()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the service has started (its dependencies are probed by ``readiness``)."""
+        return self.readiness.started
+
+    @ready.setter
+    def ready(self, value: bool) -> None:
+        self.readiness.started = value
 
     def spawn(
         self,
@@ -135,11 +145,13 @@ async def open_connections(
     ``verifier`` (``auth.build_verifier``), the token revocations are followed too."""
     engine = db.create_engine(database_url)
     runtime.on_close("database", engine.dispose)
+    runtime.readiness.add("database", database_probe(engine))
     nc = await messaging.connect(
         settings.nats_url, name=f"lifecase-{runtime.name}", **nats_options(settings)
     )
     runtime.on_close("nats", nc.close)
     js = nc.jetstream()
+    runtime.readiness.add("nats", nats_probe(nc, js))
     await messaging.ensure_stream(js, max_age_seconds=settings.event_retention_days * 86_400)
     revocations = getattr(verifier, "revocations", None)
     if revocations is not None:

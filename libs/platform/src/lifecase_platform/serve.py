@@ -144,7 +144,7 @@ async def _run(service: Service, options: Options, seed: Seed | None) -> None:
         await _migrate(service)
         return
     server = graceful_server(service.app, host=options.host, port=options.port)
-    # Served from the first moment so that /healthz answers while the service waits for its
+    # Served from the first moment so that /livez answers while the service waits for its
     # engines (the NATS client retries forever); /readyz stays 503 until start() is done.
     starting = asyncio.create_task(_start(service, options, seed, server))
     try:

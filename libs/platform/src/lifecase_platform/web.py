@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from lifecase_platform.auth import TokenVerifier
+from lifecase_platform.health import down
 from lifecase_platform.problems import BodySizeLimit, JsonBodyCheck, install_problem_handlers
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime
@@ -40,7 +41,7 @@ def create_service_app(
     app.add_middleware(JsonBodyCheck)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="healthz,readyz", server_request_hook=drop_query_string
+        app, excluded_urls="healthz,readyz,livez", server_request_hook=drop_query_string
     )
     return app
 
@@ -48,13 +49,21 @@ def create_service_app(
 def health_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
+    @router.get("/livez", include_in_schema=False)
+    async def livez() -> dict[str, str]:
+        """Liveness: 200 while the process runs; it reconnects to its engines by itself, so a
+        dependency that is down is no reason to restart it."""
         return {"status": "ok"}
 
     @router.get("/readyz", include_in_schema=False)
+    @router.get("/healthz", include_in_schema=False)
     async def readyz() -> JSONResponse:
-        status = 200 if runtime.ready else 503
-        return JSONResponse({"ready": runtime.ready}, status_code=status)
+        """Readiness: 200 when every dependency answers, 503 naming those that do not."""
+        checks = await runtime.readiness.check()
+        missing = down(checks)
+        return JSONResponse(
+            {"ready": not missing, "down": missing, "checks": checks},
+            status_code=503 if missing else 200,
+        )
 
     return router

@@ -21,6 +21,7 @@ from lifecase_lifecycle.views import router
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import build_verifier
+from lifecase_platform.health import temporal_probe
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
@@ -65,14 +66,21 @@ class LifecycleService:
             interceptors=[TracingInterceptor()],
             **temporal_options(s),
         )
+        rt.readiness.add("temporal", temporal_probe(temporal))
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)
-        worker = Worker(
-            temporal,
-            task_queue=s.task_queue,
-            workflows=[CaseWorkflow],
-            activities=activities.all(),
-            graceful_shutdown_timeout=WORKER_GRACEFUL_SHUTDOWN,
-        )
+
+        async def work() -> None:
+            # A new worker on every (re)start: a worker whose polls failed for good (its
+            # server was away too long) cannot be run a second time.
+            worker = Worker(
+                temporal,
+                task_queue=s.task_queue,
+                workflows=[CaseWorkflow],
+                activities=activities.all(),
+                graceful_shutdown_timeout=WORKER_GRACEFUL_SHUTDOWN,
+            )
+            await worker.run()
+
         handlers = LifecycleHandlers(
             sessions=sessions, temporal=temporal, task_queue=s.task_queue, outbox=self.outbox
         )
@@ -83,7 +91,7 @@ class LifecycleService:
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )
-        rt.spawn("temporal-worker", worker.run)
+        rt.spawn("temporal-worker", work)
         rt.spawn(
             "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
         )
