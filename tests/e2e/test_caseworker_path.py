@@ -1,6 +1,7 @@
 """The README's caseworker path on a real `lifecase run`: paula sees the payroll queue,
 claims, asks rita a question, sees the reply and resolves; ada dry-runs a rule file with the
-`lifecase rules` command against the running system."""
+`lifecase rules` command against the running system; `lifecase operations` finds nothing
+stuck and nothing dead-lettered."""
 
 from __future__ import annotations
 
@@ -92,3 +93,17 @@ def test_a_caseworker_claims_asks_the_reporter_sees_the_reply_and_resolves(
         "This change would move 4 of 5 items: 2 from facilities to triage; "
         "1 from it to triage; 1 from hr to payroll."
     )
+
+    def operations(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [LIFECASE, "operations", *args, "--url", base],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert operations("stuck").stdout == "No stuck cases.\n"
+    assert operations("dead-letters").stdout == "No dead-lettered events.\n"
+    missing = operations("replay", "999999")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: 404 ")

@@ -63,6 +63,11 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/routing/sla-policy"): ADMIN,
     ("PUT", "/api/v1/routing/sla-policy"): ADMIN,
     ("POST", "/api/v1/users/{username}/revoke-tokens"): ADMIN,
+    ("GET", "/api/v1/operations/stuck-cases"): ADMIN,
+    ("POST", "/api/v1/operations/stuck-cases/{case_id}/retry"): ADMIN,
+    ("GET", "/api/v1/operations/dead-letters"): ADMIN,
+    ("POST", "/api/v1/operations/dead-letters/{sequence}/replay"): ADMIN,
+    ("DELETE", "/api/v1/operations/dead-letters/{sequence}"): ADMIN,
     ("GET", "/api/v1/templates"): TEMPLATES,
     ("POST", "/api/v1/templates"): TEMPLATES,
     ("GET", "/api/v1/templates/schema"): SIGNED_IN,
@@ -97,6 +102,7 @@ PATH_VALUES = {
     "queue": "payroll",
     "unit": "payroll",
     "username": "nobody-at-all",
+    "sequence": "999999",
 }
 
 

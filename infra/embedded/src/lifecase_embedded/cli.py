@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from lifecase_contracts import asyncapi
-from lifecase_embedded import rules_cli, templates_cli
+from lifecase_embedded import operations_cli, rules_cli, templates_cli
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
 from lifecase_embedded.pki import write_pki
 from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
@@ -23,6 +23,7 @@ from lifecase_platform.telemetry import configure_tracing
 app = typer.Typer(help="lifecase: life-cycle case management.", no_args_is_help=True)
 app.add_typer(templates_cli.app, name="templates")
 app.add_typer(rules_cli.app, name="rules")
+app.add_typer(operations_cli.app, name="operations")
 log = logging.getLogger("lifecase")
 
 

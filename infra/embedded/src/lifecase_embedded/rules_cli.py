@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import httpx
 import typer
 import yaml
 from pydantic import ValidationError
 
 from lifecase_contracts.workspace import RuleSetSpec
+from lifecase_embedded.api_client import admin_client, answer, fail
 from lifecase_routing.rules import InvalidRuleSet, compile_rule_set
 
 app = typer.Typer(help="Routing rules: export, validate, dry-run and apply a rule file.")
@@ -53,38 +53,11 @@ def _spec_or_exit(path: Path) -> RuleSetSpec:
     try:
         spec = load_rule_file(path)
     except (ValidationError, yaml.YAMLError) as error:
-        _fail([str(error)])
+        fail([str(error)])
     problems = check(spec)
     if problems:
-        _fail(problems)
+        fail(problems)
     return spec
-
-
-def _fail(problems: list[str]) -> Any:
-    for problem in problems:
-        typer.echo(f"error: {problem}", err=True)
-    raise typer.Exit(1)
-
-
-def _client(url: str, token: str | None, user: str) -> httpx.Client:
-    if token is None:
-        response = httpx.post(f"{url}/api/v1/dev/token", json={"username": user}, timeout=10)
-        if response.status_code != 200:
-            _fail([f"no token: pass --token (the dev sign-in answered {response.status_code})"])
-        token = response.json()["access_token"]
-    return httpx.Client(
-        base_url=url,
-        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
-        timeout=60,
-    )
-
-
-def _answer(response: httpx.Response) -> dict[str, Any]:
-    body: dict[str, Any] = response.json() if response.content else {}
-    if response.status_code >= 400:
-        errors = [f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in body.get("errors", [])]
-        _fail([f"{response.status_code} {body.get('detail') or body.get('title', '')}", *errors])
-    return body
 
 
 @app.command()
@@ -104,8 +77,8 @@ def dry_run(
 ) -> None:
     """Show where the file's rules would put recent sub-cases; nothing is saved."""
     spec = _spec_or_exit(file)
-    with _client(url, token, user) as http:
-        report = _answer(
+    with admin_client(url, token, user) as http:
+        report = answer(
             http.post(
                 "/api/v1/routing/dry-run",
                 params={"limit": limit},
@@ -126,16 +99,16 @@ def dry_run(
 def apply(file: RuleFile, url: Url = DEFAULT_URL, token: Token = None, user: User = "ada") -> None:
     """Save the file's rules as the next rule-set version; routing uses it at once."""
     spec = _spec_or_exit(file)
-    with _client(url, token, user) as http:
-        saved = _answer(http.post("/api/v1/routing/rule-sets", json=spec.model_dump(mode="json")))
+    with admin_client(url, token, user) as http:
+        saved = answer(http.post("/api/v1/routing/rule-sets", json=spec.model_dump(mode="json")))
     typer.echo(f"rule set version {saved['version']} is active ({len(saved['rules'])} rules)")
 
 
 @app.command()
 def export(url: Url = DEFAULT_URL, token: Token = None, user: User = "ada") -> None:
     """Print the active rules as a rule file, with each rule's routed and miss counts."""
-    with _client(url, token, user) as http:
-        active = _answer(http.get("/api/v1/routing/rule-sets/active"))
+    with admin_client(url, token, user) as http:
+        active = answer(http.get("/api/v1/routing/rule-sets/active"))
     lines = [f"# rule-set version {active['version']}; per rule: routed / transferred away"]
     doc = {
         "fallback_queue": active["fallback_queue"],

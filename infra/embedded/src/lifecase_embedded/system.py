@@ -93,6 +93,7 @@ class EmbeddedSystem:
                 ("/", self.intake.app),  # exactly "/": the portal's front door
                 ("/portal", self.intake.app),
                 ("/api/v1/templates", self.lifecycle.app),
+                ("/api/v1/operations", self.lifecycle.app),
                 ("/api/v1/queues", self.routing.app),
                 ("/api/v1/work-items", self.routing.app),
                 ("/api/v1/units", self.routing.app),

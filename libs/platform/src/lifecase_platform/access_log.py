@@ -46,6 +46,13 @@ ACTIONS: Final[dict[str, Localized]] = {
     "member.changed": Localized(da="Ændrede en enheds medlemmer", en="Changed unit members"),
     "user.tokens_revoked": Localized(da="Loggede en bruger ud overalt", en="Signed a user out"),
     "sla_policy.changed": Localized(da="Ændrede SLA-politikken", en="Changed the SLA policy"),
+    "case.retried": Localized(da="Genoptog en fastlåst sag", en="Retried a stuck case"),
+    "dead_letter.replayed": Localized(
+        da="Sendte en afvist hændelse igen", en="Replayed a dead-lettered event"
+    ),
+    "dead_letter.discarded": Localized(
+        da="Kasserede en afvist hændelse", en="Discarded a dead-lettered event"
+    ),
 }
 
 

@@ -25,11 +25,21 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine. SQLite gets one connection (writes serialise anyway) and WAL."""
+    """An async engine. SQLite gets one connection (writes serialise anyway) and WAL.
+
+    ``hide_parameters``: a database error's text leaves out the statement's values, which
+    hold personal data; such texts reach logs and, from activities, workflow histories."""
     if not is_sqlite(url):
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_async_engine(
+            url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+        )
     engine = create_async_engine(
-        url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60
+        url,
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -2,15 +2,26 @@
 against the case's data, and publish events. The workflow never sees the data itself.
 
 Every publish uses an event id derived from what it says, so a retried activity never
-publishes twice (JetStream drops the duplicate)."""
+publishes twice (JetStream drops the duplicate).
+
+Failures fall in two kinds. Those a retry can mend (the database or NATS away for a while)
+are raised as they are, and Temporal retries them within the workflow's bounded policy.
+Those no retry can mend (the case is not there, its template version is missing, the template
+lacks the step, the data does not fit the step) are raised as non-retryable
+``ApplicationError``s whose message says what is wrong (the workflow adds the step), never the data:
+histories must stay free of personal data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+import logging
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -27,11 +38,14 @@ from lifecase_lifecycle import service
 from lifecase_lifecycle.models import CaseInput
 from lifecase_lifecycle.templates import Activity, FollowUp, Template, due_date, plan
 from lifecase_lifecycle.workflows.types import (
+    CANNOT_PROCEED,
+    CASE_NOT_FOUND,
     PLANNING_FAILED,
     AnnounceScheduledInput,
     CancelSubcaseInput,
     CasePlan,
     FinishCaseInput,
+    MarkStuckInput,
     MoveDueDateInput,
     OpenSubcaseInput,
     PlanCaseInput,
@@ -41,6 +55,9 @@ from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Publisher
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def subcase_id(case_id: str, activity_key: str) -> str:
@@ -50,6 +67,48 @@ def subcase_id(case_id: str, activity_key: str) -> str:
 def opening_moment(day: date) -> datetime:
     """Sub-cases due to open on a day open at midnight, Danish time."""
     return datetime.combine(day, time(0, 0), COPENHAGEN).astimezone(UTC)
+
+
+def permanent_failures(
+    step: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """An activity whose failures no retry can mend raise non-retryable errors."""
+
+    @functools.wraps(step)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _cannot_proceed(step.__name__):
+            return await step(*args, **kwargs)
+
+    return run
+
+
+@contextlib.contextmanager
+def _cannot_proceed(step: str) -> Iterator[None]:
+    """Raise failures no retry can mend as non-retryable errors. The cause is not chained: its
+    text may quote the case's data, and the error is kept in the workflow's history."""
+    try:
+        yield
+    except ApplicationError:
+        raise
+    except service.CaseNotFound:
+        raise ApplicationError(
+            "the case is not in the lifecycle database",
+            type=CASE_NOT_FOUND,
+            non_retryable=True,
+        ) from None
+    except service.TemplateVersionMissing as error:
+        raise ApplicationError(str(error), type=CANNOT_PROCEED, non_retryable=True) from None
+    except KeyError as error:
+        raise ApplicationError(
+            f"{error.args[0]!r} is missing", type=CANNOT_PROCEED, non_retryable=True
+        ) from None
+    except (LookupError, ValueError, TypeError, ArithmeticError, ValidationError) as error:
+        log.warning("activity cannot proceed", extra={"step": step, "error": type(error).__name__})
+        raise ApplicationError(
+            f"cannot use the case's data ({type(error).__name__})",
+            type=CANNOT_PROCEED,
+            non_retryable=True,
+        ) from None
 
 
 class LifecycleActivities:
@@ -62,6 +121,7 @@ class LifecycleActivities:
             return await service.load_case(session=session, case_id=case_id)
 
     @activity.defn(name="plan_case")
+    @permanent_failures
     async def plan_case(self, input: PlanCaseInput) -> CasePlan:
         """Which activities this case's data calls for, what each waits for, and when."""
         case, template = await self._load(input.case_id)
@@ -89,6 +149,7 @@ class LifecycleActivities:
         )
 
     @activity.defn(name="announce_scheduled")
+    @permanent_failures
     async def announce_scheduled(self, input: AnnounceScheduledInput) -> None:
         """Publish ``lifecase.subcase.scheduled``: the sub-case will open later."""
         case, template = await self._load(input.case_id)
@@ -111,6 +172,7 @@ class LifecycleActivities:
         )
 
     @activity.defn(name="open_subcase")
+    @permanent_failures
     async def open_subcase(self, input: OpenSubcaseInput) -> None:
         """Publish ``lifecase.subcase.opened`` with only the fields this unit may see."""
         case, template = await self._load(input.case_id)
@@ -136,6 +198,7 @@ class LifecycleActivities:
         )
 
     @activity.defn(name="cancel_subcase")
+    @permanent_failures
     async def cancel_subcase(self, input: CancelSubcaseInput) -> None:
         """Publish ``lifecase.subcase.cancelled`` with the reason."""
         case, template = await self._load(input.case_id)
@@ -155,6 +218,7 @@ class LifecycleActivities:
         )
 
     @activity.defn(name="move_due_date")
+    @permanent_failures
     async def move_due_date(self, input: MoveDueDateInput) -> None:
         """Publish ``lifecase.subcase.due_date_changed`` for an open sub-case after a
         reschedule (its unit is told through the event)."""
@@ -175,6 +239,7 @@ class LifecycleActivities:
         )
 
     @activity.defn(name="finish_case")
+    @permanent_failures
     async def finish_case(self, input: FinishCaseInput) -> None:
         """Record how the case ended; publish ``lifecase.case.completed`` if it completed."""
         async with self.sessions() as session, session.begin():
@@ -202,6 +267,13 @@ class LifecycleActivities:
                 event, subject=case.case_id, id=derived_id("case-completed", case.case_id)
             )
 
+    @activity.defn(name="mark_stuck")
+    async def mark_stuck(self, input: MarkStuckInput) -> None:
+        """Record why the case cannot proceed (or that it proceeds again), for the operators'
+        list of stuck cases."""
+        async with self.sessions() as session, session.begin():
+            await service.set_stuck(session=session, case_id=input.case_id, reason=input.reason)
+
     def all(self) -> list[Callable[..., Any]]:
         return [
             self.plan_case,
@@ -210,4 +282,5 @@ class LifecycleActivities:
             self.cancel_subcase,
             self.move_due_date,
             self.finish_case,
+            self.mark_stuck,
         ]

@@ -11,7 +11,7 @@ from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.worker import Worker
 
-from lifecase_lifecycle import service
+from lifecase_lifecycle import operations, service
 from lifecase_lifecycle.activities import LifecycleActivities
 from lifecase_lifecycle.handlers import LifecycleHandlers
 from lifecase_lifecycle.models import outbox as outbox_table
@@ -59,6 +59,7 @@ class LifecycleService:
         )
         self.app.state.sessions = sessions
         self.app.state.outbox = self.outbox
+        self.app.state.js = js
         publisher = messaging.Publisher(js, source=service.SOURCE)
         self.temporal = temporal = await Client.connect(
             s.temporal_address,
@@ -66,6 +67,7 @@ class LifecycleService:
             interceptors=[TracingInterceptor()],
             **temporal_options(s),
         )
+        self.app.state.temporal = temporal
         rt.readiness.add("temporal", temporal_probe(temporal))
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)
 
@@ -121,7 +123,7 @@ def build(settings: LifecycleSettings) -> LifecycleService:
         description="Life-cycle templates and case workflows.",
         runtime=runtime,
         verifier=build_verifier(settings),
-        routers=[router],
+        routers=[router, operations.router],
         max_body_bytes=settings.max_body_bytes,
         rate_limits=RateLimits(settings),
     )

@@ -27,6 +27,9 @@ class TemplateVersion(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+STUCK_REASON_LENGTH = 300
+
+
 class CaseInput(Base):
     """What a case was submitted with, pinned to its template version. Personal data stays
     here and never enters workflow histories: the workflow only holds the case id."""
@@ -45,6 +48,9 @@ class CaseInput(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20), default="running", server_default="running")
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Why the case's workflow waits for an operator (no personal data), and since when.
+    stuck_reason: Mapped[str | None] = mapped_column(String(STUCK_REASON_LENGTH))
+    stuck_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 outbox = outbox_table(Base.metadata)

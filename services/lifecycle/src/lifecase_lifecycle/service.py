@@ -20,7 +20,7 @@ from lifecase_contracts.events import (
     TemplateRetired,
     derived_id,
 )
-from lifecase_lifecycle.models import CaseInput, TemplateVersion
+from lifecase_lifecycle.models import STUCK_REASON_LENGTH, CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Template, validate_template
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, NotFound
@@ -204,20 +204,54 @@ async def record_reschedule(*, session: AsyncSession, rescheduled: CaseReschedul
     return True
 
 
+class CaseNotFound(LookupError):
+    """The case's input is not in this database: nothing about the case can be done."""
+
+
+class TemplateVersionMissing(LookupError):
+    """The template version a case is pinned to is not in this database."""
+
+
 async def set_case_status(*, session: AsyncSession, case_id: str, status: str) -> CaseInput:
     case = await session.get(CaseInput, case_id)
     if case is None:
-        raise LookupError(f"unknown case {case_id}")
+        raise CaseNotFound(f"unknown case {case_id}")
     case.status = status
     return case
+
+
+async def set_stuck(*, session: AsyncSession, case_id: str, reason: str | None) -> None:
+    """Record why a case's workflow cannot proceed (``None``: it proceeds again)."""
+    case = await session.get(CaseInput, case_id)
+    if case is None:
+        raise CaseNotFound(f"unknown case {case_id}")
+    if reason is None:
+        case.stuck_reason, case.stuck_since = None, None
+    else:
+        if case.stuck_since is None:
+            case.stuck_since = datetime.now(UTC)
+        case.stuck_reason = reason[:STUCK_REASON_LENGTH]
+
+
+async def stuck_cases(*, session: AsyncSession, limit: int = 500) -> list[CaseInput]:
+    """Running cases whose workflow waits for an operator, longest stuck first."""
+    query = (
+        select(CaseInput)
+        .where(CaseInput.stuck_reason.is_not(None))
+        .order_by(CaseInput.stuck_since, CaseInput.case_id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
 
 
 async def load_case(*, session: AsyncSession, case_id: str) -> tuple[CaseInput, Template]:
     """A case's input and the template version it is pinned to."""
     case = await session.get(CaseInput, case_id)
     if case is None:
-        raise LookupError(f"unknown case {case_id}")
+        raise CaseNotFound(f"unknown case {case_id}")
     version = await session.get(TemplateVersion, (case.template_key, case.template_version))
     if version is None:
-        raise LookupError(f"unknown template {case.template_key} v{case.template_version}")
+        raise TemplateVersionMissing(
+            f"template {case.template_key} v{case.template_version} is missing"
+        )
     return case, Template.model_validate(version.definition)

@@ -7,6 +7,13 @@ its date has come; durable timers wait for dates, nothing polls. Reschedule re-p
 case's new data; withdraw cancels open work and opens the template's follow-ups for work that
 was already done. A case whose data cannot be planned at all (the activity says so, and is not
 retried) ends as ``failed``, and the reporter is told.
+
+Failures end. An activity is retried with backoff for a few minutes (``RETRY``); one that
+still fails, or fails in a way no retry can mend, leaves the case **stuck**: the reason is
+recorded for the operators (``mark_stuck``; the ``stuck`` query answers it too) and the step
+waits for an operator's ``retry`` signal. A step that failed for lack of an engine is also
+tried again by itself every ``STUCK_RETRY_AFTER``. A case whose input is not there at all
+fails the workflow, with that reason.
 """
 
 from __future__ import annotations
@@ -15,32 +22,44 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, RetryState
 
 with workflow.unsafe.imports_passed_through():
     from lifecase_lifecycle.activities import LifecycleActivities
     from lifecase_lifecycle.workflows.types import (
+        CASE_NOT_FOUND,
         PLANNING_FAILED,
         AnnounceScheduledInput,
         CancelSubcaseInput,
         CaseOutcome,
         CaseWorkflowInput,
         FinishCaseInput,
+        MarkStuckInput,
         MoveDueDateInput,
         OpenSubcaseInput,
         PlanCaseInput,
         PlannedStep,
         RescheduledSignal,
+        RetrySignal,
         SubcaseClosedSignal,
         WithdrawSignal,
     )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+# About four minutes of attempts (1, 2, 4 ... 30 s apart) before the case is marked stuck.
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=12,
+)
+# Recording a stuck case must not itself leave the workflow stuck: a few tries, then the
+# reason is still answered by the ``stuck`` query.
+MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=5)
+STUCK_RETRY_AFTER = timedelta(minutes=10)
 ArgT = TypeVar("ArgT")
 CLOSED = frozenset({"resolved", "rejected", "cancelled", "skipped"})
 DONE = frozenset({"resolved", "skipped"})
@@ -61,6 +80,8 @@ class CaseWorkflow:
         self.planned_revision = -1
         self.withdrawn = False
         self.changed = False
+        self.stuck: dict[str, str] = {}  # step -> why it cannot proceed
+        self.retries = 0  # operators' retry signals so far
 
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> CaseOutcome:
@@ -83,11 +104,8 @@ class CaseWorkflow:
         """Plan (or re-plan) the case; False when its data cannot be planned at all."""
         revision = self.revision
         try:
-            plan = await workflow.execute_activity_method(
-                LifecycleActivities.plan_case,
-                PlanCaseInput(case_id=self.case_id),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
+            plan = await self._call(
+                LifecycleActivities.plan_case, PlanCaseInput(case_id=self.case_id), "plan_case"
             )
         except ActivityError as error:
             cause = error.cause
@@ -209,9 +227,60 @@ class CaseWorkflow:
     async def _run(
         self, activity: Callable[[LifecycleActivities, ArgT], Awaitable[None]], arg: ArgT
     ) -> None:
-        await workflow.execute_activity_method(
-            activity, arg, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
-        )
+        step = getattr(arg, "activity", None)
+        name = getattr(activity, "__name__", "activity")
+        await self._call(activity, arg, f"{name} {step}" if step else name)
+
+    async def _call(
+        self, activity: Callable[[LifecycleActivities, ArgT], Awaitable[Any]], arg: ArgT, step: str
+    ) -> Any:
+        """Run an activity until it succeeds, waiting stuck between rounds of its retries."""
+        while True:
+            try:
+                return await workflow.execute_activity_method(
+                    activity, arg, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+                )
+            except ActivityError as error:
+                cause = error.cause
+                if isinstance(cause, ApplicationError) and cause.type == PLANNING_FAILED:
+                    raise
+                if isinstance(cause, ApplicationError) and cause.type == CASE_NOT_FOUND:
+                    raise ApplicationError(
+                        f"the case is not in the lifecycle database ({step})",
+                        type=CASE_NOT_FOUND,
+                        non_retryable=True,
+                    ) from None
+                mendable = error.retry_state in (
+                    RetryState.MAXIMUM_ATTEMPTS_REACHED,
+                    RetryState.TIMEOUT,
+                )
+                await self._wait_stuck(step, _reason(error), retry_by_itself=mendable)
+
+    async def _wait_stuck(self, step: str, reason: str, *, retry_by_itself: bool) -> None:
+        """Stuck: record why, and wait for an operator's retry (or, when an engine was away,
+        for ``STUCK_RETRY_AFTER``)."""
+        self.stuck[step] = reason
+        await self._mark_stuck()
+        seen = self.retries
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self.retries > seen,
+                timeout=STUCK_RETRY_AFTER if retry_by_itself else None,
+            )
+        del self.stuck[step]
+        await self._mark_stuck()
+
+    async def _mark_stuck(self) -> None:
+        reason = "; ".join(f"{step}: {why}" for step, why in sorted(self.stuck.items())) or None
+        try:
+            await workflow.execute_activity_method(
+                LifecycleActivities.mark_stuck,
+                MarkStuckInput(case_id=self.case_id, reason=reason),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=MARK_RETRY,
+            )
+        except ActivityError:
+            workflow.logger.warning("could not record the stuck state")
 
     def _waits(self, step: PlannedStep) -> bool:
         """Whether the step will not open at once (it is announced as scheduled)."""
@@ -245,6 +314,15 @@ class CaseWorkflow:
             self.withdrawn = True
             self.changed = True
 
+    @workflow.signal(name="retry")
+    def retry(self, signal: RetrySignal) -> None:
+        """An operator asks the stuck steps to be tried again."""
+        self.retries += 1
+
+    @workflow.query(name="stuck")
+    def stuck_reasons(self) -> dict[str, str]:
+        return dict(self.stuck)
+
     @workflow.query(name="progress")
     def progress(self) -> dict[str, str]:
         return dict(self.state)
@@ -256,3 +334,15 @@ def _moment(iso: str) -> datetime:
 
 def _moved(before: PlannedStep | None, after: PlannedStep) -> bool:
     return before is None or (before.opens_at, before.after) != (after.opens_at, after.after)
+
+
+def _reason(error: ActivityError) -> str:
+    """Why an activity failed, without the data: our own non-retryable errors say what they
+    are; any other failure is named by its type and how its retries ended."""
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.non_retryable:
+        return cause.message
+    kind = cause.type if isinstance(cause, ApplicationError) and cause.type else "failure"
+    if error.retry_state == RetryState.TIMEOUT:
+        return f"timed out ({kind})"
+    return f"still failing after {RETRY.maximum_attempts} attempts ({kind})"

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The ApplicationError type of a case whose data cannot be planned (not retried).
+# ApplicationError types the activities raise for failures no retry can mend (not retried):
+# a case whose data cannot be planned (the case fails and the reporter is told) ...
 PLANNING_FAILED = "PlanningFailed"
+# ... a case whose input is not in the database (the workflow fails: there is nothing to do) ...
+CASE_NOT_FOUND = "CaseNotFound"
+# ... and a step that cannot be taken as things are (a missing template version, an activity
+# the template lacks, data a step cannot use): the case waits, stuck, for an operator.
+CANNOT_PROCEED = "CannotProceed"
 
 
 def workflow_id(case_id: str) -> str:
@@ -98,3 +104,14 @@ class RescheduledSignal:
 class WithdrawSignal:
     """The reporter withdrew the case. The reason stays with intake: it is free text and may
     name people, so it never enters the workflow's history."""
+
+
+@dataclass(frozen=True)
+class MarkStuckInput:
+    case_id: str
+    reason: str | None  # None: the case proceeds again
+
+
+@dataclass(frozen=True)
+class RetrySignal:
+    requested_by: str  # the operator's username, for the history
