@@ -28,6 +28,23 @@ from lifecase_routing.settings import RoutingSettings
 log = logging.getLogger(__name__)
 
 SERVICES = ("intake", "lifecycle", "routing", "notifications")
+# Which service owns which path (and everything below it): the embedded gateway routes by
+# this table, and infra/Caddyfile and infra/kubernetes/40-ingress.yaml follow it.
+ROUTES = {
+    "/api/v1/cases": "intake",
+    "/api/v1/event-types": "intake",
+    "/api/v1/access-log": "intake",
+    "/portal": "intake",
+    "/api/v1/templates": "lifecycle",
+    "/api/v1/operations": "lifecycle",
+    "/api/v1/queues": "routing",
+    "/api/v1/work-items": "routing",
+    "/api/v1/units": "routing",
+    "/api/v1/routing": "routing",
+    "/api/v1/users": "routing",
+    "/workspace": "routing",
+    "/api/v1/notifications": "notifications",
+}
 
 
 @dataclass
@@ -87,20 +104,8 @@ class EmbeddedSystem:
         self.app = Gateway(
             routes=[
                 ("/api/v1/dev", self._devidp),
-                ("/api/v1/cases", self.intake.app),
-                ("/api/v1/event-types", self.intake.app),
-                ("/api/v1/access-log", self.intake.app),
                 ("/", self.intake.app),  # exactly "/": the portal's front door
-                ("/portal", self.intake.app),
-                ("/api/v1/templates", self.lifecycle.app),
-                ("/api/v1/operations", self.lifecycle.app),
-                ("/api/v1/queues", self.routing.app),
-                ("/api/v1/work-items", self.routing.app),
-                ("/api/v1/units", self.routing.app),
-                ("/api/v1/routing", self.routing.app),
-                ("/api/v1/users", self.routing.app),
-                ("/workspace", self.routing.app),
-                ("/api/v1/notifications", self.notifications.app),
+                *((prefix, self.services[owner].app) for prefix, owner in ROUTES.items()),
             ],
             ready=self.readiness,
             openapi=self.openapi,

@@ -69,23 +69,25 @@ async def connect(url: str, *, name: str, **options: Any) -> NATS:
     )
 
 
-async def ensure_stream(js: JetStreamContext, *, max_age_seconds: float) -> None:
+async def ensure_stream(js: JetStreamContext, *, max_age_seconds: float, replicas: int = 1) -> None:
     """Create the one event stream, or bring its retention to ``max_age_seconds`` (events
-    carry personal data that units need, so the stream must not keep them forever)."""
+    carry personal data that units need, so the stream must not keep them forever) and its
+    copies to ``replicas`` (on a JetStream cluster)."""
     config = StreamConfig(
         name=STREAM_NAME,
         subjects=STREAM_SUBJECTS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
         max_age=max_age_seconds,
+        num_replicas=replicas,
     )
     try:
         info = await js.stream_info(STREAM_NAME)
     except NotFoundError:
         await js.add_stream(config)
         return
-    if info.config.max_age != max_age_seconds:
-        await js.update_stream(info.config.evolve(max_age=max_age_seconds))
+    if info.config.max_age != max_age_seconds or (info.config.num_replicas or 1) != replicas:
+        await js.update_stream(info.config.evolve(max_age=max_age_seconds, num_replicas=replicas))
 
 
 class Publisher:

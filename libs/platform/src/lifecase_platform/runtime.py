@@ -152,7 +152,11 @@ async def open_connections(
     runtime.on_close("nats", nc.close)
     js = nc.jetstream()
     runtime.readiness.add("nats", nats_probe(nc, js))
-    await messaging.ensure_stream(js, max_age_seconds=settings.event_retention_days * 86_400)
+    await messaging.ensure_stream(
+        js,
+        max_age_seconds=settings.event_retention_days * 86_400,
+        replicas=settings.nats_stream_replicas,
+    )
     revocations = getattr(verifier, "revocations", None)
     if revocations is not None:
         ttl = float(settings.max_token_lifetime_seconds)

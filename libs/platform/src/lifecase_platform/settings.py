@@ -40,6 +40,9 @@ class PlatformSettings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     # How long the event stream keeps events (they carry the personal data units need).
     event_retention_days: float = Field(default=30, gt=0, le=3650)
+    # Copies of the event stream a JetStream cluster keeps (3 on a three-node cluster: one
+    # node may leave without losing or stopping anything); 1 on a single server.
+    nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     # How long a closed case keeps its personal data (then every service erases it), how
     # long the access log keeps its lines, and how often the retention job looks.
     case_retention_days: float = Field(default=5 * 365, ge=0, le=36500)
