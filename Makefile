@@ -16,11 +16,14 @@ CHROMIUM := /usr/bin/chromium
 # 2-core machine (the tier waits on engines more than it computes); raise it on bigger ones.
 TEST_WORKERS ?= 2
 
-.PHONY: run test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
+.PHONY: run run-cluster test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
 	bench-queues faults lint format messages setup chromium clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
+
+run-cluster: setup ## The multi-node topology on this machine: 3 NATS nodes, PostgreSQL, 2 replicas per service
+	$(VENV)/bin/lifecase cluster
 
 test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, API fuzz, browser
 	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/integration

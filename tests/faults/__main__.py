@@ -1,5 +1,8 @@
 """``make faults``: the same flow of hiring cases through each fault, mid-flow, with cases in
 every stage; prints a table and JSON (lost, duplicated, time to heal, operator needed).
+Embedded faults run against ``lifecase run``; cluster faults against ``lifecase cluster``
+(the multi-node topology). The PostgreSQL fault restarts the local PostgreSQL server: do not
+run it beside other work that uses that server (such as ``make test``).
 
     python -m tests.faults [--cases 100] [--json results.json] [--only nats-server ...]
 """
@@ -13,11 +16,14 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
+from tests.faults.cluster import ClusterTarget, restart_postgres
 from tests.faults.driver import Outcome, run_fault, table
 from tests.faults.embedded import EmbeddedTarget
 
 Fault = Callable[[EmbeddedTarget], Awaitable[None]]
+ClusterFault = Callable[[ClusterTarget], Awaitable[None]]
 
 
 async def kill_whole_system(target: EmbeddedTarget) -> None:
@@ -42,24 +48,58 @@ EMBEDDED: dict[str, Fault] = {
 }
 
 
-async def run_embedded(names: list[str], cases: int, state: Path) -> list[Outcome]:
+async def kill_replicas(target: ClusterTarget) -> None:
+    """kill -9 of replica 1 of every service; the runner starts them again (as systemd would)
+    while replica 2 carries on."""
+    target.kill_one_replica_of_each_service()
+
+
+async def kill_nats_node(target: ClusterTarget) -> None:
+    """A NATS node leaves the cluster (kill -9); the stream has two more copies."""
+    target.kill_nats_node(1)
+
+
+async def restart_postgresql(_: ClusterTarget) -> None:
+    await restart_postgres()
+
+
+CLUSTER: dict[str, ClusterFault] = {
+    "cluster: kill -9 one replica of each service": kill_replicas,
+    "cluster: a NATS node leaves (kill -9)": kill_nats_node,
+    "cluster: restart of PostgreSQL": restart_postgresql,
+}
+
+
+async def run_faults(
+    target: Any, faults: dict[str, Any], names: list[str], cases: int
+) -> list[Outcome]:
+    """Start ``target``, run each named fault against it in turn, stop it."""
     outcomes = []
-    target = EmbeddedTarget(state / "embedded")
     await asyncio.to_thread(target.start)
     try:
         for name in names:
-            fault = EMBEDDED[name]
+            fault = faults[name]
             sys.stderr.write(f"-- {name}: {cases} cases\n")
-            outcome = await run_fault(
-                target.base_url,
-                name,
-                lambda f=fault: f(target),
-                cases=cases,  # type: ignore[misc]
-            )
+            outcome = await run_fault(target.base_url, name, lambda f=fault: f(target), cases=cases)
             sys.stderr.write(table([outcome]).splitlines()[2] + "\n")
             outcomes.append(outcome)
     finally:
         await asyncio.to_thread(target.stop)
+    return outcomes
+
+
+async def run_all(names: list[str], cases: int, state: Path) -> list[Outcome]:
+    outcomes = []
+    embedded = [n for n in names if n in EMBEDDED]
+    cluster = [n for n in names if n in CLUSTER]
+    if embedded:
+        outcomes += await run_faults(EmbeddedTarget(state / "embedded"), EMBEDDED, embedded, cases)
+    if cluster:
+        target = ClusterTarget(state / "cluster")
+        try:
+            outcomes += await run_faults(target, CLUSTER, cluster, cases)
+        finally:
+            await target.drop_databases()
     return outcomes
 
 
@@ -69,9 +109,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--only", nargs="*", help="run only faults whose name contains this")
     options = parser.parse_args()
-    names = [n for n in EMBEDDED if not options.only or any(o in n for o in options.only)]
+    wanted = [
+        n for n in [*EMBEDDED, *CLUSTER] if not options.only or any(o in n for o in options.only)
+    ]
     with tempfile.TemporaryDirectory(prefix="lifecase-faults-") as state:
-        outcomes = asyncio.run(run_embedded(names, options.cases, Path(state)))
+        outcomes = asyncio.run(run_all(wanted, options.cases, Path(state)))
     results = {"faults": [o.as_dict() for o in outcomes]}
     sys.stdout.write(json.dumps(results, indent=2) + "\n")
     sys.stdout.write(table(outcomes) + "\n")

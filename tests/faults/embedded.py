@@ -31,12 +31,15 @@ class EmbeddedTarget:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> list[str]:
+        return [LIFECASE, "run", "--state", str(self.state), "--port", str(self.port)]
+
     def start(self, timeout: float = 120) -> None:
-        """Start ``lifecase run`` and wait until ``/readyz`` answers 200."""
+        """Start the target and wait until ``/readyz`` answers 200."""
         self.state.mkdir(parents=True, exist_ok=True)
-        log = (self.state.parent / f"{self.state.name}-run.log").open("ab")
+        log = (self.state.parent / f"{self.state.name}-{self.command()[1]}.log").open("ab")
         self.process = subprocess.Popen(
-            [LIFECASE, "run", "--state", str(self.state), "--port", str(self.port)],
+            self.command(),
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **UNLIMITED},
@@ -48,14 +51,14 @@ class EmbeddedTarget:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"lifecase run exited with {self.process.returncode}")
+                raise RuntimeError(f"{self.command()[:2]} exited with {self.process.returncode}")
             try:
                 if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise TimeoutError("lifecase run did not become ready")
+        raise TimeoutError(f"{self.command()[:2]} did not become ready")
 
     def engine_pid(self, name: str) -> int:
         """The pid of the runner's child process called ``name`` (nats-server, temporal)."""

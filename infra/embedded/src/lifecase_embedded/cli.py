@@ -99,6 +99,31 @@ def run(
 
 
 @app.command()
+def cluster(
+    state: Annotated[Path, typer.Option(help="Where state lives between runs.")] = Path(
+        ".lifecase-cluster"
+    ),
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    replicas: Annotated[int, typer.Option(min=1, max=4, help="Processes per service.")] = 2,
+    databases: Annotated[
+        str, typer.Option(help="Name prefix of the services' PostgreSQL databases.")
+    ] = "lifecase_cluster",
+) -> None:
+    """The multi-node topology on this machine: a three-node NATS JetStream cluster, the local
+    PostgreSQL (a database per service), the Temporal dev server, and each service as
+    separate processes (two replicas each) behind one base URL. Ctrl-C stops all."""
+    from lifecase_embedded.cluster import run_cluster
+
+    configure_logging()
+    asyncio.run(
+        run_cluster(
+            state.resolve(), host=host, port=port, replicas=replicas, database_prefix=databases
+        )
+    )
+
+
+@app.command()
 def events() -> None:
     """Print the event catalogue (AsyncAPI 3.0, generated from the event models)."""
     typer.echo(json.dumps(asyncapi.document(), indent=2, ensure_ascii=False))

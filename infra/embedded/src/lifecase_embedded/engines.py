@@ -105,8 +105,10 @@ class Engine:
         args: list[str],
         log_file: Path,
         wait_ready: Callable[[asyncio.subprocess.Process], Awaitable[None]],
+        env: dict[str, str] | None = None,
     ) -> None:
         self.name = name
+        self.env = env
         self.args = args
         self.log_file = log_file
         self.wait_ready = wait_ready
@@ -126,6 +128,7 @@ class Engine:
                 stdout=out,
                 stderr=out,
                 stdin=asyncio.subprocess.DEVNULL,
+                env=self.env,
                 preexec_fn=_die_with_parent,
                 start_new_session=True,
             )

@@ -58,7 +58,8 @@ async def connect(url: str, *, name: str, **options: Any) -> NATS:
         log.info("nats reconnected", extra={"client": name})
 
     return await nats.connect(
-        url,
+        # Several servers (a cluster) are given as one comma-separated list.
+        servers=[server.strip() for server in url.split(",") if server.strip()],
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
@@ -213,6 +214,16 @@ class Consumer:
                     await msg.nak(delay=min(0.5 * 2**delivered, 30.0))
                 return
             await msg.ack()
+            # Which process handled which event: replicas sharing a consumer can be told apart
+            # (ids and the subject only; the event's data is never logged).
+            log.info(
+                "event handled",
+                extra={
+                    "consumer": self.durable,
+                    "subject": msg.subject,
+                    "stream_sequence": msg.metadata.sequence.stream,
+                },
+            )
 
     async def dead_letter(self, msg: Msg, *, reason: str) -> None:
         """Park a message on the dead-letter subject and stop its redelivery."""
