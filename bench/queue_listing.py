@@ -228,8 +228,8 @@ async def measure_size(
 
         cells[name] = (await timed(options.requests, options.warmup, listing)).as_dict()
 
-    async def healthz() -> None:
-        await http.get("/healthz")
+    async def bare_endpoint() -> None:
+        await http.get("/livez")
 
     async def listing_sql() -> None:
         async with service.app.state.sessions() as session:
@@ -248,7 +248,7 @@ async def measure_size(
             )
 
     cells["baseline: bare endpoint"] = (
-        await timed(options.requests, options.warmup, healthz)
+        await timed(options.requests, options.warmup, bare_endpoint)
     ).as_dict()
     cells["baseline: page SQL only"] = (
         await timed(options.requests, options.warmup, listing_sql)

@@ -5,6 +5,7 @@ be listed, replayed and discarded."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,12 @@ from lifecase_contracts.events import (
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
 from lifecase_lifecycle.models import CaseInput
 from lifecase_lifecycle.workflows.case import CaseWorkflow
-from lifecase_lifecycle.workflows.types import CaseWorkflowInput, workflow_id
+from lifecase_lifecycle.workflows.types import (
+    CaseOutcome,
+    CaseWorkflowInput,
+    WithdrawSignal,
+    workflow_id,
+)
 from tests.support import Api, hiring_data, wait_for
 from tests.workspace import Lifecycle, delete
 
@@ -114,6 +120,36 @@ async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_oper
     assert again.status_code == 409
     unknown = await api.post(f"{STUCK}/{uuid.uuid4()}/retry", as_="ada")
     assert unknown.status_code == 404
+
+
+async def test_a_stuck_case_can_still_be_withdrawn(
+    api: Api, system: EmbeddedSystem, system_config: SystemConfig
+) -> None:
+    case_id = str(uuid.uuid4())
+    await Lifecycle(system_config.nats_url).publish(
+        CaseSubmitted(
+            case_id=case_id,
+            event_type="hiring",
+            template_version=99,
+            reporter="rita",
+            department=None,
+            data=hiring_data(),
+            submitted_at=datetime.now(UTC),
+        )
+    )
+
+    async def listed() -> bool:
+        return any(c["case_id"] == case_id for c in await _stuck(api))
+
+    await wait_for(listed, what="the case to be listed as stuck")
+    temporal = system.lifecycle.temporal
+    assert temporal is not None
+    handle = temporal.get_workflow_handle(workflow_id(case_id), result_type=CaseOutcome)
+    await handle.signal(CaseWorkflow.withdraw, WithdrawSignal())
+
+    outcome = await asyncio.wait_for(handle.result(), timeout=60)
+    assert outcome.status == "withdrawn"
+    assert all(c["case_id"] != case_id for c in await _stuck(api))
 
 
 async def test_a_workflow_for_a_case_that_is_not_there_fails_at_once_with_the_reason(

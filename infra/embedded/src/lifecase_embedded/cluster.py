@@ -21,6 +21,7 @@ import shutil
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,13 @@ HOP_BY_HOP = {
     "content-length",
 }
 MAX_PROXIED_BODY = 16 * 1024 * 1024  # the services refuse far less; this only bounds memory
+
+
+class _NoCookies(CookieJar):
+    """A cookie jar that keeps nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 @dataclass
@@ -121,6 +129,12 @@ class ReplicaPool:
                 response = await self.http.send(request, stream=True)
             except (httpx.ConnectError, httpx.ConnectTimeout):
                 continue  # this replica is down: the next one
+            except httpx.TimeoutException:
+                await problem_response(Request(scope), 504)(scope, receive, send)
+                return
+            except httpx.HTTPError:  # the replica died while answering
+                await problem_response(Request(scope), 502)(scope, receive, send)
+                return
             try:
                 await send(
                     {
@@ -133,8 +147,9 @@ class ReplicaPool:
                         ],
                     }
                 )
-                async for chunk in response.aiter_raw():
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                with contextlib.suppress(httpx.HTTPError):  # cut off: the client sees it end
+                    async for chunk in response.aiter_raw():
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
             finally:
                 await response.aclose()
@@ -160,7 +175,10 @@ class ReplicaPool:
             return {"process": "down: no answer"}
         if response.status_code == 200:
             return {}
-        checks = response.json().get("checks", {})
+        try:
+            checks = dict(response.json().get("checks", {}))
+        except (ValueError, AttributeError):
+            checks = {}
         return {k: v for k, v in checks.items() if v != OK} or {"process": "down"}
 
 
@@ -386,7 +404,11 @@ async def run_cluster(
         temporal_engine(
             state / "temporal.db", port=free_port(), log_dir=state / "logs", supervise=True
         ) as temporal,
-        httpx.AsyncClient(timeout=httpx.Timeout(60, connect=2)) as http,
+        # No cookie jar (a Set-Cookie of one user must never ride on another's request) and
+        # no proxy from the environment: the replicas are on 127.0.0.1.
+        httpx.AsyncClient(
+            timeout=httpx.Timeout(60, connect=2), cookies=_NoCookies(), trust_env=False
+        ) as http,
     ):
         cluster = Cluster(
             state=state,

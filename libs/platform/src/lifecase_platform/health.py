@@ -16,6 +16,7 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
 
 from lifecase_contracts.events import STREAM_NAME
 
@@ -71,6 +72,15 @@ async def _run(probe: Probe) -> str:
 
 def database_probe(engine: AsyncEngine) -> Probe:
     async def probe() -> None:
+        pool = engine.pool
+        if (
+            isinstance(pool, QueuePool)
+            and pool.checkedin() == 0
+            and pool.overflow() >= getattr(pool, "_max_overflow", 0)
+        ):
+            # No connection is free (SQLite has one): the database is busy answering someone.
+            # Waiting for a turn would report a busy database as down.
+            return
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 

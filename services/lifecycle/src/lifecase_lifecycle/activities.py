@@ -127,13 +127,13 @@ class LifecycleActivities:
         case, template = await self._load(input.case_id)
         try:
             planned = plan(template, case.data)
-        except (ValueError, OverflowError, TypeError, KeyError) as error:
+        except (ValueError, OverflowError, TypeError, KeyError):
             # The same data fails the same way on every attempt: no retry can help.
             raise ApplicationError(
                 "the case's data cannot be planned",
                 type=PLANNING_FAILED,
                 non_retryable=True,
-            ) from error
+            ) from None
         steps = [
             PlannedStep(
                 key=p.key,

@@ -111,7 +111,7 @@ async def retry_stuck_case(case_id: CaseId, request: Request, admin: Operator) -
         )
     handle = request.app.state.temporal.get_workflow_handle(workflow_id(case_id))
     try:
-        await handle.signal(CaseWorkflow.retry, RetrySignal(requested_by=admin.username))
+        await handle.signal(CaseWorkflow.retry, RetrySignal())
     except RPCError as error:
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
@@ -149,14 +149,10 @@ async def discard_dead_letter(sequence: Sequence, request: Request, admin: Opera
 
 
 async def _act(request: Request, admin: Principal, sequence: int, action: str) -> DeadLetter:
+    """Do it inside the access log's transaction: if the action fails, nothing is logged, and
+    if the log line cannot be written, the action is not reported as done (an action that
+    took effect before a failed commit is the one gap left)."""
     js = request.app.state.js
-    try:
-        if action == "replayed":
-            letter = await deadletters.replay(js, sequence)
-        else:
-            letter = await deadletters.discard(js, sequence)
-    except deadletters.NoSuchDeadLetter as missing:
-        raise NotFound("dead-lettered event", "den afviste hændelse") from missing
     async with request.app.state.sessions() as session, session.begin():
         await access_log.record(
             session,
@@ -168,4 +164,11 @@ async def _act(request: Request, admin: Principal, sequence: int, action: str) -
             resource_id=str(sequence),
             reason="administrator",
         )
+        try:
+            if action == "replayed":
+                letter = await deadletters.replay(js, sequence)
+            else:
+                letter = await deadletters.discard(js, sequence)
+        except deadletters.NoSuchDeadLetter as missing:
+            raise NotFound("dead-lettered event", "den afviste hændelse") from missing
     return DeadLetter(**letter.as_dict())

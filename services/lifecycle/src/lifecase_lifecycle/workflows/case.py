@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, RetryState
 
 with workflow.unsafe.imports_passed_through():
     from lifecase_lifecycle.activities import LifecycleActivities
@@ -82,6 +82,7 @@ class CaseWorkflow:
         self.changed = False
         self.stuck: dict[str, str] = {}  # step -> why it cannot proceed
         self.retries = 0  # operators' retry signals so far
+        self.marking = asyncio.Lock()
 
     @workflow.run
     async def run(self, input: CaseWorkflowInput) -> CaseOutcome:
@@ -89,11 +90,14 @@ class CaseWorkflow:
             if self.withdrawn:
                 await self._withdraw()
                 return await self._finish("withdrawn")
-            if self.planned_revision < self.revision or not self.steps:
-                if not await self._plan():
-                    return await self._finish("failed")
-                continue
-            await self._open_what_is_due()
+            try:
+                if self.planned_revision < self.revision or not self.steps:
+                    if not await self._plan():
+                        return await self._finish("failed")
+                    continue
+                await self._open_what_is_due()
+            except _Abandoned:
+                continue  # withdrawn while a step was stuck: the withdrawal comes first
             if all(self.state[k] in CLOSED for k in self.steps):
                 return await self._finish("completed")
             self.changed = False
@@ -244,6 +248,10 @@ class CaseWorkflow:
                 cause = error.cause
                 if isinstance(cause, ApplicationError) and cause.type == PLANNING_FAILED:
                     raise
+                if error.retry_state == RetryState.CANCEL_REQUESTED or isinstance(
+                    cause, CancelledError
+                ):
+                    raise  # the workflow itself is being cancelled: not a stuck step
                 if isinstance(cause, ApplicationError) and cause.type == CASE_NOT_FOUND:
                     raise ApplicationError(
                         f"the case is not in the lifecycle database ({step})",
@@ -258,19 +266,28 @@ class CaseWorkflow:
 
     async def _wait_stuck(self, step: str, reason: str, *, retry_by_itself: bool) -> None:
         """Stuck: record why, and wait for an operator's retry (or, when an engine was away,
-        for ``STUCK_RETRY_AFTER``)."""
+        for ``STUCK_RETRY_AFTER``). A withdrawal that arrives meanwhile abandons the step
+        (``_Abandoned``); a step of the withdrawal itself waits for a retry."""
+        seen, withdrawn = self.retries, self.withdrawn  # before recording: a retry may follow
         self.stuck[step] = reason
         await self._mark_stuck()
-        seen = self.retries
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                lambda: self.retries > seen,
+                lambda: self.retries > seen or (self.withdrawn and not withdrawn),
                 timeout=STUCK_RETRY_AFTER if retry_by_itself else None,
             )
         del self.stuck[step]
         await self._mark_stuck()
+        if self.retries == seen and self.withdrawn and not withdrawn:
+            raise _Abandoned(step)
 
     async def _mark_stuck(self) -> None:
+        """Record the stuck steps as they are when the write runs. One write at a time, so that
+        the last one recorded is the latest state, whatever order parallel steps finish in."""
+        async with self.marking:
+            await self._record_stuck()
+
+    async def _record_stuck(self) -> None:
         reason = "; ".join(f"{step}: {why}" for step, why in sorted(self.stuck.items())) or None
         try:
             await workflow.execute_activity_method(
@@ -334,6 +351,10 @@ def _moment(iso: str) -> datetime:
 
 def _moved(before: PlannedStep | None, after: PlannedStep) -> bool:
     return before is None or (before.opens_at, before.after) != (after.opens_at, after.after)
+
+
+class _Abandoned(Exception):
+    """A stuck step given up because the case was withdrawn meanwhile."""
 
 
 def _reason(error: ActivityError) -> str:

@@ -114,4 +114,5 @@ class MarkStuckInput:
 
 @dataclass(frozen=True)
 class RetrySignal:
-    requested_by: str  # the operator's username, for the history
+    """An operator asks the stuck steps to be tried again. Who asked is in the access log,
+    not in the workflow's history."""
