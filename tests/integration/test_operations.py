@@ -47,10 +47,8 @@ async def _stuck(api: Api) -> list[dict[str, Any]]:
     return list(response.json())
 
 
-async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_operator_retries(
-    api: Api, system: EmbeddedSystem, system_config: SystemConfig
-) -> None:
-    # A case pinned to a template version this lifecycle does not have.
+async def _pinned_to_a_missing_version(system_config: SystemConfig) -> str:
+    """A case pinned to a template version this lifecycle does not have."""
     case_id = str(uuid.uuid4())
     await Lifecycle(system_config.nats_url).publish(
         CaseSubmitted(
@@ -63,6 +61,13 @@ async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_oper
             submitted_at=datetime.now(UTC),
         )
     )
+    return case_id
+
+
+async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_operator_retries(
+    api: Api, system: EmbeddedSystem, system_config: SystemConfig
+) -> None:
+    case_id = await _pinned_to_a_missing_version(system_config)
 
     async def listed() -> dict[str, Any] | None:
         return next((c for c in await _stuck(api) if c["case_id"] == case_id), None)
@@ -125,18 +130,7 @@ async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_oper
 async def test_a_stuck_case_can_still_be_withdrawn(
     api: Api, system: EmbeddedSystem, system_config: SystemConfig
 ) -> None:
-    case_id = str(uuid.uuid4())
-    await Lifecycle(system_config.nats_url).publish(
-        CaseSubmitted(
-            case_id=case_id,
-            event_type="hiring",
-            template_version=99,
-            reporter="rita",
-            department=None,
-            data=hiring_data(),
-            submitted_at=datetime.now(UTC),
-        )
-    )
+    case_id = await _pinned_to_a_missing_version(system_config)
 
     async def listed() -> bool:
         return any(c["case_id"] == case_id for c in await _stuck(api))
