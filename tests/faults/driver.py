@@ -267,8 +267,9 @@ async def _watch_readiness(
 
 def table(outcomes: list[Outcome]) -> str:
     """The outcomes as a fixed-width table."""
+    w = max([38, *(len(o.fault) for o in outcomes)])
     head = (
-        f"{'fault':38} {'accepted':>8} {'lost':>5} {'dup':>4} {'503 after':>9} "
+        f"{'fault':{w}} {'accepted':>8} {'lost':>5} {'dup':>4} {'503 after':>9} "
         f"{'healed':>7} {'routed':>7}  operator  named"
     )
     lines = [head, "-" * len(head)]
@@ -278,14 +279,14 @@ def table(outcomes: list[Outcome]) -> str:
 
     for o in outcomes:
         lines.append(
-            f"{o.fault:38} {o.accepted:>8} {o.lost:>5} {o.duplicated:>4} "
+            f"{o.fault:{w}} {o.accepted:>8} {o.lost:>5} {o.duplicated:>4} "
             f"{secs(o.not_ready_after_seconds):>9} {secs(o.healed_after_seconds):>7} "
             f"{secs(o.all_routed_after_seconds):>7}  {'yes' if o.operator_needed else 'no':8}"
             f"  {','.join(o.named_down) or '-'}"
         )
     total = sum(o.accepted for o in outcomes)
     lines.append(
-        f"{'all':38} {total:>8} {sum(o.lost for o in outcomes):>5} "
+        f"{'all':{w}} {total:>8} {sum(o.lost for o in outcomes):>5} "
         f"{sum(o.duplicated for o in outcomes):>4}"
     )
     return "\n".join(lines)
