@@ -1,4 +1,6 @@
-"""End-to-end benchmark: hiring cases through lifecase against a bare Temporal fan-out.
+"""End-to-end benchmark: hiring cases through lifecase against bare Temporal workflows on the
+same server: one with a single no-op activity (the engine's floor cost per case) and one that
+fans out to as many no-op activities as a hiring has sub-cases.
 
 Run from the repository root::
 
@@ -18,7 +20,7 @@ import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from time import perf_counter
@@ -33,7 +35,7 @@ from temporalio.worker import Worker
 
 from bench.baseline import FanOutInput, FanOutWorkflow, noop
 from bench.report import BenchmarkError, run_benchmark
-from bench.stats import Summary, summarise
+from bench.stats import Summary, cpu_seconds, summarise
 from lifecase_contracts.events import SubcaseRouted
 from lifecase_embedded.engines import nats_server, temporal_dev_server
 from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
@@ -219,24 +221,26 @@ async def measure_lifecase(system: EmbeddedSystem, nats_url: str, options: Optio
         await nc.close()
 
 
-async def run_fan_out(client: Client, task_queue: str) -> float:
+async def run_fan_out(client: Client, task_queue: str, activities: int) -> float:
     """Seconds from starting one baseline workflow until its result."""
     start = perf_counter()
     await client.execute_workflow(
         FanOutWorkflow.run,
-        FanOutInput(activities=SUBCASES_PER_HIRING),
+        FanOutInput(activities=activities),
         id=f"bench-fan-out-{uuid.uuid4()}",
         task_queue=task_queue,
     )
     return perf_counter() - start
 
 
-async def measure_baseline(temporal_address: str, options: Options) -> Summary:
+async def measure_baseline(temporal_address: str, options: Options, activities: int) -> Summary:
     client = await Client.connect(temporal_address)
     task_queue = f"bench-{uuid.uuid4()}"
     async with Worker(client, task_queue=task_queue, workflows=[FanOutWorkflow], activities=[noop]):
         return await _warm_then_measure(
-            lambda _: run_fan_out(client, task_queue), options, phase="baseline"
+            lambda _: run_fan_out(client, task_queue, activities),
+            options,
+            phase=f"baseline ({activities} activities)",
         )
 
 
@@ -250,11 +254,13 @@ async def _warm_then_measure(
         timeout_s=options.timeout_s,
         phase=f"{phase} warm-up",
     )
+    cpu_before = cpu_seconds()
     summary = await run_batch(
         options.cases, options.concurrency, one, timeout_s=options.timeout_s, phase=phase
     )
     assert summary is not None  # options.cases >= 1
-    return summary
+    cpu_ms = (cpu_seconds() - cpu_before) * 1000
+    return replace(summary, cpu_ms_per_run=cpu_ms / summary.count)
 
 
 def system_config(root: Path, nats_url: str, temporal_address: str) -> SystemConfig:
@@ -279,13 +285,18 @@ async def run(options: Options) -> dict[str, Any]:
             try:
                 await system.start()
                 lifecase = await measure_lifecase(system, nats_url, options)
-                baseline = await measure_baseline(temporal_address, options)
+                floor = await measure_baseline(temporal_address, options, activities=1)
+                baseline = await measure_baseline(
+                    temporal_address, options, activities=SUBCASES_PER_HIRING
+                )
             finally:
                 await system.stop()
-    return report(options, lifecase, baseline)
+    return report(options, lifecase, baseline, floor)
 
 
-def report(options: Options, lifecase: Summary, baseline: Summary) -> dict[str, Any]:
+def report(
+    options: Options, lifecase: Summary, baseline: Summary, floor: Summary
+) -> dict[str, Any]:
     return {
         "benchmark": "e2e_hiring",
         "machine": {
@@ -304,7 +315,16 @@ def report(options: Options, lifecase: Summary, baseline: Summary) -> dict[str, 
         "temporal_server": options.temporal_db,
         "lifecase": lifecase.as_dict(),
         "baseline": baseline.as_dict(),
+        "baseline_one_activity": floor.as_dict(),
         "ratios": {
+            # The goal: lifecase's throughput as a share of the engine's floor (>= 0.5).
+            "lifecase_throughput_over_one_activity_throughput": round(
+                lifecase.per_s / floor.per_s, 3
+            ),
+            "lifecase_p50_over_one_activity_p50": round(lifecase.p50_ms / floor.p50_ms, 2),
+            "lifecase_cpu_over_one_activity_cpu": _ratio(
+                lifecase.cpu_ms_per_run, floor.cpu_ms_per_run
+            ),
             "lifecase_p50_over_baseline_p50": round(lifecase.p50_ms / baseline.p50_ms, 2),
             "baseline_throughput_over_lifecase_throughput": round(
                 baseline.per_s / lifecase.per_s, 2
@@ -318,18 +338,25 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"e2e_hiring: {params['cases']} runs, {params['concurrency']} in flight, "
         f"temporal {result['temporal_server']}, {result['machine']['cpu_count']} CPUs",
-        f"{'':<30}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'per s':>10}",
+        f"{'':<30}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'per s':>10}{'CPU ms':>10}",
     ]
     rows = (
         ("lifecase (submit -> 5 routed)", result["lifecase"]),
+        ("baseline (1 no-op activity)", result["baseline_one_activity"]),
         ("baseline (5 no-op activities)", result["baseline"]),
     )
     for name, s in rows:
         lines.append(
             f"{name:<30}{s['p50_ms']:>10.0f}{s['p99_ms']:>10.0f}{s['max_ms']:>10.0f}"
-            f"{s['per_s']:>10.1f}"
+            f"{s['per_s']:>10.1f}{s['cpu_ms_per_run']:>10.0f}"
         )
     ratios = result["ratios"]
+    lines.append(
+        f"lifecase throughput / 1-activity throughput: "
+        f"{ratios['lifecase_throughput_over_one_activity_throughput']} (goal >= 0.5); "
+        f"p50 / 1-activity p50: {ratios['lifecase_p50_over_one_activity_p50']}x; "
+        f"CPU per case / 1-activity: {ratios['lifecase_cpu_over_one_activity_cpu']}x"
+    )
     lines.append(
         f"lifecase p50 / baseline p50: {ratios['lifecase_p50_over_baseline_p50']}x; "
         f"baseline / lifecase throughput: "
@@ -341,6 +368,10 @@ def table(result: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
     return run_benchmark(lambda: run(options), table, options.json_path)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
 
 
 if __name__ == "__main__":

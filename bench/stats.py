@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
+import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -15,9 +18,14 @@ class Summary:
     p99_ms: float
     max_ms: float
     per_s: float
+    # CPU of this process and every process it started (the engines) during the batch, per
+    # run: a regression shows here even when a noisy machine blurs the wall-clock figures.
+    cpu_ms_per_run: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: round(value, 3) for key, value in asdict(self).items()}
+        return {
+            key: None if value is None else round(value, 3) for key, value in asdict(self).items()
+        }
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:
@@ -36,3 +44,27 @@ def summarise(latencies_s: list[float], wall_s: float) -> Summary:
         max_ms=values[-1] * 1000,
         per_s=len(values) / wall_s,
     )
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of all its descendants still running."""
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in _descendants(os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it exited meanwhile
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in map(int, children):
+        found += [child, *_descendants(child)]
+    return found
