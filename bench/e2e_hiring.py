@@ -56,6 +56,7 @@ class Options:
     json_path: Path | None
     warmup: int
     timeout_s: float
+    light: int = 10
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
@@ -83,8 +84,20 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "--warmup", type=int, default=2, help="unmeasured runs per phase before the batch"
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per phase")
+    parser.add_argument(
+        "--light",
+        type=int,
+        default=10,
+        help="runs one at a time (light load) for lifecase and the one-activity floor; 0: none",
+    )
     args = parser.parse_args(argv)
-    if args.cases < 1 or args.concurrency < 1 or args.warmup < 0 or args.timeout <= 0:
+    if (
+        args.cases < 1
+        or args.concurrency < 1
+        or args.warmup < 0
+        or args.timeout <= 0
+        or (args.light < 0)
+    ):
         parser.error("--cases and --concurrency must be >= 1, --warmup >= 0, --timeout > 0")
     return Options(
         cases=args.cases,
@@ -93,6 +106,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         json_path=args.json,
         warmup=args.warmup,
         timeout_s=args.timeout,
+        light=args.light,
     )
 
 
@@ -289,14 +303,25 @@ async def run(options: Options) -> dict[str, Any]:
                 baseline = await measure_baseline(
                     temporal_address, options, activities=SUBCASES_PER_HIRING
                 )
+                light: dict[str, Summary] = {}
+                if options.light:
+                    # Light load: one at a time, so latency is the path's own, not a queue's.
+                    one = replace(options, cases=options.light, concurrency=1)
+                    light["lifecase"] = await measure_lifecase(system, nats_url, one)
+                    light["floor"] = await measure_baseline(temporal_address, one, activities=1)
             finally:
                 await system.stop()
-    return report(options, lifecase, baseline, floor)
+    return report(options, lifecase, baseline, floor, light)
 
 
 def report(
-    options: Options, lifecase: Summary, baseline: Summary, floor: Summary
+    options: Options,
+    lifecase: Summary,
+    baseline: Summary,
+    floor: Summary,
+    light: dict[str, Summary] | None = None,
 ) -> dict[str, Any]:
+    light = light or {}
     return {
         "benchmark": "e2e_hiring",
         "machine": {
@@ -316,7 +341,12 @@ def report(
         "lifecase": lifecase.as_dict(),
         "baseline": baseline.as_dict(),
         "baseline_one_activity": floor.as_dict(),
+        "light_load": {name: summary.as_dict() for name, summary in light.items()},
         "ratios": {
+            # The light-load goal: a case's own latency <= 2x the floor's (one at a time).
+            "light_lifecase_p50_over_one_activity_p50": (
+                round(light["lifecase"].p50_ms / light["floor"].p50_ms, 2) if light else None
+            ),
             # The goal: lifecase's throughput as a share of the engine's floor (>= 0.5).
             "lifecase_throughput_over_one_activity_throughput": round(
                 lifecase.per_s / floor.per_s, 3
@@ -350,7 +380,18 @@ def table(result: dict[str, Any]) -> str:
             f"{name:<30}{s['p50_ms']:>10.0f}{s['p99_ms']:>10.0f}{s['max_ms']:>10.0f}"
             f"{s['per_s']:>10.1f}{s['cpu_ms_per_run']:>10.0f}"
         )
+    for name, s in result["light_load"].items():
+        label = "light: " + ("lifecase" if name == "lifecase" else "1 no-op activity")
+        lines.append(
+            f"{label:<30}{s['p50_ms']:>10.0f}{s['p99_ms']:>10.0f}{s['max_ms']:>10.0f}"
+            f"{s['per_s']:>10.1f}{s['cpu_ms_per_run']:>10.0f}"
+        )
     ratios = result["ratios"]
+    if ratios["light_lifecase_p50_over_one_activity_p50"] is not None:
+        lines.append(
+            f"light load p50 / 1-activity p50: "
+            f"{ratios['light_lifecase_p50_over_one_activity_p50']}x (goal <= 2)"
+        )
     lines.append(
         f"lifecase throughput / 1-activity throughput: "
         f"{ratios['lifecase_throughput_over_one_activity_throughput']} (goal >= 0.5); "
