@@ -62,6 +62,7 @@ class Flow:
         self.deadline = deadline
         self.tokens: dict[str, str] = {}
         self.accepted: dict[str, str] = {}  # idempotency key -> case id
+        self._accepted_more = asyncio.Event()
         self.resolved: set[str] = set()
 
     async def aclose(self) -> None:
@@ -96,6 +97,13 @@ class Flow:
         )
         if response.status_code in (200, 201):
             self.accepted[key] = response.json()["id"]
+            self._accepted_more.set()
+
+    async def until_accepted(self, count: int) -> None:
+        """Until ``count`` filings were accepted."""
+        while len(self.accepted) < count:
+            self._accepted_more.clear()
+            await self._accepted_more.wait()
 
     async def case(self, case_id: str) -> dict[str, Any]:
         return dict((await self._call("GET", f"/api/v1/cases/{case_id}", user="rita")).json())
@@ -197,7 +205,10 @@ async def run_fault(
         filing = asyncio.create_task(  # noqa: RUF006 - awaited below
             _bounded(flow.file(next(numbers), run) for _ in range(cases - first))
         )
-        await asyncio.sleep(0.2)  # the filing is under way
+        # The fault comes while the second wave is being filed: once its first case is in.
+        second_wave = asyncio.ensure_future(flow.until_accepted(first + 1))
+        await asyncio.wait({second_wave, filing}, return_when=asyncio.FIRST_COMPLETED)
+        second_wave.cancel()
         fault_at = time.monotonic()
         watch = asyncio.create_task(_watch_readiness(base_url, fault_at, flow.deadline))
         await inject()

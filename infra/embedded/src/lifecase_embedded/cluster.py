@@ -159,7 +159,7 @@ class ReplicaPool:
     async def readiness(self) -> dict[str, str]:
         """``{"replicas": "ok"}`` while one replica or more is ready; otherwise what the
         replicas say is down (so that ``nats`` or ``temporal`` is named as such)."""
-        answers = await asyncio.gather(*(self._ready(r) for r in self.replicas))
+        answers = await asyncio.gather(*(self.replica_ready(r) for r in self.replicas))
         if any(checks == {} for checks in answers):
             return {"replicas": OK}
         merged: dict[str, str] = {}
@@ -167,7 +167,7 @@ class ReplicaPool:
             merged.update(checks)
         return merged
 
-    async def _ready(self, replica: Replica) -> dict[str, str]:
+    async def replica_ready(self, replica: Replica) -> dict[str, str]:
         """{} when ready, otherwise the checks that are down."""
         try:
             response = await self.http.get(f"{replica.url}/readyz", timeout=3)
@@ -348,7 +348,7 @@ def _environment(cluster: Cluster, service: str, base_url: str) -> dict[str, str
     }
 
 
-async def _migrate_and_seed(cluster: Cluster, base_url: str) -> None:
+async def _migrate(cluster: Cluster, base_url: str) -> None:
     """Migrations once per service, before any replica starts (Alembic takes no lock)."""
     for service in SERVICES:
         process = await asyncio.create_subprocess_exec(
@@ -419,7 +419,7 @@ async def run_cluster(
             dev_token_secret=_dev_secret(state),
             replicas={},
         )
-        await _migrate_and_seed(cluster, base_url)
+        await _migrate(cluster, base_url)
         for service in SERVICES:
             cluster.replicas[service] = [
                 _replica(cluster, service, i + 1, base_url) for i in range(replicas)
@@ -462,7 +462,7 @@ async def _until_ready(pools: list[ReplicaPool], timeout: float = 180) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        answers = await asyncio.gather(*(p._ready(r) for p in pools for r in p.replicas))
+        answers = await asyncio.gather(*(p.replica_ready(r) for p in pools for r in p.replicas))
         if all(a == {} for a in answers):
             return
         await asyncio.sleep(0.3)

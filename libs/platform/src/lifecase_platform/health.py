@@ -64,7 +64,7 @@ async def _run(probe: Probe) -> str:
     try:
         await asyncio.wait_for(probe(), timeout=PROBE_TIMEOUT_SECONDS)
     except TimeoutError:
-        return "down: no answer within 2 s"
+        return f"down: no answer within {PROBE_TIMEOUT_SECONDS:.0f} s"
     except Exception as error:  # a probe reports any failure as "down", never raises
         return f"down: {type(error).__name__}"
     return OK
