@@ -8,11 +8,12 @@ import contextlib
 
 import nats
 import pytest
+from nats.aio.msg import Msg
 from sqlalchemy import func, select
 
-from lifecase_contracts.events import STREAM_NAME, Envelope, SubcaseOpened, SubcaseRouted
+from lifecase_contracts.events import STREAM_NAME, SubcaseOpened, SubcaseRouted
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
-from lifecase_platform.messaging import Consumer
+from lifecase_platform.messaging import BatchConsumer
 from lifecase_routing.handlers import RoutingHandlers
 from lifecase_routing.models import WorkItem, processed_events
 from tests.support import Api, submit_hiring, wait_for, wait_until_routed
@@ -34,19 +35,20 @@ async def test_a_routing_consumer_killed_before_its_ack_loses_and_duplicates_not
     await wait_for(all_opened, what="five sub-cases opened while routing is down")
 
     committed = asyncio.Event()
-    real = RoutingHandlers(routing.app.state.sessions, routing.outbox)
 
-    async def commit_then_hang(envelope: Envelope[SubcaseOpened]) -> None:
-        await real.subcase_opened(envelope)
-        committed.set()
-        await asyncio.Event().wait()  # the process "dies" here, before the ack
+    class DiesBeforeItsAck(BatchConsumer):
+        async def acknowledge(self, msg: Msg) -> None:
+            committed.set()  # the effect and its processed record are committed ...
+            await asyncio.Event().wait()  # ... and the process "dies" here, before the ack
 
+    handlers = RoutingHandlers(routing.outbox)
     nc = await nats.connect(system_config.nats_url)
-    doomed = Consumer(
+    doomed = DiesBeforeItsAck(
         nc.jetstream(),
         durable="routing",
         batch=1,
-        handlers={SubcaseOpened: commit_then_hang},
+        inbox=handlers.inbox(routing.app.state.sessions),
+        handlers={SubcaseOpened: handlers.subcase_opened},
         ack_wait=system_config.extra["consumer_ack_wait_seconds"],
         max_deliver=5,
     )

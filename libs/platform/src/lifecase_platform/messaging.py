@@ -7,7 +7,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import KW_ONLY, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import nats
@@ -17,8 +19,10 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from pydantic import ValidationError
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
     DEAD_LETTER_PREFIX,
@@ -29,6 +33,7 @@ from lifecase_contracts.events import (
     UnknownEventType,
     decode,
 )
+from lifecase_platform.db import SessionFactory
 from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import context_from_headers, current_trace_headers, tracer
 
@@ -36,6 +41,8 @@ log = logging.getLogger(__name__)
 _tracer = tracer("lifecase.messaging")
 
 Handler = Callable[[Envelope[Any]], Awaitable[None]]
+# A handler of a batch consumer: it writes its effect through the batch's session.
+SessionHandler = Callable[[AsyncSession, Envelope[Any]], Awaitable[None]]
 
 DUPLICATE_WINDOW_SECONDS = 2 * 60 * 60
 
@@ -128,12 +135,13 @@ class Publisher:
 
 
 @dataclass
-class Consumer:
-    """A durable pull consumer that dispatches decoded events to handlers by event type."""
+class _PullConsumer:
+    """A durable pull consumer: fetches batches, hands them to ``handle``, acks what was
+    handled, backs off on failures and dead-letters poison."""
 
     js: JetStreamContext
+    _: KW_ONLY
     durable: str
-    handlers: Mapping[type[EventData], Handler]
     ack_wait: float = 30.0
     max_deliver: int = 5
     batch: int = 50
@@ -141,7 +149,10 @@ class Consumer:
 
     @property
     def subjects(self) -> list[str]:
-        return sorted(event_type.TYPE for event_type in self.handlers)
+        raise NotImplementedError
+
+    async def handle(self, messages: list[Msg]) -> None:
+        raise NotImplementedError
 
     async def setup(self) -> JetStreamContext.PullSubscription:
         config = ConsumerConfig(
@@ -167,63 +178,55 @@ class Consumer:
                 messages = await subscription.fetch(self.batch, timeout=1)
             except (NatsTimeoutError, TimeoutError):
                 continue  # nothing arrived within the poll interval
-            for msg in messages:
-                await self.process(msg)
+            await self.handle(messages)
 
-    async def process(self, msg: Msg) -> None:
-        headers = msg.headers or {}
-        with _tracer.start_as_current_span(
+    def _span(self, msg: Msg) -> AbstractContextManager[Span]:
+        return _tracer.start_as_current_span(
             f"{msg.subject} process",
-            context=context_from_headers(headers),
+            context=context_from_headers(msg.headers or {}),
             kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "nats",
                 "messaging.destination.name": msg.subject,
                 "messaging.consumer.group.name": self.durable,
             },
-        ) as span:
-            try:
-                envelope = decode(msg.data)
-                handler = self.handlers.get(type(envelope.data))
-                if handler is None:
-                    raise PermanentError(f"no handler for {envelope.type}")
-                span.set_attribute("messaging.message.id", envelope.id)
-                await handler(envelope)
-            except (PermanentError, UnknownEventType, ValidationError, ValueError) as error:
-                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
-                await self.dead_letter(msg, reason=type(error).__name__)
-                return
-            except Exception as error:
-                if stopping():
-                    raise asyncio.CancelledError from error  # not acked: it will be redelivered
-                span.record_exception(error)
-                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
-                delivered = msg.metadata.num_delivered or 1
-                if delivered >= self.max_deliver:
-                    await self.dead_letter(msg, reason=f"exhausted: {type(error).__name__}")
-                else:
-                    log.warning(
-                        "handler failed; retrying",
-                        extra={
-                            "consumer": self.durable,
-                            "subject": msg.subject,
-                            "delivered": delivered,
-                            "error": type(error).__name__,
-                        },
-                    )
-                    await msg.nak(delay=min(0.5 * 2**delivered, 30.0))
-                return
-            await msg.ack()
-            # Which process handled which event: replicas sharing a consumer can be told apart
-            # (ids and the subject only; the event's data is never logged).
-            log.info(
-                "event handled",
-                extra={
-                    "consumer": self.durable,
-                    "subject": msg.subject,
-                    "stream_sequence": msg.metadata.sequence.stream,
-                },
-            )
+        )
+
+    async def failed(self, msg: Msg, error: Exception, span: Span) -> None:
+        """The handler failed: dead-letter what can never succeed, else redeliver later."""
+        span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+        if isinstance(error, PERMANENT):
+            await self.dead_letter(msg, reason=type(error).__name__)
+            return
+        span.record_exception(error)
+        delivered = msg.metadata.num_delivered or 1
+        if delivered >= self.max_deliver:
+            await self.dead_letter(msg, reason=f"exhausted: {type(error).__name__}")
+            return
+        log.warning(
+            "handler failed; retrying",
+            extra={
+                "consumer": self.durable,
+                "subject": msg.subject,
+                "delivered": delivered,
+                "error": type(error).__name__,
+            },
+        )
+        await msg.nak(delay=min(0.5 * 2**delivered, 30.0))
+
+    async def acknowledge(self, msg: Msg) -> None:
+        """The effect is committed: the stream may forget the message."""
+        await msg.ack()
+        # Which process handled which event: replicas sharing a consumer can be told apart
+        # (ids and the subject only; the event's data is never logged).
+        log.info(
+            "event handled",
+            extra={
+                "consumer": self.durable,
+                "subject": msg.subject,
+                "stream_sequence": msg.metadata.sequence.stream,
+            },
+        )
 
     async def dead_letter(self, msg: Msg, *, reason: str) -> None:
         """Park a message on the dead-letter subject and stop its redelivery."""
@@ -259,3 +262,147 @@ class Consumer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+
+# Failures no redelivery can mend: the message is dead-lettered at once.
+PERMANENT = (PermanentError, UnknownEventType, ValidationError, ValueError)
+
+
+@dataclass(kw_only=True)
+class Consumer(_PullConsumer):
+    """Dispatches each event to its handler by type, one at a time; each handler commits its
+    own effect (used where an effect leaves the database, e.g. starting a workflow)."""
+
+    handlers: Mapping[type[EventData], Handler]
+
+    @property
+    def subjects(self) -> list[str]:
+        return sorted(event_type.TYPE for event_type in self.handlers)
+
+    async def handle(self, messages: list[Msg]) -> None:
+        for msg in messages:
+            await self.process(msg)
+
+    async def process(self, msg: Msg) -> None:
+        with self._span(msg) as span:
+            try:
+                envelope = decode(msg.data)
+                handler = self.handlers.get(type(envelope.data))
+                if handler is None:
+                    raise PermanentError(f"no handler for {envelope.type}")
+                span.set_attribute("messaging.message.id", envelope.id)
+                await handler(envelope)
+            except Exception as error:
+                if stopping() and not isinstance(error, PERMANENT):
+                    raise asyncio.CancelledError from error  # not acked: it will be redelivered
+                await self.failed(msg, error, span)
+                return
+            await self.acknowledge(msg)
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """Where a batch consumer writes: its database, and (unless every handler is idempotent
+    on a natural key) its processed-event records, under the consumer's name."""
+
+    sessions: SessionFactory
+    consumer: str
+    processed: Table | None = None
+
+
+@dataclass(kw_only=True)
+class BatchConsumer(_PullConsumer):
+    """Handles a fetched batch in ONE database transaction: every handler writes through the
+    batch's session, the processed-event records are inserted together, and the messages are
+    acked after the commit. Should any event of the batch fail, the batch is rolled back and
+    its events are handled one at a time, each in its own transaction, so that one poison
+    event neither holds back nor spoils the others."""
+
+    inbox: Inbox
+    handlers: Mapping[type[EventData], SessionHandler]
+
+    @property
+    def subjects(self) -> list[str]:
+        return sorted(event_type.TYPE for event_type in self.handlers)
+
+    async def handle(self, messages: list[Msg]) -> None:
+        work: list[tuple[Msg, Envelope[Any], SessionHandler]] = []
+        for msg in messages:
+            try:
+                envelope = decode(msg.data)
+                handler = self.handlers.get(type(envelope.data))
+                if handler is None:
+                    raise PermanentError(f"no handler for {envelope.type}")
+            except PERMANENT as error:
+                with self._span(msg) as span:
+                    await self.failed(msg, error, span)
+                continue
+            work.append((msg, envelope, handler))
+        if not work:
+            return
+        if len(work) > 1:
+            try:
+                await self._commit(work)
+            except Exception:
+                if stopping():
+                    raise asyncio.CancelledError from None  # not acked: redelivered
+                log.info(
+                    "batch failed; handling its events one at a time",
+                    extra={"consumer": self.durable, "count": len(work)},
+                )
+            else:
+                for msg, _, _ in work:
+                    await self.acknowledge(msg)
+                return
+        for item in work:
+            await self._one(item)
+
+    async def _one(self, item: tuple[Msg, Envelope[Any], SessionHandler]) -> None:
+        msg = item[0]
+        with self._span(msg) as span:
+            try:
+                await self._commit([item], traced=False)
+            except Exception as error:
+                if stopping() and not isinstance(error, PERMANENT):
+                    raise asyncio.CancelledError from error
+                await self.failed(msg, error, span)
+                return
+        await self.acknowledge(msg)
+
+    async def _commit(
+        self, work: list[tuple[Msg, Envelope[Any], SessionHandler]], *, traced: bool = True
+    ) -> None:
+        """Run the handlers of events not seen before, and record them, in one transaction."""
+        inbox, table = self.inbox, self.inbox.processed
+        async with inbox.sessions() as session, session.begin():
+            seen: set[str] = set()
+            if table is not None:
+                ids = [envelope.id for _, envelope, _ in work]
+                seen = set(
+                    await session.scalars(
+                        select(table.c.event_id).where(
+                            table.c.consumer == inbox.consumer, table.c.event_id.in_(ids)
+                        )
+                    )
+                )
+            fresh: list[str] = []
+            for msg, envelope, handler in work:
+                if envelope.id in seen:
+                    continue  # handled before (or twice in this batch): redelivery is harmless
+                seen.add(envelope.id)
+                if traced:
+                    with self._span(msg) as span:
+                        span.set_attribute("messaging.message.id", envelope.id)
+                        await handler(session, envelope)
+                else:
+                    await handler(session, envelope)
+                fresh.append(envelope.id)
+            if table is not None and fresh:
+                now = datetime.now(UTC)
+                await session.execute(
+                    table.insert(),
+                    [
+                        {"consumer": inbox.consumer, "event_id": i, "processed_at": now}
+                        for i in fresh
+                    ],
+                )

@@ -57,13 +57,12 @@ class IntakeService:
             app.state.sessions = sessions
             app.state.outbox = self.outbox
         publisher = messaging.Publisher(js, source=service.SOURCE)
-        consumer = messaging.Consumer(
+        consumer = messaging.BatchConsumer(
             js,
             durable=NAME,
-            handlers={
-                **IntakeProjection(sessions).registry(),
-                **AccessLogProjection(sessions).registry(),
-            },
+            # Every projection is idempotent on its natural keys: no processed-event records.
+            inbox=messaging.Inbox(sessions=sessions, consumer=NAME),
+            handlers={**IntakeProjection().registry(), **AccessLogProjection().registry()},
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )

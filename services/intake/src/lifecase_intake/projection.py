@@ -31,8 +31,7 @@ from lifecase_contracts.events import (
 from lifecase_intake import timeline
 from lifecase_intake.conversation.projection import ConversationProjection
 from lifecase_intake.models import Case, EventType, Subcase, TemplateSchema, TimelineEvent
-from lifecase_platform.db import SessionFactory
-from lifecase_platform.messaging import Handler
+from lifecase_platform.messaging import SessionHandler
 
 OPEN = {None, "scheduled", "open", "routed"}
 # new status -> the statuses it may replace (None: the sub-case is new to us)
@@ -48,133 +47,141 @@ TRANSITIONS: dict[str, set[str | None]] = {
 
 @dataclass
 class IntakeProjection:
-    sessions: SessionFactory
+    """Handlers write through the batch's session (``BatchConsumer``)."""
 
-    async def template_published(self, envelope: Envelope[TemplatePublished]) -> None:
+    async def template_published(
+        self, session: AsyncSession, envelope: Envelope[TemplatePublished]
+    ) -> None:
         t = envelope.data
-        async with self.sessions() as session, session.begin():
-            await session.merge(
-                TemplateSchema(key=t.key, version=t.version, input_schema=t.input_schema)
+        await session.merge(
+            TemplateSchema(key=t.key, version=t.version, input_schema=t.input_schema)
+        )
+        current = await session.get(EventType, t.key)
+        if current is not None and current.version >= t.version:
+            return
+        await session.merge(
+            EventType(
+                key=t.key,
+                version=t.version,
+                title_da=t.title.da,
+                title_en=t.title.en,
+                description_da=t.description.da,
+                description_en=t.description.en,
+                input_schema=t.input_schema,
+                personal_fields=t.personal_fields,
             )
-            current = await session.get(EventType, t.key)
-            if current is not None and current.version >= t.version:
-                return
-            await session.merge(
-                EventType(
-                    key=t.key,
-                    version=t.version,
-                    title_da=t.title.da,
-                    title_en=t.title.en,
-                    description_da=t.description.da,
-                    description_en=t.description.en,
-                    input_schema=t.input_schema,
-                    personal_fields=t.personal_fields,
-                )
-            )
+        )
 
-    async def template_retired(self, envelope: Envelope[TemplateRetired]) -> None:
+    async def template_retired(
+        self, session: AsyncSession, envelope: Envelope[TemplateRetired]
+    ) -> None:
         t = envelope.data
-        async with self.sessions() as session, session.begin():
-            await session.execute(
-                delete(EventType).where(EventType.key == t.key, EventType.version == t.version)
-            )
+        await session.execute(
+            delete(EventType).where(EventType.key == t.key, EventType.version == t.version)
+        )
 
-    async def subcase_scheduled(self, envelope: Envelope[SubcaseScheduled]) -> None:
+    async def subcase_scheduled(
+        self, session: AsyncSession, envelope: Envelope[SubcaseScheduled]
+    ) -> None:
         e = envelope.data
-        async with self.sessions() as session, session.begin():
-            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "scheduled")
-            if sub is not None:
-                sub.opens_on, sub.waits_for, sub.reason = e.opens_on, e.waits_for, None
-                await _note(
-                    session,
-                    envelope,
-                    e.case_id,
-                    "subcase_scheduled",
-                    timeline.scheduled(e.title, e.opens_on, bool(e.waits_for)),
-                )
-
-    async def subcase_opened(self, envelope: Envelope[SubcaseOpened]) -> None:
-        e = envelope.data
-        async with self.sessions() as session, session.begin():
-            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "open")
-            if sub is not None:
-                sub.due_date, sub.reason = e.due_date, None
-                await _note(
-                    session, envelope, e.case_id, "subcase_opened", timeline.opened(e.title)
-                )
-
-    async def subcase_routed(self, envelope: Envelope[SubcaseRouted]) -> None:
-        e = envelope.data
-        async with self.sessions() as session, session.begin():
-            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "routed")
-            if sub is not None:
-                sub.queue, sub.unit = e.queue, e.unit
-                sub.due_date = sub.due_date or e.due_date
-                await _note(
-                    session,
-                    envelope,
-                    e.case_id,
-                    "subcase_routed",
-                    timeline.routed(e.title, e.unit, e.unit_name),
-                )
-
-    async def subcase_resolved(self, envelope: Envelope[SubcaseResolved]) -> None:
-        e = envelope.data
-        async with self.sessions() as session, session.begin():
-            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "resolved")
-            if sub is not None:
-                await _note(
-                    session, envelope, e.case_id, "subcase_resolved", timeline.resolved(e.title)
-                )
-
-    async def subcase_cancelled(self, envelope: Envelope[SubcaseCancelled]) -> None:
-        e = envelope.data
-        async with self.sessions() as session, session.begin():
-            sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "cancelled")
-            if sub is not None:
-                sub.reason = e.reason
-                await _note(
-                    session,
-                    envelope,
-                    e.case_id,
-                    "subcase_cancelled",
-                    timeline.cancelled(e.title, e.reason),
-                )
-
-    async def due_date_changed(self, envelope: Envelope[SubcaseDueDateChanged]) -> None:
-        e = envelope.data
-        async with self.sessions() as session, session.begin():
-            sub = await session.get(Subcase, e.subcase_id)
-            if sub is None or sub.status not in OPEN or sub.due_date == e.due_date:
-                return
-            sub.due_date = e.due_date
-            title = Localized(da=sub.title_da, en=sub.title_en)
+        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "scheduled")
+        if sub is not None:
+            sub.opens_on, sub.waits_for, sub.reason = e.opens_on, e.waits_for, None
             await _note(
                 session,
                 envelope,
                 e.case_id,
-                "due_date_changed",
-                timeline.due_date_moved(title, e.due_date),
+                "subcase_scheduled",
+                timeline.scheduled(e.title, e.opens_on, bool(e.waits_for)),
             )
 
-    async def case_completed(self, envelope: Envelope[CaseCompleted]) -> None:
+    async def subcase_opened(
+        self, session: AsyncSession, envelope: Envelope[SubcaseOpened]
+    ) -> None:
         e = envelope.data
-        async with self.sessions() as session, session.begin():
-            case = await session.get(Case, e.case_id)
-            if case is not None and case.status in ("submitted", "in_progress"):
-                case.status, case.completed_at = "completed", e.completed_at
-                case.closed_at = e.completed_at
-                await _note(session, envelope, e.case_id, "case_completed", timeline.completed())
+        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "open")
+        if sub is not None:
+            sub.due_date, sub.reason = e.due_date, None
+            await _note(session, envelope, e.case_id, "subcase_opened", timeline.opened(e.title))
 
-    async def planning_failed(self, envelope: Envelope[CasePlanningFailed]) -> None:
+    async def subcase_routed(
+        self, session: AsyncSession, envelope: Envelope[SubcaseRouted]
+    ) -> None:
         e = envelope.data
-        async with self.sessions() as session, session.begin():
-            case = await session.get(Case, e.case_id)
-            if case is not None and case.status in ("submitted", "in_progress"):
-                case.status, case.closed_at = "failed", e.failed_at
-                await _note(session, envelope, e.case_id, "case_failed", timeline.planning_failed())
+        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "routed")
+        if sub is not None:
+            sub.queue, sub.unit = e.queue, e.unit
+            sub.due_date = sub.due_date or e.due_date
+            await _note(
+                session,
+                envelope,
+                e.case_id,
+                "subcase_routed",
+                timeline.routed(e.title, e.unit, e.unit_name),
+            )
 
-    def registry(self) -> Mapping[type[EventData], Handler]:
+    async def subcase_resolved(
+        self, session: AsyncSession, envelope: Envelope[SubcaseResolved]
+    ) -> None:
+        e = envelope.data
+        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "resolved")
+        if sub is not None:
+            await _note(
+                session, envelope, e.case_id, "subcase_resolved", timeline.resolved(e.title)
+            )
+
+    async def subcase_cancelled(
+        self, session: AsyncSession, envelope: Envelope[SubcaseCancelled]
+    ) -> None:
+        e = envelope.data
+        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "cancelled")
+        if sub is not None:
+            sub.reason = e.reason
+            await _note(
+                session,
+                envelope,
+                e.case_id,
+                "subcase_cancelled",
+                timeline.cancelled(e.title, e.reason),
+            )
+
+    async def due_date_changed(
+        self, session: AsyncSession, envelope: Envelope[SubcaseDueDateChanged]
+    ) -> None:
+        e = envelope.data
+        sub = await session.get(Subcase, e.subcase_id)
+        if sub is None or sub.status not in OPEN or sub.due_date == e.due_date:
+            return
+        sub.due_date = e.due_date
+        title = Localized(da=sub.title_da, en=sub.title_en)
+        await _note(
+            session,
+            envelope,
+            e.case_id,
+            "due_date_changed",
+            timeline.due_date_moved(title, e.due_date),
+        )
+
+    async def case_completed(
+        self, session: AsyncSession, envelope: Envelope[CaseCompleted]
+    ) -> None:
+        e = envelope.data
+        case = await session.get(Case, e.case_id)
+        if case is not None and case.status in ("submitted", "in_progress"):
+            case.status, case.completed_at = "completed", e.completed_at
+            case.closed_at = e.completed_at
+            await _note(session, envelope, e.case_id, "case_completed", timeline.completed())
+
+    async def planning_failed(
+        self, session: AsyncSession, envelope: Envelope[CasePlanningFailed]
+    ) -> None:
+        e = envelope.data
+        case = await session.get(Case, e.case_id)
+        if case is not None and case.status in ("submitted", "in_progress"):
+            case.status, case.closed_at = "failed", e.failed_at
+            await _note(session, envelope, e.case_id, "case_failed", timeline.planning_failed())
+
+    def registry(self) -> Mapping[type[EventData], SessionHandler]:
         return {
             CasePlanningFailed: self.planning_failed,
             TemplatePublished: self.template_published,
@@ -186,7 +193,7 @@ class IntakeProjection:
             SubcaseCancelled: self.subcase_cancelled,
             SubcaseDueDateChanged: self.due_date_changed,
             CaseCompleted: self.case_completed,
-            **ConversationProjection(self.sessions).registry(),
+            **ConversationProjection().registry(),
         }
 
 

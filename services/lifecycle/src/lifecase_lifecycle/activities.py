@@ -13,6 +13,7 @@ histories must stay free of personal data."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -48,8 +49,10 @@ from lifecase_lifecycle.workflows.types import (
     MarkStuckInput,
     MoveDueDateInput,
     OpenSubcaseInput,
+    OpenWaveInput,
     PlanCaseInput,
     PlannedStep,
+    WaveOpened,
 )
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Publisher
@@ -115,10 +118,13 @@ class LifecycleActivities:
     def __init__(self, *, sessions: SessionFactory, publisher: Publisher) -> None:
         self.sessions = sessions
         self.publisher = publisher
+        self.templates = service.PinnedTemplates()
 
     async def _load(self, case_id: str) -> tuple[CaseInput, Template]:
         async with self.sessions() as session:
-            return await service.load_case(session=session, case_id=case_id)
+            return await service.load_case(
+                session=session, case_id=case_id, templates=self.templates
+            )
 
     @activity.defn(name="plan_case")
     @permanent_failures
@@ -176,26 +182,35 @@ class LifecycleActivities:
     async def open_subcase(self, input: OpenSubcaseInput) -> None:
         """Publish ``lifecase.subcase.opened`` with only the fields this unit may see."""
         case, template = await self._load(input.case_id)
-        spec: Activity | FollowUp = (
-            template.follow_up(input.activity)
-            if input.follow_up
-            else template.activity(input.activity)
+        event, id, subject = _opened(
+            case, template, input.activity, input.opened_on, input.follow_up
         )
-        event = SubcaseOpened(
-            case_id=case.case_id,
-            subcase_id=subcase_id(case.case_id, spec.key),
-            activity=spec.key,
-            subcase_type=spec.subcase_type,
-            title=spec.title,
-            unit_hint=spec.unit_hint,
-            fields={k: case.data[k] for k in spec.carries if k in case.data},
-            due_date=due_date(spec.due, case.data, date.fromisoformat(input.opened_on)),
-            reporter=case.reporter,
-            department=case.department,
+        await self.publisher.publish(event, id=id, subject=subject)
+
+    @activity.defn(name="open_wave")
+    @permanent_failures
+    async def open_wave(self, input: OpenWaveInput) -> WaveOpened:
+        """Open the sub-cases that are due together: one load of the case, one publish of
+        each ``lifecase.subcase.opened``, all in flight at once. A sub-case whose event cannot
+        be built from the case's data is left out and named in the result (the workflow
+        opens it on its own); failures any retry may mend fail the whole wave, which is
+        retried as a whole (every event id is derived, so nothing is published twice)."""
+        case, template = await self._load(input.case_id)
+        events = []
+        failed: dict[str, str] = {}
+        for key in input.activities:
+            try:
+                with _cannot_proceed("open_wave"):
+                    events.append(_opened(case, template, key, input.opened_on, input.follow_up))
+            except ApplicationError as error:
+                failed[key] = error.message
+        await asyncio.gather(
+            *(
+                self.publisher.publish(event, id=id, subject=subject)
+                for event, id, subject in events
+            )
         )
-        await self.publisher.publish(
-            event, subject=case.case_id, id=derived_id("subcase-opened", case.case_id, spec.key)
-        )
+        return WaveOpened(failed=failed)
 
     @activity.defn(name="cancel_subcase")
     @permanent_failures
@@ -279,8 +294,30 @@ class LifecycleActivities:
             self.plan_case,
             self.announce_scheduled,
             self.open_subcase,
+            self.open_wave,
             self.cancel_subcase,
             self.move_due_date,
             self.finish_case,
             self.mark_stuck,
         ]
+
+
+def _opened(
+    case: CaseInput, template: Template, key: str, opened_on: str, follow_up: bool
+) -> tuple[SubcaseOpened, str, str]:
+    """The ``lifecase.subcase.opened`` event of one sub-case (only the fields its unit may
+    see), with its derived id and its subject."""
+    spec: Activity | FollowUp = template.follow_up(key) if follow_up else template.activity(key)
+    event = SubcaseOpened(
+        case_id=case.case_id,
+        subcase_id=subcase_id(case.case_id, spec.key),
+        activity=spec.key,
+        subcase_type=spec.subcase_type,
+        title=spec.title,
+        unit_hint=spec.unit_hint,
+        fields={k: case.data[k] for k in spec.carries if k in case.data},
+        due_date=due_date(spec.due, case.data, date.fromisoformat(opened_on)),
+        reporter=case.reporter,
+        department=case.department,
+    )
+    return event, derived_id("subcase-opened", case.case_id, spec.key), case.case_id

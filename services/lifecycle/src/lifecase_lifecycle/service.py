@@ -244,14 +244,41 @@ async def stuck_cases(*, session: AsyncSession, limit: int = 500) -> list[CaseIn
     return list((await session.scalars(query)).all())
 
 
-async def load_case(*, session: AsyncSession, case_id: str) -> tuple[CaseInput, Template]:
-    """A case's input and the template version it is pinned to."""
+class PinnedTemplates:
+    """Published (and retired) template versions never change: one service parses each once.
+    Drafts are never kept, they can still be edited. Bounded; the oldest entry goes first."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self._parsed: dict[tuple[str, int], Template] = {}
+
+    def get(self, pinned: tuple[str, int]) -> Template | None:
+        return self._parsed.get(pinned)
+
+    def keep(self, pinned: tuple[str, int], template: Template) -> None:
+        if len(self._parsed) >= self.limit:
+            self._parsed.pop(next(iter(self._parsed)))
+        self._parsed[pinned] = template
+
+
+async def load_case(
+    *, session: AsyncSession, case_id: str, templates: PinnedTemplates | None = None
+) -> tuple[CaseInput, Template]:
+    """A case's input and the template version it is pinned to (parsed once, in
+    ``templates``, for as long as the service runs)."""
     case = await session.get(CaseInput, case_id)
     if case is None:
         raise CaseNotFound(f"unknown case {case_id}")
-    version = await session.get(TemplateVersion, (case.template_key, case.template_version))
+    pinned = (case.template_key, case.template_version)
+    template = templates.get(pinned) if templates is not None else None
+    if template is not None:
+        return case, template
+    version = await session.get(TemplateVersion, pinned)
     if version is None:
         raise TemplateVersionMissing(
             f"template {case.template_key} v{case.template_version} is missing"
         )
-    return case, Template.model_validate(version.definition)
+    template = Template.model_validate(version.definition)
+    if templates is not None and version.status != "draft":
+        templates.keep(pinned, template)
+    return case, template

@@ -38,10 +38,11 @@ class NotificationsService:
             verifier=self.app.state.verifier,
         )
         self.app.state.sessions = sessions
-        consumer = messaging.Consumer(
+        consumer = messaging.BatchConsumer(
             js,
             durable=NAME,
-            handlers=NotificationHandlers(sessions).registry(),
+            inbox=messaging.Inbox(sessions=sessions, consumer=NAME),
+            handlers=NotificationHandlers().registry(),
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
     CaseCompleted,
@@ -25,8 +26,7 @@ from lifecase_contracts.events import (
 from lifecase_notifications import messages
 from lifecase_notifications.models import Notification
 from lifecase_notifications.service import notify
-from lifecase_platform.db import SessionFactory
-from lifecase_platform.messaging import Handler
+from lifecase_platform.messaging import SessionHandler
 
 log = logging.getLogger(__name__)
 
@@ -57,35 +57,32 @@ NOTICES: dict[type[EventData], Callable[[Any], Notice]] = {
 
 @dataclass
 class NotificationHandlers:
-    sessions: SessionFactory
+    """Each handler writes through the batch's session and is idempotent on its natural key
+    (``lifecase_platform.messaging.BatchConsumer``)."""
 
-    async def notify_reporter(self, envelope: Envelope[Any]) -> None:
+    async def notify_reporter(self, session: AsyncSession, envelope: Envelope[Any]) -> None:
         """Record the notification this event calls for, once per event."""
         event = envelope.data
         notice = NOTICES[type(event)](event)
-        async with self.sessions() as session, session.begin():
-            await notify(
-                session=session,
-                event_id=envelope.id,
-                recipient=event.reporter,
-                case_id=event.case_id,
-                kind=notice.kind,
-                text=notice.text,
-                action_required=notice.action_required,
-            )
+        await notify(
+            session=session,
+            event_id=envelope.id,
+            recipient=event.reporter,
+            case_id=event.case_id,
+            kind=notice.kind,
+            text=notice.text,
+            action_required=notice.action_required,
+        )
 
-    async def case_erased(self, envelope: Envelope[CaseErased]) -> None:
+    async def case_erased(self, session: AsyncSession, envelope: Envelope[CaseErased]) -> None:
         """The case's retention period has ended: its notifications go (their texts name
         the case's tasks and may quote a caseworker)."""
         case_id = envelope.data.case_id
-        async with self.sessions() as session, session.begin():
-            result = await session.execute(
-                delete(Notification).where(Notification.case_id == case_id)
-            )
+        result = await session.execute(delete(Notification).where(Notification.case_id == case_id))
         log.info(
             "case erased",
             extra={"case_id": case_id, "notifications": getattr(result, "rowcount", 0)},
         )
 
-    def registry(self) -> Mapping[type[EventData], Handler]:
+    def registry(self) -> Mapping[type[EventData], SessionHandler]:
         return {**dict.fromkeys(NOTICES, self.notify_reporter), CaseErased: self.case_erased}

@@ -37,7 +37,7 @@ class RoutingService:
     runtime: Runtime
     outbox: Outbox
     workspace: FastAPI
-    consumer: messaging.Consumer | None = None
+    consumer: messaging.BatchConsumer | None = None
 
     def migrate(self) -> None:
         db.migrate(self.settings.database_url, MIGRATIONS)
@@ -55,10 +55,12 @@ class RoutingService:
             app.state.outbox = self.outbox
         self.app.state.js, self.app.state.settings = js, s  # for token revocations
         publisher = messaging.Publisher(js, source=emit.SOURCE)
-        self.consumer = messaging.Consumer(
+        handlers = RoutingHandlers(self.outbox)
+        self.consumer = messaging.BatchConsumer(
             js,
             durable=NAME,
-            handlers=RoutingHandlers(sessions, self.outbox).registry(),
+            inbox=handlers.inbox(sessions),
+            handlers=handlers.registry(),
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )

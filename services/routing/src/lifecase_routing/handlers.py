@@ -3,9 +3,8 @@ per event: the processed-event record commits with it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +18,7 @@ from lifecase_contracts.events import (
     SubcaseOpened,
 )
 from lifecase_platform.db import SessionFactory
-from lifecase_platform.inbox import handle_once
-from lifecase_platform.messaging import Handler
+from lifecase_platform.messaging import Inbox, SessionHandler
 from lifecase_platform.outbox import Outbox
 from lifecase_routing import workitems
 from lifecase_routing.erasure import erase_case
@@ -32,46 +30,40 @@ CONSUMER = "routing"
 
 @dataclass
 class RoutingHandlers:
-    sessions: SessionFactory
+    """Each handler writes through the batch's session; the consumer records the event as
+    processed in the same transaction (``lifecase_platform.messaging.BatchConsumer``)."""
+
     outbox: Outbox
 
-    async def _once(
-        self, envelope: Envelope[Any], effect: Callable[[AsyncSession], Awaitable[None]]
+    async def subcase_opened(
+        self, session: AsyncSession, envelope: Envelope[SubcaseOpened]
     ) -> None:
-        await handle_once(
-            self.sessions, processed_events, consumer=CONSUMER, event_id=envelope.id, effect=effect
-        )
-
-    async def subcase_opened(self, envelope: Envelope[SubcaseOpened]) -> None:
         """Route a newly opened sub-case into a queue."""
-        await self._once(
-            envelope,
-            lambda s: route_subcase(session=s, outbox=self.outbox, opened=envelope.data),
-        )
+        await route_subcase(session=session, outbox=self.outbox, opened=envelope.data)
 
-    async def subcase_cancelled(self, envelope: Envelope[SubcaseCancelled]) -> None:
+    async def subcase_cancelled(
+        self, session: AsyncSession, envelope: Envelope[SubcaseCancelled]
+    ) -> None:
         """The case no longer needs the sub-case: its open item is cancelled."""
-        await self._once(envelope, lambda s: workitems.cancel(session=s, cancelled=envelope.data))
+        await workitems.cancel(session=session, cancelled=envelope.data)
 
-    async def due_date_changed(self, envelope: Envelope[SubcaseDueDateChanged]) -> None:
+    async def due_date_changed(
+        self, session: AsyncSession, envelope: Envelope[SubcaseDueDateChanged]
+    ) -> None:
         """The case moved the sub-case's due date: the item's SLA clock follows."""
-        await self._once(
-            envelope, lambda s: workitems.change_due_date(session=s, changed=envelope.data)
-        )
+        await workitems.change_due_date(session=session, changed=envelope.data)
 
-    async def reporter_replied(self, envelope: Envelope[ReporterReplied]) -> None:
+    async def reporter_replied(
+        self, session: AsyncSession, envelope: Envelope[ReporterReplied]
+    ) -> None:
         """The reporter answered: the reply joins the items it answers, which resume."""
-        await self._once(
-            envelope, lambda s: workitems.reporter_replied(session=s, replied=envelope.data)
-        )
+        await workitems.reporter_replied(session=session, replied=envelope.data)
 
-    async def case_erased(self, envelope: Envelope[CaseErased]) -> None:
+    async def case_erased(self, session: AsyncSession, envelope: Envelope[CaseErased]) -> None:
         """The case's retention period has ended: its personal data goes."""
-        await self._once(
-            envelope, lambda s: erase_case(session=s, outbox=self.outbox, erased=envelope.data)
-        )
+        await erase_case(session=session, outbox=self.outbox, erased=envelope.data)
 
-    def registry(self) -> Mapping[type[EventData], Handler]:
+    def registry(self) -> Mapping[type[EventData], SessionHandler]:
         return {
             CaseErased: self.case_erased,
             SubcaseOpened: self.subcase_opened,
@@ -79,3 +71,6 @@ class RoutingHandlers:
             SubcaseDueDateChanged: self.due_date_changed,
             ReporterReplied: self.reporter_replied,
         }
+
+    def inbox(self, sessions: SessionFactory) -> Inbox:
+        return Inbox(sessions=sessions, consumer=CONSUMER, processed=processed_events)

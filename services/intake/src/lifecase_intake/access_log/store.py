@@ -18,7 +18,7 @@ from lifecase_contracts.events import AccessRecorded, Envelope, EventData
 from lifecase_intake.models import AccessRecord
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
-from lifecase_platform.messaging import Handler
+from lifecase_platform.messaging import SessionHandler
 from lifecase_platform.problems import Forbidden
 
 READERS = frozenset({"admin", "auditor"})
@@ -38,9 +38,11 @@ def require_reader(user: Principal) -> None:
 
 @dataclass
 class AccessLogProjection:
-    sessions: SessionFactory
+    """Handlers write through the batch's session (``BatchConsumer``)."""
 
-    async def access_recorded(self, envelope: Envelope[AccessRecorded]) -> None:
+    async def access_recorded(
+        self, session: AsyncSession, envelope: Envelope[AccessRecorded]
+    ) -> None:
         """Store the record once: a redelivered event finds its id taken and adds nothing."""
         e = envelope.data
         values = {
@@ -56,12 +58,11 @@ class AccessLogProjection:
             "personal_data": e.personal_data,
             "reason": e.reason,
         }
-        async with self.sessions() as session, session.begin():
-            dialect = session.bind.dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            await session.execute(insert(AccessRecord).values(values).on_conflict_do_nothing())
+        dialect = session.bind.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await session.execute(insert(AccessRecord).values(values).on_conflict_do_nothing())
 
-    def registry(self) -> Mapping[type[EventData], Handler]:
+    def registry(self) -> Mapping[type[EventData], SessionHandler]:
         return {AccessRecorded: self.access_recorded}
 
 

@@ -41,11 +41,13 @@ with workflow.unsafe.imports_passed_through():
         MarkStuckInput,
         MoveDueDateInput,
         OpenSubcaseInput,
+        OpenWaveInput,
         PlanCaseInput,
         PlannedStep,
         RescheduledSignal,
         RetrySignal,
         SubcaseClosedSignal,
+        WaveOpened,
         WithdrawSignal,
     )
 
@@ -60,6 +62,8 @@ RETRY = RetryPolicy(
 # reason is still answered by the ``stuck`` query.
 MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=5)
 STUCK_RETRY_AFTER = timedelta(minutes=10)
+# Patch: sub-cases due together open in one activity (``open_wave``), not one each.
+OPEN_WAVE = "open-wave"
 ArgT = TypeVar("ArgT")
 CLOSED = frozenset({"resolved", "rejected", "cancelled", "skipped"})
 DONE = frozenset({"resolved", "skipped"})
@@ -165,15 +169,32 @@ class CaseWorkflow:
         for key in due:
             self.state[key] = "open"
             self.opened_on[key] = now.date().isoformat()
+        await self._open(due, now.date().isoformat())
+
+    async def _open(self, keys: list[str], opened_on: str, *, follow_up: bool = False) -> None:
+        """Open sub-cases that are due together: one activity for the wave (cases started
+        before waves existed replay one activity per sub-case)."""
+        if len(keys) > 1 and workflow.patched(OPEN_WAVE):
+            wave: WaveOpened = await self._call(
+                LifecycleActivities.open_wave,
+                OpenWaveInput(
+                    case_id=self.case_id, activities=keys, opened_on=opened_on, follow_up=follow_up
+                ),
+                "open_wave",
+            )
+            keys = [key for key in keys if key in wave.failed]
         await asyncio.gather(
             *(
                 self._run(
                     LifecycleActivities.open_subcase,
                     OpenSubcaseInput(
-                        case_id=self.case_id, activity=key, opened_on=now.date().isoformat()
+                        case_id=self.case_id,
+                        activity=key,
+                        opened_on=opened_on,
+                        follow_up=follow_up,
                     ),
                 )
-                for key in due
+                for key in keys
             )
         )
 
@@ -191,17 +212,7 @@ class CaseWorkflow:
         today = workflow.now().date().isoformat()
         for key in wanted:
             self.state[key] = "open"
-        await asyncio.gather(
-            *(
-                self._run(
-                    LifecycleActivities.open_subcase,
-                    OpenSubcaseInput(
-                        case_id=self.case_id, activity=key, opened_on=today, follow_up=True
-                    ),
-                )
-                for key in wanted
-            )
-        )
+        await self._open(wanted, today, follow_up=True)
         await workflow.wait_condition(lambda: all(self.state[k] in CLOSED for k in wanted))
 
     async def _announce(self, step: PlannedStep) -> None:

@@ -61,6 +61,24 @@ class OpenSubcaseInput:
 
 
 @dataclass(frozen=True)
+class OpenWaveInput:
+    """Sub-cases that are due together, opened by one activity."""
+
+    case_id: str
+    activities: list[str]
+    opened_on: str
+    follow_up: bool = False
+
+
+@dataclass(frozen=True)
+class WaveOpened:
+    """Which of a wave's sub-cases could not be opened, and why (no personal data): the
+    workflow opens each of those on its own, so only that step waits stuck."""
+
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AnnounceScheduledInput:
     case_id: str
     activity: str
