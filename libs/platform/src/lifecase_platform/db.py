@@ -8,6 +8,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -52,6 +54,14 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> None:
+    """Insert a row unless its primary key is taken (``ON CONFLICT DO NOTHING`` on both
+    SQLite and PostgreSQL): one statement where an existence check and an insert took two.
+    ``table`` is a mapped class or a ``Table``."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.execute(insert(table).values(values).on_conflict_do_nothing())
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

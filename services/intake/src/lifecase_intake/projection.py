@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
@@ -31,6 +31,7 @@ from lifecase_contracts.events import (
 from lifecase_intake import timeline
 from lifecase_intake.conversation.projection import ConversationProjection
 from lifecase_intake.models import Case, EventType, Subcase, TemplateSchema, TimelineEvent
+from lifecase_platform.db import insert_new
 from lifecase_platform.messaging import SessionHandler
 
 OPEN = {None, "scheduled", "open", "routed"}
@@ -84,9 +85,8 @@ class IntakeProjection:
         self, session: AsyncSession, envelope: Envelope[SubcaseScheduled]
     ) -> None:
         e = envelope.data
-        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "scheduled")
-        if sub is not None:
-            sub.opens_on, sub.waits_for, sub.reason = e.opens_on, e.waits_for, None
+        changes = {"opens_on": e.opens_on, "waits_for": e.waits_for, "reason": None}
+        if await _move(session, e, "scheduled", changes):
             await _note(
                 session,
                 envelope,
@@ -99,19 +99,15 @@ class IntakeProjection:
         self, session: AsyncSession, envelope: Envelope[SubcaseOpened]
     ) -> None:
         e = envelope.data
-        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "open")
-        if sub is not None:
-            sub.due_date, sub.reason = e.due_date, None
+        if await _move(session, e, "open", {"due_date": e.due_date, "reason": None}):
             await _note(session, envelope, e.case_id, "subcase_opened", timeline.opened(e.title))
 
     async def subcase_routed(
         self, session: AsyncSession, envelope: Envelope[SubcaseRouted]
     ) -> None:
         e = envelope.data
-        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "routed")
-        if sub is not None:
-            sub.queue, sub.unit = e.queue, e.unit
-            sub.due_date = sub.due_date or e.due_date
+        changes = {"queue": e.queue, "unit": e.unit}
+        if await _move(session, e, "routed", changes, due_date_if_unset=e.due_date):
             await _note(
                 session,
                 envelope,
@@ -124,8 +120,7 @@ class IntakeProjection:
         self, session: AsyncSession, envelope: Envelope[SubcaseResolved]
     ) -> None:
         e = envelope.data
-        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "resolved")
-        if sub is not None:
+        if await _move(session, e, "resolved", {}):
             await _note(
                 session, envelope, e.case_id, "subcase_resolved", timeline.resolved(e.title)
             )
@@ -134,9 +129,7 @@ class IntakeProjection:
         self, session: AsyncSession, envelope: Envelope[SubcaseCancelled]
     ) -> None:
         e = envelope.data
-        sub = await _move(session, e.case_id, e.subcase_id, e.activity, e.title, "cancelled")
-        if sub is not None:
-            sub.reason = e.reason
+        if await _move(session, e, "cancelled", {"reason": e.reason}):
             await _note(
                 session,
                 envelope,
@@ -197,48 +190,71 @@ class IntakeProjection:
         }
 
 
+class _SubcaseEvent(Protocol):
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def subcase_id(self) -> str: ...
+    @property
+    def activity(self) -> str: ...
+    @property
+    def title(self) -> Localized: ...
+
+
 async def _move(
     session: AsyncSession,
-    case_id: str,
-    subcase_id: str,
-    activity: str,
-    title: Localized,
+    e: _SubcaseEvent,
     status: str,
-) -> Subcase | None:
-    """Create the sub-case if it is new and move it to ``status`` if that is a step forward;
-    None when the event changes nothing (or belongs to no case of ours)."""
-    case = await session.get(Case, case_id)
-    if case is None:
-        return None
-    sub = await session.get(Subcase, subcase_id)
-    if (sub.status if sub else None) not in TRANSITIONS[status]:
-        return None
+    changes: dict[str, Any],
+    *,
+    due_date_if_unset: date | None = None,
+) -> bool:
+    """Create the sub-case if it is new and move it to ``status`` with ``changes`` if that is
+    a step forward; False when the event changes nothing (or belongs to no case of ours).
+    Lean statements: this runs for every event of every sub-case."""
+    case_status = await session.scalar(select(Case.status).where(Case.id == e.case_id))
+    if case_status is None:
+        return False
+    current = await session.scalar(select(Subcase.status).where(Subcase.id == e.subcase_id))
+    if current not in TRANSITIONS[status]:
+        return False
     now = datetime.now(UTC)
-    if sub is None:
+    if current is None:
         position = await session.scalar(
-            select(func.count()).select_from(Subcase).where(Subcase.case_id == case_id)
+            select(func.count()).select_from(Subcase).where(Subcase.case_id == e.case_id)
         )
-        sub = Subcase(
-            id=subcase_id,
-            case_id=case_id,
-            position=position or 0,
-            activity=activity,
-            title_da=title.da,
-            title_en=title.en,
-            queue=None,
-            unit=None,
-            status=status,
-            due_date=None,
-            opens_on=None,
-            waits_for=[],
-            reason=None,
-            updated_at=now,
+        new = {
+            "id": e.subcase_id,
+            "case_id": e.case_id,
+            "position": position or 0,
+            "activity": e.activity,
+            "title_da": e.title.da,
+            "title_en": e.title.en,
+            "queue": None,
+            "unit": None,
+            "due_date": due_date_if_unset,
+            "opens_on": None,
+            "waits_for": [],
+            "reason": None,
+        }
+        await session.execute(
+            insert(Subcase).values({**new, **changes, "status": status, "updated_at": now})
         )
-        session.add(sub)
-    sub.status, sub.updated_at = status, now
-    if case.status == "submitted":
-        case.status = "in_progress"
-    return sub
+    else:
+        if due_date_if_unset is not None:
+            changes = {**changes, "due_date": func.coalesce(Subcase.due_date, due_date_if_unset)}
+        await session.execute(
+            update(Subcase)
+            .where(Subcase.id == e.subcase_id)
+            .values({**changes, "status": status, "updated_at": now})
+        )
+    if case_status == "submitted":
+        await session.execute(
+            update(Case)
+            .where(Case.id == e.case_id, Case.status == "submitted")
+            .values(status="in_progress")
+        )
+    return True
 
 
 async def _note(
@@ -250,14 +266,15 @@ async def _note(
     at: datetime | None = None,
 ) -> None:
     """Add a timeline line for this event, once."""
-    if await session.get(TimelineEvent, envelope.id) is None:
-        session.add(
-            TimelineEvent(
-                id=envelope.id,
-                case_id=case_id,
-                at=at or envelope.time,
-                kind=kind,
-                text_da=text.da,
-                text_en=text.en,
-            )
-        )
+    await insert_new(
+        session,
+        TimelineEvent,
+        {
+            "id": envelope.id,
+            "case_id": case_id,
+            "at": at or envelope.time,
+            "kind": kind,
+            "text_da": text.da,
+            "text_en": text.en,
+        },
+    )

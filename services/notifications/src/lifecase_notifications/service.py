@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.api import NotificationPublic
 from lifecase_contracts.events import Localized, derived_id
 from lifecase_notifications.models import Notification
+from lifecase_platform.db import insert_new
 
 
 async def notify(
@@ -23,21 +24,20 @@ async def notify(
     action_required: bool = False,
 ) -> None:
     """Record a notification once per event and recipient."""
-    notification_id = derived_id("notification", event_id, recipient)
-    if await session.get(Notification, notification_id) is not None:
-        return
-    session.add(
-        Notification(
-            id=notification_id,
-            recipient=recipient,
-            case_id=case_id,
-            kind=kind,
-            text_da=text.da,
-            text_en=text.en,
-            created_at=datetime.now(UTC),
-            read_at=None,
-            action_required=action_required,
-        )
+    await insert_new(
+        session,
+        Notification,
+        {
+            "id": derived_id("notification", event_id, recipient),
+            "recipient": recipient,
+            "case_id": case_id,
+            "kind": kind,
+            "text_da": text.da,
+            "text_en": text.en,
+            "created_at": datetime.now(UTC),
+            "read_at": None,
+            "action_required": action_required,
+        },
     )
 
 

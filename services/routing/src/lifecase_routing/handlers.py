@@ -4,7 +4,7 @@ per event: the processed-event record commits with it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +23,7 @@ from lifecase_platform.outbox import Outbox
 from lifecase_routing import workitems
 from lifecase_routing.erasure import erase_case
 from lifecase_routing.models import processed_events
-from lifecase_routing.rulesets import route_subcase
+from lifecase_routing.rulesets import CompiledRuleSets, route_subcase
 
 CONSUMER = "routing"
 
@@ -34,12 +34,15 @@ class RoutingHandlers:
     processed in the same transaction (``lifecase_platform.messaging.BatchConsumer``)."""
 
     outbox: Outbox
+    compiled: CompiledRuleSets = field(default_factory=CompiledRuleSets)
 
     async def subcase_opened(
         self, session: AsyncSession, envelope: Envelope[SubcaseOpened]
     ) -> None:
         """Route a newly opened sub-case into a queue."""
-        await route_subcase(session=session, outbox=self.outbox, opened=envelope.data)
+        await route_subcase(
+            session=session, outbox=self.outbox, opened=envelope.data, compiled=self.compiled
+        )
 
     async def subcase_cancelled(
         self, session: AsyncSession, envelope: Envelope[SubcaseCancelled]

@@ -188,8 +188,30 @@ async def _counts(session: AsyncSession, query: object) -> dict[str, int]:
     return dict((await session.execute(query)).tuples().all())  # type: ignore[call-overload]
 
 
-async def active_rules(*, session: AsyncSession) -> tuple[RuleSet, CompiledRuleSet]:
+class CompiledRuleSets:
+    """Rule sets are never edited once created: a service compiles each version once."""
+
+    def __init__(self, limit: int = 16) -> None:
+        self.limit = limit
+        self._compiled: dict[int, CompiledRuleSet] = {}
+
+    def get(self, version: int) -> CompiledRuleSet | None:
+        return self._compiled.get(version)
+
+    def keep(self, version: int, compiled: CompiledRuleSet) -> None:
+        if len(self._compiled) >= self.limit:
+            self._compiled.pop(next(iter(self._compiled)))
+        self._compiled[version] = compiled
+
+
+async def active_rules(
+    *, session: AsyncSession, compiled: CompiledRuleSets | None = None
+) -> tuple[RuleSet, CompiledRuleSet]:
+    """The active rule set, compiled (once per version, when ``compiled`` keeps them)."""
     ruleset = await _active(session)
+    known = compiled.get(ruleset.version) if compiled is not None else None
+    if known is not None:
+        return ruleset, known
     rows = await session.scalars(
         select(RoutingRule)
         .where(RoutingRule.ruleset_version == ruleset.version)
@@ -199,7 +221,10 @@ async def active_rules(*, session: AsyncSession) -> tuple[RuleSet, CompiledRuleS
         rules=[RuleSpec(name=r.name, condition=r.condition, queue=r.queue) for r in rows],
         fallback_queue=ruleset.fallback_queue,
     )
-    return ruleset, compile_rule_set(spec)
+    rules = compile_rule_set(spec)
+    if compiled is not None:
+        compiled.keep(ruleset.version, rules)
+    return ruleset, rules
 
 
 async def dry_run_rule_set(
@@ -265,13 +290,18 @@ def _dry_run_public(result: DryRun) -> DryRunPublic:
 
 
 async def route_subcase(
-    *, session: AsyncSession, outbox: Outbox, opened: SubcaseOpened, today: date | None = None
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    opened: SubcaseOpened,
+    today: date | None = None,
+    compiled: CompiledRuleSets | None = None,
 ) -> None:
     """Create the sub-case's work item in the queue the active rules pick, with its SLA due
     date, and report where it went."""
     if await session.get(WorkItem, opened.subcase_id) is not None:
         return
-    ruleset, rules = await active_rules(session=session)
+    ruleset, rules = await active_rules(session=session, compiled=compiled)
     decision = rules.route(
         Subject(
             subcase_type=opened.subcase_type,

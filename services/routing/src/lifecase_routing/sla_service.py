@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from datetime import UTC, date, datetime
 
@@ -29,7 +31,15 @@ async def sla_policy(*, session: AsyncSession) -> SlaPolicy:
 
 
 async def sla_clock(*, session: AsyncSession) -> SlaClock:
-    return SlaClock.of(await sla_policy(session=session))
+    """The clock of the stored policy. Reading the policy and building its calendar are done
+    once per distinct policy: every routed item asks."""
+    row = await session.get(SlaPolicyRow, POLICY_ID)
+    return _clock(None if row is None else json.dumps(row.document, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _clock(document: str | None) -> SlaClock:
+    return SlaClock.of(SlaPolicy() if document is None else SlaPolicy.model_validate_json(document))
 
 
 async def put_sla_policy(*, session: AsyncSession, policy: SlaPolicy, by: str | None) -> SlaPolicy:

@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import AccessRecordPublic
 from lifecase_contracts.events import AccessRecorded, Envelope, EventData
 from lifecase_intake.models import AccessRecord
 from lifecase_platform.auth import Principal
-from lifecase_platform.db import SessionFactory
+from lifecase_platform.db import SessionFactory, insert_new
 from lifecase_platform.messaging import SessionHandler
 from lifecase_platform.problems import Forbidden
 
@@ -58,9 +56,7 @@ class AccessLogProjection:
             "personal_data": e.personal_data,
             "reason": e.reason,
         }
-        dialect = session.bind.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        await session.execute(insert(AccessRecord).values(values).on_conflict_do_nothing())
+        await insert_new(session, AccessRecord, values)
 
     def registry(self) -> Mapping[type[EventData], SessionHandler]:
         return {AccessRecorded: self.access_recorded}
