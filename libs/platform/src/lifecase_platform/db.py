@@ -56,12 +56,20 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> None:
+async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
     """Insert a row unless its primary key is taken (``ON CONFLICT DO NOTHING`` on both
     SQLite and PostgreSQL): one statement where an existence check and an insert took two.
-    ``table`` is a mapped class or a ``Table``."""
+    ``table`` is a mapped class or a ``Table``. True if the row is new."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    await session.execute(insert(table).values(values).on_conflict_do_nothing())
+    result = await session.execute(insert(table).values(values).on_conflict_do_nothing())
+    return bool(getattr(result, "rowcount", 0))
+
+
+def transaction_memo(session: AsyncSession, name: str) -> dict[Any, Any]:
+    """A dict that lives as long as ``session``: what a batch of event handlers looked up
+    once (configuration, a case's status) need not be read again within the transaction."""
+    memo: dict[Any, Any] = session.info.setdefault(name, {})
+    return memo
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
@@ -31,7 +31,7 @@ from lifecase_contracts.events import (
 from lifecase_intake import timeline
 from lifecase_intake.conversation.projection import ConversationProjection
 from lifecase_intake.models import Case, EventType, Subcase, TemplateSchema, TimelineEvent
-from lifecase_platform.db import insert_new
+from lifecase_platform.db import insert_new, transaction_memo
 from lifecase_platform.messaging import SessionHandler
 
 OPEN = {None, "scheduled", "open", "routed"}
@@ -211,50 +211,89 @@ async def _move(
 ) -> bool:
     """Create the sub-case if it is new and move it to ``status`` with ``changes`` if that is
     a step forward; False when the event changes nothing (or belongs to no case of ours).
-    Lean statements: this runs for every event of every sub-case."""
-    case_status = await session.scalar(select(Case.status).where(Case.id == e.case_id))
-    if case_status is None:
-        return False
-    current = await session.scalar(select(Subcase.status).where(Subcase.id == e.subcase_id))
-    if current not in TRANSITIONS[status]:
+
+    This runs for every event of every sub-case, so it is lean: a case's status is read once
+    per transaction (a batch carries several events of a case), and the sub-case is written
+    with one conditional statement: an ``INSERT ... ON CONFLICT DO NOTHING`` for a sub-case
+    that is new, or an ``UPDATE`` whose ``WHERE`` only lets the allowed transitions through.
+    """
+    cases = transaction_memo(session, "intake.cases")
+    if e.case_id not in cases:
+        cases[e.case_id] = await session.scalar(select(Case.status).where(Case.id == e.case_id))
+    if cases[e.case_id] is None:
         return False
     now = datetime.now(UTC)
-    if current is None:
-        position = await session.scalar(
-            select(func.count()).select_from(Subcase).where(Subcase.case_id == e.case_id)
-        )
-        new = {
-            "id": e.subcase_id,
-            "case_id": e.case_id,
-            "position": position or 0,
-            "activity": e.activity,
-            "title_da": e.title.da,
-            "title_en": e.title.en,
-            "queue": None,
-            "unit": None,
-            "due_date": due_date_if_unset,
-            "opens_on": None,
-            "waits_for": [],
-            "reason": None,
-        }
-        await session.execute(
-            insert(Subcase).values({**new, **changes, "status": status, "updated_at": now})
-        )
+    allowed = [s for s in TRANSITIONS[status] if s is not None]
+    if due_date_if_unset is not None:
+        update_changes = {**changes, "due_date": func.coalesce(Subcase.due_date, due_date_if_unset)}
     else:
-        if due_date_if_unset is not None:
-            changes = {**changes, "due_date": func.coalesce(Subcase.due_date, due_date_if_unset)}
-        await session.execute(
+        update_changes = changes
+
+    async def moved() -> bool:
+        result = await session.execute(
             update(Subcase)
-            .where(Subcase.id == e.subcase_id)
-            .values({**changes, "status": status, "updated_at": now})
+            .where(Subcase.id == e.subcase_id, Subcase.status.in_(allowed))
+            .values({**update_changes, "status": status, "updated_at": now})
+            .execution_options(synchronize_session=False)
         )
-    if case_status == "submitted":
+        return bool(getattr(result, "rowcount", 0))
+
+    # A sub-case is usually new when it is scheduled or opened, known when anything else
+    # happens to it: try the likely statement first.
+    if status in ("scheduled", "open"):
+        done = await _insert_subcase(session, e, status, changes, due_date_if_unset, now)
+        done = done or await moved()
+    else:
+        done = await moved() or await _insert_subcase(
+            session, e, status, changes, due_date_if_unset, now
+        )
+    if not done:
+        return False
+    if cases[e.case_id] == "submitted":
         await session.execute(
             update(Case)
             .where(Case.id == e.case_id, Case.status == "submitted")
             .values(status="in_progress")
+            .execution_options(synchronize_session=False)
         )
+        cases[e.case_id] = "in_progress"
     return True
+
+
+async def _insert_subcase(
+    session: AsyncSession,
+    e: _SubcaseEvent,
+    status: str,
+    changes: dict[str, Any],
+    due_date: date | None,
+    now: datetime,
+) -> bool:
+    """Add the sub-case unless it exists; its position is its case's count so far."""
+    positions = transaction_memo(session, "intake.positions")
+    if e.case_id not in positions:
+        positions[e.case_id] = await session.scalar(
+            select(func.count()).select_from(Subcase).where(Subcase.case_id == e.case_id)
+        )
+    new: dict[str, Any] = {
+        "id": e.subcase_id,
+        "case_id": e.case_id,
+        "position": positions[e.case_id] or 0,
+        "activity": e.activity,
+        "title_da": e.title.da,
+        "title_en": e.title.en,
+        "queue": None,
+        "unit": None,
+        "due_date": due_date,
+        "opens_on": None,
+        "waits_for": [],
+        "reason": None,
+    }
+    inserted = await insert_new(
+        session, Subcase, {**new, **changes, "status": status, "updated_at": now}
+    )
+    if inserted:
+        positions[e.case_id] = (positions[e.case_id] or 0) + 1
+    return inserted
 
 
 async def _note(

@@ -18,6 +18,7 @@ from lifecase_lifecycle.models import outbox as outbox_table
 from lifecase_lifecycle.settings import LifecycleSettings
 from lifecase_lifecycle.templates import load_catalogue
 from lifecase_lifecycle.views import router
+from lifecase_lifecycle.workflows import workflow_runner
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import build_verifier
@@ -78,6 +79,7 @@ class LifecycleService:
                 temporal,
                 task_queue=s.task_queue,
                 workflows=[CaseWorkflow],
+                workflow_runner=workflow_runner(),
                 activities=activities.all(),
                 graceful_shutdown_timeout=WORKER_GRACEFUL_SHUTDOWN,
             )

@@ -19,6 +19,7 @@ from lifecase_contracts.workspace import (
     RuleSetSummary,
     RuleSpec,
 )
+from lifecase_platform.db import insert_new, transaction_memo
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, NotFound, ProblemError
 from lifecase_platform.workdays import today_in_denmark
@@ -298,10 +299,15 @@ async def route_subcase(
     compiled: CompiledRuleSets | None = None,
 ) -> None:
     """Create the sub-case's work item in the queue the active rules pick, with its SLA due
-    date, and report where it went."""
-    if await session.get(WorkItem, opened.subcase_id) is not None:
-        return
-    ruleset, rules = await active_rules(session=session, compiled=compiled)
+    date, and report where it went. The configuration it reads (the active rules, the SLA
+    policy, the queue and its unit) is read once per transaction: a batch of events routes
+    many sub-cases."""
+    memo = transaction_memo(session, "routing")
+    if "rules" not in memo:
+        memo["rules"] = await active_rules(session=session, compiled=compiled)
+        memo["clock"] = await sla_clock(session=session)
+    ruleset, rules = memo["rules"]
+    clock = memo["clock"]
     decision = rules.route(
         Subject(
             subcase_type=opened.subcase_type,
@@ -315,52 +321,63 @@ async def route_subcase(
             "routing rules failed to evaluate",
             extra={"subcase_id": opened.subcase_id, "rules": list(decision.errors)},
         )
-    queue = await session.get(Queue, decision.queue)
-    if queue is None:
-        raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
-    clock = await sla_clock(session=session)
+    if ("queue", decision.queue) not in memo:
+        queue = await session.get(Queue, decision.queue)
+        if queue is None:
+            raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
+        memo[("queue", decision.queue)] = (
+            queue.key,
+            queue.unit,
+            await unit_name(session, queue.unit),
+        )
+    queue_key, unit, name = memo[("queue", decision.queue)]
     due = clock.due_date(
         subcase_type=opened.subcase_type,
         requested=opened.due_date,
         routed_on=today or today_in_denmark(),
     )
-    item = WorkItem(
-        id=opened.subcase_id,
+    new = await insert_new(
+        session,
+        WorkItem,
+        {
+            "id": opened.subcase_id,
+            "case_id": opened.case_id,
+            "activity": opened.activity,
+            "subcase_type": opened.subcase_type,
+            "title_da": opened.title.da,
+            "title_en": opened.title.en,
+            "fields": opened.fields,
+            "queue": queue_key,
+            "status": "queued",
+            "is_open": True,
+            "assignee": None,
+            "due_date": due,
+            "reporter": opened.reporter,
+            "department": opened.department,
+            "unit_hint": opened.unit_hint,
+            "rule": decision.rule,
+            "ruleset_version": ruleset.version,
+            "resolution": None,
+            "reason": None,
+            "search_text": search_text(opened.title, opened.subcase_type, opened.fields),
+            "sla_paused_at": None,
+            "sla_breach_reported": None,
+            "created_at": datetime.now(UTC),
+            "closed_at": None,
+        },
+    )
+    if not new:
+        return  # routed before: a redelivered event
+    event = SubcaseRouted(
         case_id=opened.case_id,
+        subcase_id=opened.subcase_id,
         activity=opened.activity,
-        subcase_type=opened.subcase_type,
-        title_da=opened.title.da,
-        title_en=opened.title.en,
-        fields=opened.fields,
-        queue=queue.key,
-        status="queued",
-        is_open=True,
-        assignee=None,
+        title=opened.title,
+        queue=queue_key,
+        unit=unit,
+        unit_name=name,
+        rule=decision.rule,
         due_date=due,
         reporter=opened.reporter,
-        department=opened.department,
-        unit_hint=opened.unit_hint,
-        rule=decision.rule,
-        ruleset_version=ruleset.version,
-        resolution=None,
-        reason=None,
-        search_text=search_text(opened.title, opened.subcase_type, opened.fields),
-        sla_paused_at=None,
-        sla_breach_reported=None,
-        created_at=datetime.now(UTC),
-        closed_at=None,
     )
-    session.add(item)
-    event = SubcaseRouted(
-        case_id=item.case_id,
-        subcase_id=item.id,
-        activity=item.activity,
-        title=opened.title,
-        queue=queue.key,
-        unit=queue.unit,
-        unit_name=await unit_name(session, queue.unit),
-        rule=decision.rule,
-        due_date=due,
-        reporter=item.reporter,
-    )
-    await emit(session, outbox, event, "subcase-routed", item.id)
+    await emit(session, outbox, event, "subcase-routed", opened.subcase_id)
