@@ -49,8 +49,10 @@ fuzz: setup ## schemathesis over the served OpenAPI as a reporter and an admin: 
 screenshots: setup chromium ## Retake docs/screenshots/*.png of the main pages
 	LIFECASE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
 
-bench: setup ## End-to-end benchmark against a bare Temporal baseline (JSON + table)
-	$(PY) -m bench.e2e_hiring
+bench: setup ## End-to-end throughput against bare Temporal, SQLite then PostgreSQL (JSON + table)
+	infra/scripts/postgres-up
+	$(PY) -m bench.e2e_hiring --database sqlite --json bench/results/e2e_hiring-sqlite.json
+	$(PY) -m bench.e2e_hiring --database postgresql --json bench/results/e2e_hiring-postgresql.json
 
 faults: setup ## Kill engines and the whole system mid-flow: lost, duplicated, time to heal (JSON + table)
 	$(PY) -m tests.faults

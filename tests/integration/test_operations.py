@@ -73,7 +73,8 @@ async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_oper
         return next((c for c in await _stuck(api) if c["case_id"] == case_id), None)
 
     stuck = await wait_for(listed, what="the case to be listed as stuck")
-    assert stuck["reason"] == "plan_case: template hiring v99 is missing"
+    # A new case's first step plans it and opens what is due (``start_case``).
+    assert stuck["reason"] == "start_case: template hiring v99 is missing"
     assert stuck["template_key"] == "hiring"
     assert stuck["stuck_since"] is not None
     assert "0101901234" not in json.dumps(stuck)
@@ -86,13 +87,13 @@ async def test_a_step_that_cannot_proceed_is_stuck_with_its_reason_until_an_oper
         e
         for e in history.events
         if e.HasField("activity_task_scheduled_event_attributes")
-        and e.activity_task_scheduled_event_attributes.activity_type.name == "plan_case"
+        and e.activity_task_scheduled_event_attributes.activity_type.name == "start_case"
     ]
     assert len(planned) == 1, "a failure no retry can mend is not retried"
     started = [e for e in history.events if e.HasField("activity_task_started_event_attributes")]
     assert all(e.activity_task_started_event_attributes.attempt == 1 for e in started)
     assert await handle.query(CaseWorkflow.stuck_reasons) == {
-        "plan_case": "template hiring v99 is missing"
+        "start_case": "template hiring v99 is missing"
     }
 
     # Only administrators see and retry stuck cases.

@@ -23,8 +23,9 @@ async def test_submit_to_routed_is_one_trace(api: Api, spans: InMemorySpanExport
     assert "lifecase.case.submitted publish" in in_trace
     assert "lifecase.case.submitted process" in in_trace
     assert any(name.startswith("StartWorkflow:CaseWorkflow") for name in in_trace)
-    # The five sub-cases are due together: one activity opens the wave.
-    assert sum(name.startswith("RunActivity:open_wave") for name in in_trace) == 1
+    # A new case is planned and its five sub-cases (all due at once) opened in one activity.
+    assert sum(name.startswith("RunActivity:start_case") for name in in_trace) == 1
+    assert not any(name.startswith("RunActivity:open_") for name in in_trace)
     assert in_trace.count("lifecase.subcase.opened process") >= 5
     assert in_trace.count("lifecase.subcase.routed publish") == 5
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -59,10 +59,22 @@ def create_engine(url: str) -> AsyncEngine:
 async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:
     """Insert a row unless its primary key is taken (``ON CONFLICT DO NOTHING`` on both
     SQLite and PostgreSQL): one statement where an existence check and an insert took two.
-    ``table`` is a mapped class or a ``Table``. True if the row is new."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    result = await session.execute(insert(table).values(values).on_conflict_do_nothing())
+    ``table`` is a mapped class or a ``Table``. True if the row is new.
+
+    The statement is built once per table and dialect, the values travel as parameters:
+    building it with the values inlined cost more than running it (event handlers call
+    this for every event)."""
+    target: Table = getattr(table, "__table__", table)
+    dialect = session.bind.dialect.name
+    statement = _INSERT_NEW.get((dialect, target))
+    if statement is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = _INSERT_NEW[(dialect, target)] = insert(target).on_conflict_do_nothing()
+    result = await session.execute(statement, values)
     return bool(getattr(result, "rowcount", 0))
+
+
+_INSERT_NEW: dict[tuple[str, Table], Any] = {}
 
 
 def transaction_memo(session: AsyncSession, name: str) -> dict[Any, Any]:

@@ -54,20 +54,23 @@ class Outbox:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self._insert = table.insert()
         self._wake = asyncio.Event()
 
     async def add(self, session: AsyncSession, envelope: Envelope[EventData]) -> None:
         """Stage an event in the caller's transaction; nothing is sent unless it commits."""
         sa_event.listen(session.sync_session, "after_commit", self._after_commit, once=True)
+        # A prebuilt statement, the row as parameters: cheaper than building one per event.
         await session.execute(
-            self.table.insert().values(
-                id=envelope.id,
-                subject=envelope.type,
-                payload=envelope.to_json(),
-                headers=current_trace_headers(),
-                created_at=datetime.now(UTC),
-                published_at=None,
-            )
+            self._insert,
+            {
+                "id": envelope.id,
+                "subject": envelope.type,
+                "payload": envelope.to_json(),
+                "headers": current_trace_headers(),
+                "created_at": datetime.now(UTC),
+                "published_at": None,
+            },
         )
 
     def _after_commit(self, _session: object) -> None:

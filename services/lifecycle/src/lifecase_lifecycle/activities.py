@@ -29,6 +29,7 @@ from temporalio.exceptions import ApplicationError
 from lifecase_contracts.events import (
     CaseCompleted,
     CasePlanningFailed,
+    EventData,
     SubcaseCancelled,
     SubcaseDueDateChanged,
     SubcaseOpened,
@@ -45,6 +46,7 @@ from lifecase_lifecycle.workflows.types import (
     AnnounceScheduledInput,
     CancelSubcaseInput,
     CasePlan,
+    CaseStarted,
     FinishCaseInput,
     MarkStuckInput,
     MoveDueDateInput,
@@ -52,7 +54,9 @@ from lifecase_lifecycle.workflows.types import (
     OpenWaveInput,
     PlanCaseInput,
     PlannedStep,
+    StartCaseInput,
     WaveOpened,
+    first_steps,
 )
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import Publisher
@@ -131,27 +135,45 @@ class LifecycleActivities:
     async def plan_case(self, input: PlanCaseInput) -> CasePlan:
         """Which activities this case's data calls for, what each waits for, and when."""
         case, template = await self._load(input.case_id)
-        try:
-            planned = plan(template, case.data)
-        except (ValueError, OverflowError, TypeError, KeyError):
-            # The same data fails the same way on every attempt: no retry can help.
-            raise ApplicationError(
-                "the case's data cannot be planned",
-                type=PLANNING_FAILED,
-                non_retryable=True,
-            ) from None
-        steps = [
-            PlannedStep(
-                key=p.key,
-                included=p.included,
-                after=list(p.after),
-                opens_at=opening_moment(p.opens_on).isoformat() if p.opens_on else None,
-                opens_on=p.opens_on.isoformat() if p.opens_on else None,
+        return _plan(case, template)
+
+    @activity.defn(name="start_case")
+    @permanent_failures
+    async def start_case(self, input: StartCaseInput) -> CaseStarted:
+        """A new case in one step: plan it, open the sub-cases that are due at once and
+        announce those that wait (``first_steps`` decides which, at the workflow's time).
+        Every event id is derived, so a retried attempt publishes nothing twice."""
+        case, template = await self._load(input.case_id)
+        plan = _plan(case, template)
+        due, waiting = first_steps(plan.steps, datetime.fromisoformat(input.now))
+        steps = {step.key: step for step in plan.steps}
+        opened_on = datetime.fromisoformat(input.now).date().isoformat()
+        events: list[tuple[EventData, str, str]] = []
+        failed: dict[str, str] = {}
+        for key in due:
+            try:
+                with _cannot_proceed("start_case"):
+                    events.append(_opened(case, template, key, opened_on, False))
+            except ApplicationError as error:
+                failed[key] = error.message
+        for key in waiting:
+            step = steps[key]
+            try:
+                with _cannot_proceed("start_case"):
+                    events.append(_scheduled(case, template, key, step.opens_on, list(step.after)))
+            except ApplicationError as error:
+                failed[key] = error.message
+        await asyncio.gather(
+            *(
+                self.publisher.publish(event, id=id, subject=subject)
+                for event, id, subject in events
             )
-            for p in planned
-        ]
-        return CasePlan(
-            steps=steps, follow_ups={f.key: f.if_resolved for f in template.on_withdraw}
+        )
+        return CaseStarted(
+            plan=plan,
+            opened=[k for k in due if k not in failed],
+            announced=[k for k in waiting if k not in failed],
+            failed=failed,
         )
 
     @activity.defn(name="announce_scheduled")
@@ -159,23 +181,10 @@ class LifecycleActivities:
     async def announce_scheduled(self, input: AnnounceScheduledInput) -> None:
         """Publish ``lifecase.subcase.scheduled``: the sub-case will open later."""
         case, template = await self._load(input.case_id)
-        spec = template.activity(input.activity)
-        event = SubcaseScheduled(
-            case_id=case.case_id,
-            subcase_id=subcase_id(case.case_id, spec.key),
-            activity=spec.key,
-            title=spec.title,
-            opens_on=date.fromisoformat(input.opens_on) if input.opens_on else None,
-            waits_for=input.waits_for,
-            reporter=case.reporter,
+        event, id, subject = _scheduled(
+            case, template, input.activity, input.opens_on, input.waits_for
         )
-        await self.publisher.publish(
-            event,
-            subject=case.case_id,
-            id=derived_id(
-                "subcase-scheduled", case.case_id, spec.key, input.opens_on, *input.waits_for
-            ),
-        )
+        await self.publisher.publish(event, id=id, subject=subject)
 
     @activity.defn(name="open_subcase")
     @permanent_failures
@@ -292,6 +301,7 @@ class LifecycleActivities:
     def all(self) -> list[Callable[..., Any]]:
         return [
             self.plan_case,
+            self.start_case,
             self.announce_scheduled,
             self.open_subcase,
             self.open_wave,
@@ -321,3 +331,42 @@ def _opened(
         department=case.department,
     )
     return event, derived_id("subcase-opened", case.case_id, spec.key), case.case_id
+
+
+def _plan(case: CaseInput, template: Template) -> CasePlan:
+    try:
+        planned = plan(template, case.data)
+    except (ValueError, OverflowError, TypeError, KeyError):
+        # The same data fails the same way on every attempt: no retry can help.
+        raise ApplicationError(
+            "the case's data cannot be planned", type=PLANNING_FAILED, non_retryable=True
+        ) from None
+    steps = [
+        PlannedStep(
+            key=p.key,
+            included=p.included,
+            after=list(p.after),
+            opens_at=opening_moment(p.opens_on).isoformat() if p.opens_on else None,
+            opens_on=p.opens_on.isoformat() if p.opens_on else None,
+        )
+        for p in planned
+    ]
+    return CasePlan(steps=steps, follow_ups={f.key: f.if_resolved for f in template.on_withdraw})
+
+
+def _scheduled(
+    case: CaseInput, template: Template, key: str, opens_on: str | None, waits_for: list[str]
+) -> tuple[SubcaseScheduled, str, str]:
+    """The ``lifecase.subcase.scheduled`` event of a sub-case that opens later."""
+    spec = template.activity(key)
+    event = SubcaseScheduled(
+        case_id=case.case_id,
+        subcase_id=subcase_id(case.case_id, spec.key),
+        activity=spec.key,
+        title=spec.title,
+        opens_on=date.fromisoformat(opens_on) if opens_on else None,
+        waits_for=waits_for,
+        reporter=case.reporter,
+    )
+    id = derived_id("subcase-scheduled", case.case_id, spec.key, opens_on, *waits_for)
+    return event, id, case.case_id

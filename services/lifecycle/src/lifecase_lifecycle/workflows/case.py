@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         AnnounceScheduledInput,
         CancelSubcaseInput,
         CaseOutcome,
+        CaseStarted,
         CaseWorkflowInput,
         FinishCaseInput,
         MarkStuckInput,
@@ -46,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         PlannedStep,
         RescheduledSignal,
         RetrySignal,
+        StartCaseInput,
         SubcaseClosedSignal,
         WaveOpened,
         WithdrawSignal,
@@ -64,6 +66,9 @@ MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts
 STUCK_RETRY_AFTER = timedelta(minutes=10)
 # Patch: sub-cases due together open in one activity (``open_wave``), not one each.
 OPEN_WAVE = "open-wave"
+# Patch: a new case is planned, its first sub-cases opened and the waiting ones announced in
+# one activity (``start_case``), not in a plan and then an activity per step.
+START_CASE = "start-case"
 ArgT = TypeVar("ArgT")
 CLOSED = frozenset({"resolved", "rejected", "cancelled", "skipped"})
 DONE = frozenset({"resolved", "skipped"})
@@ -111,6 +116,8 @@ class CaseWorkflow:
     async def _plan(self) -> bool:
         """Plan (or re-plan) the case; False when its data cannot be planned at all."""
         revision = self.revision
+        if not self.steps and workflow.patched(START_CASE):
+            return await self._start(revision)
         try:
             plan = await self._call(
                 LifecycleActivities.plan_case, PlanCaseInput(case_id=self.case_id), "plan_case"
@@ -152,6 +159,40 @@ class CaseWorkflow:
                     )
                 )
         await asyncio.gather(*work)
+        return True
+
+    async def _start(self, revision: int) -> bool:
+        """A new case's first step, in one activity: plan, open what is due at once and
+        announce what waits. Steps it could not take are taken one by one, as before."""
+        now = workflow.now()
+        try:
+            started: CaseStarted = await self._call(
+                LifecycleActivities.start_case,
+                StartCaseInput(case_id=self.case_id, now=now.isoformat()),
+                "start_case",
+            )
+        except ActivityError as error:
+            cause = error.cause
+            if isinstance(cause, ApplicationError) and cause.type == PLANNING_FAILED:
+                return False
+            raise
+        self.follow_ups = started.plan.follow_ups
+        self.planned_revision = revision
+        for step in started.plan.steps:
+            self.steps[step.key] = step
+            self.state[step.key] = "pending" if step.included else "skipped"
+        for key in started.opened:
+            self.state[key] = "open"
+            self.opened_on[key] = now.date().isoformat()
+        # What could not be announced is announced on its own; what could not be opened
+        # stays pending and is opened on its own by ``_open_what_is_due``, right after.
+        await asyncio.gather(
+            *(
+                self._announce(self.steps[key])
+                for key in started.failed
+                if key in self.steps and self._waits(self.steps[key])
+            )
+        )
         return True
 
     async def _open_what_is_due(self) -> None:

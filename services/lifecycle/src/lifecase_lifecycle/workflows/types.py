@@ -5,6 +5,7 @@ ISO strings (``YYYY-MM-DD``), moments as ISO strings in UTC."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 # ApplicationError types the activities raise for failures no retry can mend (not retried):
 # a case whose data cannot be planned (the case fails and the reporter is told) ...
@@ -50,6 +51,44 @@ class PlannedStep:
 class CasePlan:
     steps: list[PlannedStep]
     follow_ups: dict[str, str]  # follow-up key -> the activity whose resolution calls for it
+
+
+@dataclass(frozen=True)
+class StartCaseInput:
+    """Plan a new case and take its first steps at ``now`` (the workflow's time, ISO)."""
+
+    case_id: str
+    now: str
+
+
+@dataclass(frozen=True)
+class CaseStarted:
+    """The plan, which sub-cases opened at once and which were announced as waiting, and
+    those that could not be opened or announced (step -> why, no personal data): the
+    workflow takes each of those on its own, so that only that step waits stuck."""
+
+    plan: CasePlan
+    opened: list[str]
+    announced: list[str]
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def first_steps(steps: list[PlannedStep], now: datetime) -> tuple[list[str], list[str]]:
+    """Of a new case's planned steps, those that open at ``now`` (everything they wait for
+    is skipped, and their date has come) and those that wait (for a date or another step).
+    The same rules as the workflow's own, for a case with nothing done yet."""
+    skipped = {s.key for s in steps if not s.included}
+    due: list[str] = []
+    waiting: list[str] = []
+    for step in steps:
+        if not step.included:
+            continue
+        dated = step.opens_at is not None and datetime.fromisoformat(step.opens_at) > now
+        if dated or any(k not in skipped for k in step.after):
+            waiting.append(step.key)
+        else:
+            due.append(step.key)
+    return due, waiting
 
 
 @dataclass(frozen=True)
