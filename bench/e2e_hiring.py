@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import secrets
 import statistics
 import sys
@@ -39,7 +38,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from bench.baseline import FanOutInput, FanOutWorkflow, noop
-from bench.report import BenchmarkError, run_benchmark
+from bench.report import BenchmarkError, machine, run_benchmark
 from bench.stats import Summary, cpu_seconds, summarise
 from lifecase_contracts.events import SubcaseRouted
 from lifecase_embedded import devidp
@@ -598,12 +597,7 @@ def report(
         median[key] = round(statistics.median(values), 3) if values else None
     return {
         "benchmark": "e2e_hiring",
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "cpus_usable": len(os.sched_getaffinity(0)),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "parameters": {
             "cases": options.cases,
             "concurrency": options.concurrency,

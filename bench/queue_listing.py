@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import secrets
 import sys
@@ -29,7 +28,7 @@ import asyncpg
 import httpx
 from sqlalchemy import Table, insert, select, text
 
-from bench.report import BenchmarkError, run_benchmark
+from bench.report import BenchmarkError, machine, run_benchmark
 from bench.stats import Summary, summarise
 from lifecase_embedded.engines import nats_server
 from lifecase_platform.auth import DevTokens, Principal
@@ -321,12 +320,7 @@ def report(options: Options, by_backend: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         "benchmark": "queue_listing",
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "cpus_usable": len(os.sched_getaffinity(0)),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "parameters": {
             "sizes": options.sizes,
             "requests": options.requests,

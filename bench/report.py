@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import platform
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -17,6 +19,16 @@ Result = dict[str, Any]
 
 class BenchmarkError(Exception):
     """The benchmark could not finish; the message says which phase and why."""
+
+
+def machine() -> dict[str, Any]:
+    """What a result was measured on."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def emit(result: Result, table: str, json_path: Path | None) -> None:
