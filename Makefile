@@ -49,10 +49,11 @@ fuzz: setup ## schemathesis over the served OpenAPI as a reporter and an admin: 
 screenshots: setup chromium ## Retake docs/screenshots/*.png of the main pages
 	LIFECASE_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
 
-bench: setup ## End-to-end throughput against bare Temporal, SQLite then PostgreSQL (JSON + table)
+bench: setup ## End-to-end throughput against bare Temporal: SQLite and PostgreSQL, one process per service and all in one (JSON + table)
 	infra/scripts/postgres-up
-	$(PY) -m bench.e2e_hiring --database sqlite --json bench/results/e2e_hiring-sqlite.json
-	$(PY) -m bench.e2e_hiring --database postgresql --json bench/results/e2e_hiring-postgresql.json
+	for db in sqlite postgresql; do for topology in services single; do \
+	  $(PY) -m bench.e2e_hiring --database $$db --topology $$topology \
+	    --json bench/results/e2e_hiring-$$db-$$topology.json || exit 1; done; done
 
 faults: setup ## Kill engines and the whole system mid-flow: lost, duplicated, time to heal (JSON + table)
 	$(PY) -m tests.faults

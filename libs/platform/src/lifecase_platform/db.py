@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -64,17 +65,51 @@ async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) 
     The statement is built once per table and dialect, the values travel as parameters:
     building it with the values inlined cost more than running it (event handlers call
     this for every event)."""
-    target: Table = getattr(table, "__table__", table)
-    dialect = session.bind.dialect.name
-    statement = _INSERT_NEW.get((dialect, target))
-    if statement is None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = _INSERT_NEW[(dialect, target)] = insert(target).on_conflict_do_nothing()
+    statement = _insert_new_statement(session.bind.dialect.name, _table(table))
     result = await session.execute(statement, values)
     return bool(getattr(result, "rowcount", 0))
 
 
+def insert_new_at_commit(session: AsyncSession, table: Any, values: dict[str, Any]) -> None:
+    """``insert_new``, held until the transaction commits and then sent together with the
+    other rows held for the same table: one statement for many rows. For writes whose
+    outcome nothing in the transaction reads (a timeline line, a notification); a
+    transaction that rolls back drops them."""
+    held: dict[Table, list[dict[str, Any]]] = session.info.setdefault(_HELD, {})
+    if not held:
+        sync = session.sync_session
+        event.listen(sync, "before_commit", _insert_held, once=True)
+        if not event.contains(sync, "after_rollback", _drop_held):
+            event.listen(sync, "after_rollback", _drop_held)
+    held.setdefault(_table(table), []).append(values)
+
+
+def _insert_held(session: Session) -> None:
+    held: dict[Table, list[dict[str, Any]]] = session.info.pop(_HELD, {})
+    dialect = session.get_bind().dialect.name
+    for table, rows in held.items():
+        session.execute(_insert_new_statement(dialect, table), rows)
+
+
+def _drop_held(session: Session) -> None:
+    session.info.pop(_HELD, None)
+
+
+def _table(table: Any) -> Table:
+    found: Table = getattr(table, "__table__", table)
+    return found
+
+
+def _insert_new_statement(dialect: str, table: Table) -> Any:
+    statement = _INSERT_NEW.get((dialect, table))
+    if statement is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = _INSERT_NEW[(dialect, table)] = insert(table).on_conflict_do_nothing()
+    return statement
+
+
 _INSERT_NEW: dict[tuple[str, Table], Any] = {}
+_HELD = "lifecase.insert_at_commit"
 
 
 def transaction_memo(session: AsyncSession, name: str) -> dict[Any, Any]:

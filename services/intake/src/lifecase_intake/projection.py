@@ -31,7 +31,7 @@ from lifecase_contracts.events import (
 from lifecase_intake import timeline
 from lifecase_intake.conversation.projection import ConversationProjection
 from lifecase_intake.models import Case, EventType, Subcase, TemplateSchema, TimelineEvent
-from lifecase_platform.db import insert_new, transaction_memo
+from lifecase_platform.db import insert_new, insert_new_at_commit, transaction_memo
 from lifecase_platform.messaging import SessionHandler
 
 OPEN = {None, "scheduled", "open", "routed"}
@@ -304,8 +304,9 @@ async def _note(
     text: Localized,
     at: datetime | None = None,
 ) -> None:
-    """Add a timeline line for this event, once."""
-    await insert_new(
+    """Add a timeline line for this event, once (written with the batch's other lines
+    when the transaction commits)."""
+    insert_new_at_commit(
         session,
         TimelineEvent,
         {

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.api import NotificationPublic
 from lifecase_contracts.events import Localized, derived_id
 from lifecase_notifications.models import Notification
-from lifecase_platform.db import insert_new
+from lifecase_platform.db import insert_new_at_commit
 
 
 async def notify(
@@ -24,7 +24,7 @@ async def notify(
     action_required: bool = False,
 ) -> None:
     """Record a notification once per event and recipient."""
-    await insert_new(
+    insert_new_at_commit(
         session,
         Notification,
         {
