@@ -42,6 +42,7 @@ from bench.report import BenchmarkError, machine, run_benchmark
 from bench.stats import Summary, cpu_seconds, summarise
 from lifecase_contracts.events import SubcaseRouted
 from lifecase_embedded import devidp
+from lifecase_embedded.cluster import service_databases
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
 from lifecase_embedded.system import SERVICES, SystemConfig
 from lifecase_platform.auth import DevTokens
@@ -386,11 +387,8 @@ async def databases(options: Options, root: Path) -> AsyncIterator[dict[str, str
             "set LIFECASE_BENCH_POSTGRES_URL"
         ) from error
     prefix = f"lc_bench_{uuid.uuid4().hex[:10]}"
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     try:
-        for name in SERVICES:
-            await admin.execute(f'CREATE DATABASE "{prefix}_{name}"')
-        yield {name: f"{base}/{prefix}_{name}" for name in SERVICES}
+        yield await service_databases(POSTGRES_ADMIN_URL, prefix)
     finally:
         for name in SERVICES:
             await admin.execute(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)')

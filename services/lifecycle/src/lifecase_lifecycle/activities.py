@@ -130,6 +130,24 @@ class LifecycleActivities:
                 session=session, case_id=case_id, templates=self.templates
             )
 
+    async def _publish_each(
+        self, step: str, events: dict[str, Callable[[], tuple[EventData, str, str]]]
+    ) -> dict[str, str]:
+        """Build each sub-case's event and publish them all at once. Those whose event cannot
+        be built from the case's data are left out: sub-case -> why (no personal data)."""
+        built: list[tuple[EventData, str, str]] = []
+        failed: dict[str, str] = {}
+        for key, build in events.items():
+            try:
+                with _cannot_proceed(step):
+                    built.append(build())
+            except ApplicationError as error:
+                failed[key] = error.message
+        await asyncio.gather(
+            *(self.publisher.publish(event, id=id, subject=subject) for event, id, subject in built)
+        )
+        return failed
+
     @activity.defn(name="plan_case")
     @permanent_failures
     async def plan_case(self, input: PlanCaseInput) -> CasePlan:
@@ -145,29 +163,24 @@ class LifecycleActivities:
         Every event id is derived, so a retried attempt publishes nothing twice."""
         case, template = await self._load(input.case_id)
         plan = _plan(case, template)
-        due, waiting = first_steps(plan.steps, datetime.fromisoformat(input.now))
+        now = datetime.fromisoformat(input.now)
+        due, waiting = first_steps(plan.steps, now)
         steps = {step.key: step for step in plan.steps}
-        opened_on = datetime.fromisoformat(input.now).date().isoformat()
-        events: list[tuple[EventData, str, str]] = []
-        failed: dict[str, str] = {}
-        for key in due:
-            try:
-                with _cannot_proceed("start_case"):
-                    events.append(_opened(case, template, key, opened_on, False))
-            except ApplicationError as error:
-                failed[key] = error.message
-        for key in waiting:
-            step = steps[key]
-            try:
-                with _cannot_proceed("start_case"):
-                    events.append(_scheduled(case, template, key, step.opens_on, list(step.after)))
-            except ApplicationError as error:
-                failed[key] = error.message
-        await asyncio.gather(
-            *(
-                self.publisher.publish(event, id=id, subject=subject)
-                for event, id, subject in events
-            )
+        opened_on = now.date().isoformat()
+        failed = await self._publish_each(
+            "start_case",
+            {
+                **{
+                    key: functools.partial(_opened, case, template, key, opened_on, False)
+                    for key in due
+                },
+                **{
+                    key: functools.partial(
+                        _scheduled, case, template, key, steps[key].opens_on, list(steps[key].after)
+                    )
+                    for key in waiting
+                },
+            },
         )
         return CaseStarted(
             plan=plan,
@@ -205,19 +218,14 @@ class LifecycleActivities:
         opens it on its own); failures any retry may mend fail the whole wave, which is
         retried as a whole (every event id is derived, so nothing is published twice)."""
         case, template = await self._load(input.case_id)
-        events = []
-        failed: dict[str, str] = {}
-        for key in input.activities:
-            try:
-                with _cannot_proceed("open_wave"):
-                    events.append(_opened(case, template, key, input.opened_on, input.follow_up))
-            except ApplicationError as error:
-                failed[key] = error.message
-        await asyncio.gather(
-            *(
-                self.publisher.publish(event, id=id, subject=subject)
-                for event, id, subject in events
-            )
+        failed = await self._publish_each(
+            "open_wave",
+            {
+                key: functools.partial(
+                    _opened, case, template, key, input.opened_on, input.follow_up
+                )
+                for key in input.activities
+            },
         )
         return WaveOpened(failed=failed)
 
