@@ -104,17 +104,33 @@ class Outbox:
             ).all()
         if not rows:
             return 0
-        await asyncio.gather(
+        # Each row counts on its own: one that fails (e.g. JetStream's "duplicate message id
+        # is in process" while another replica's relay publishes the same row) stays unsent
+        # for the next round, and does not hold back the rows that went through.
+        outcomes = await asyncio.gather(
             *(
                 publisher.publish_raw(r.subject, r.payload, msg_id=r.id, headers=r.headers)
                 for r in rows
-            )
+            ),
+            return_exceptions=True,
         )
-        async with sessions() as session, session.begin():
-            await session.execute(
-                update(t)
-                .where(t.c.id.in_([r.id for r in rows]))
-                .values(published_at=datetime.now(UTC))
+        sent = [
+            r.id
+            for r, outcome in zip(rows, outcomes, strict=True)
+            if not isinstance(outcome, BaseException)
+        ]
+        failures = [o for o in outcomes if isinstance(o, BaseException)]
+        if sent:
+            async with sessions() as session, session.begin():
+                await session.execute(
+                    update(t).where(t.c.id.in_(sent)).values(published_at=datetime.now(UTC))
+                )
+        if failures:
+            if len(failures) == len(rows):
+                raise failures[0]  # nothing went through: the relay's supervisor backs off
+            log.warning(
+                "outbox rows left for the next round",
+                extra={"count": len(failures), "error": type(failures[0]).__name__},
             )
-        log.debug("outbox published", extra={"count": len(rows)})
-        return len(rows)
+        log.debug("outbox published", extra={"count": len(sent)})
+        return len(sent)
