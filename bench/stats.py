@@ -48,15 +48,35 @@ def summarise(latencies_s: list[float], wall_s: float) -> Summary:
 
 def cpu_seconds() -> float:
     """CPU time (user + system) of this process and of all its descendants still running."""
-    total = time.process_time()
+    return sum(cpu_by_process().values())
+
+
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds (user + system) of this process and each descendant, by a short name.
+
+    The name is the service's module (``lifecase_routing``) or the program (``temporal``,
+    ``nats-server``); this process is ``bench``. Processes sharing a name are added up.
+    """
+    totals = {"bench": time.process_time()}
     tick = os.sysconf("SC_CLK_TCK")
     for pid in _descendants(os.getpid()):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue  # it exited meanwhile
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
+        name = _short_name([arg.decode(errors="replace") for arg in argv if arg])
+        totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
+def _short_name(argv: list[str]) -> str:
+    if "-m" in argv[:-1]:
+        return argv[argv.index("-m") + 1]
+    for arg in argv[1:]:
+        if arg.endswith(".py"):
+            return Path(arg).stem
+    return Path(argv[0]).name if argv else "?"
 
 
 def _descendants(pid: int) -> list[int]:

@@ -9,12 +9,14 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
 import httpx
+
+from lifecase_platform.workdays import today_in_denmark
 
 T = TypeVar("T")
 
@@ -140,7 +142,7 @@ class Api:
 
 
 def days_ahead(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today_in_denmark() + timedelta(days=days)).isoformat()
 
 
 def hiring_data(**overrides: Any) -> dict[str, Any]:

@@ -3,17 +3,18 @@ submitted while any row is wrong, and the rows go in with a progress bar."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from lifecase_platform.workdays import today_in_denmark
 from tests.browser.support import A11y, Api, sign_in, unique_name
 
 HEADING = (
     "employee_name;cpr;start_date;position;department;employment_type;weekly_hours;needs_laptop"
 )
 
-SOON = (date.today() + timedelta(days=7)).isoformat()
+SOON = (today_in_denmark() + timedelta(days=7)).isoformat()
 
 
 def csv_file(rows: list[str]) -> dict[str, object]:

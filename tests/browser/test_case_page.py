@@ -5,10 +5,11 @@ reporter answers a caseworker's question, moves a date and finally withdraws the
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
+from lifecase_platform.workdays import today_in_denmark
 from tests.browser.support import A11y, Api, sign_in, unique_name
 
 
@@ -18,7 +19,7 @@ def task(rows: Locator, title: str) -> Locator:
 
 
 def ahead(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today_in_denmark() + timedelta(days=days)).isoformat()
 
 
 def fill_parental_leave(page: Page, name: str) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from lifecase_platform.workdays import today_in_denmark
 from tests.browser.support import A11y, Api, sign_in, switch_to_english, unique_name, wait_until
 
 UNIT_WORKERS = {"hr": "hans", "payroll": "paula", "it": "ivan", "facilities": "frida"}
 
-SOON = (date.today() + timedelta(days=7)).isoformat()  # all five sub-cases open now
+SOON = (today_in_denmark() + timedelta(days=7)).isoformat()  # all five sub-cases open now
 
 
 def fill_hiring(page: Page, name: str, *, english: bool) -> None:

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from lifecase_platform.workdays import today_in_denmark
 from tests.browser.support import A11y, Api, switch_to_english, unique_name, wait_until
 
-SOON = (date.today() + timedelta(days=7)).isoformat()  # all five sub-cases open now
+SOON = (today_in_denmark() + timedelta(days=7)).isoformat()  # all five sub-cases open now
 PAYROLL_QUEUE_DA = "Løn – oprettelser og ændringer"
 
 

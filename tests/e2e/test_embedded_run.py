@@ -9,19 +9,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from lifecase_embedded.engines import free_port
+from lifecase_platform.workdays import today_in_denmark
 
 LIFECASE = str(Path(sys.executable).parent / "lifecase")
 HIRING = {
     "employee_name": "Mette Hansen",
     "cpr": "0101901234",
-    "start_date": (date.today() + timedelta(days=7)).isoformat(),
+    "start_date": (today_in_denmark() + timedelta(days=7)).isoformat(),
     "position": "Pædagog",
     "department": "Børnehuset Solsikken",
     "employment_type": "permanent",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
-from lifecase_platform.workdays import WorkdayCalendar
+from lifecase_platform.workdays import WorkdayCalendar, today_in_denmark
 from tests.support import (
     Api,
     database_urls,
@@ -76,7 +76,7 @@ async def test_a_welcome_package_scheduled_weeks_ahead_opens_on_its_day(
     skipping_api: Api, time_skipping: WorkflowEnvironment
 ) -> None:
     api = skipping_api
-    start = date.today() + timedelta(days=60)
+    start = today_in_denmark() + timedelta(days=60)
     case = await submit(api, "hiring", hiring_data(start_date=start.isoformat()))
     planned = await wait_for_case(
         api,

@@ -13,6 +13,7 @@ import pytest
 from lifecase_contracts.events import STREAM_NAME, CaseRescheduled
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
 from lifecase_lifecycle.workflows.types import CaseOutcome, workflow_id
+from lifecase_platform.workdays import today_in_denmark
 from tests.support import (
     Api,
     days_ahead,
@@ -116,7 +117,7 @@ async def test_payroll_setup_opens_only_after_the_contract_is_resolved(api: Api)
 async def test_rescheduling_moves_a_scheduled_date_and_an_open_due_date(
     api: Api, system_config: SystemConfig
 ) -> None:
-    start = date.today() + timedelta(days=60)
+    start = today_in_denmark() + timedelta(days=60)
     case = await submit(api, "hiring", hiring_data(start_date=start.isoformat()))
     before = await wait_for_case(
         api,

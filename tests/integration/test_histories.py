@@ -15,6 +15,7 @@ import pytest
 from temporalio.worker import Replayer
 
 from lifecase_embedded.system import EmbeddedSystem
+from lifecase_lifecycle.workflows import DATA_CONVERTER
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_lifecycle.workflows.types import CaseOutcome, workflow_id
 from tests.support import (
@@ -195,7 +196,7 @@ async def test_a_finished_case_replays_and_its_history_holds_no_personal_data(
     outcome: Any = await handle.result()
     assert outcome.status in ("completed", "withdrawn")
     history = await handle.fetch_history()
-    await Replayer(workflows=[CaseWorkflow]).replay_workflow(history)
+    await Replayer(workflows=[CaseWorkflow], data_converter=DATA_CONVERTER).replay_workflow(history)
     text = history.to_json()
     for value in PERSONAL:
         assert value not in text, f"personal data in the workflow history: {value[:3]}…"

@@ -3,10 +3,11 @@ due when, routing says where each would go. Both store nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from lifecase_platform.workdays import today_in_denmark
 from tests.support import Api, days_ahead
 
 pytestmark = pytest.mark.integration
@@ -48,7 +49,7 @@ async def test_the_template_preview_lists_each_task_with_its_dates_and_fields(ap
     activities = {a["key"]: a for a in both.json()["activities"]}
     partner = activities["partner_leave_periods"]
     assert partner["included"] is True
-    assert partner["opens_on"] == date.today().isoformat()
+    assert partner["opens_on"] == today_in_denmark().isoformat()
     assert partner["due_date"] is not None
     assert [f["label"]["da"] for f in partner["fields"]][:2] == [
         "Partnerens navn",
@@ -64,7 +65,7 @@ async def test_the_template_preview_lists_each_task_with_its_dates_and_fields(ap
 async def test_the_routing_preview_names_queue_and_unit_without_routing_anything(
     api: Api,
 ) -> None:
-    later = date.today() + timedelta(days=30)
+    later = today_in_denmark() + timedelta(days=30)
     response = await api.post(
         "/api/v1/routing/preview",
         as_="rita",

@@ -11,6 +11,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from lifecase_lifecycle.workflows import DATA_CONVERTER
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 
 HISTORIES = sorted((Path(__file__).parents[1] / "replay" / "histories").glob("*.json"))
@@ -25,7 +26,7 @@ def test_every_catalogue_template_has_a_stored_history() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_a_stored_history_replays_on_the_current_code(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-    result = await Replayer(workflows=[CaseWorkflow]).replay_workflow(
-        history, raise_on_replay_failure=True
-    )
+    result = await Replayer(
+        workflows=[CaseWorkflow], data_converter=DATA_CONVERTER
+    ).replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None

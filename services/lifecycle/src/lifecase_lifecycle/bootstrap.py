@@ -18,7 +18,7 @@ from lifecase_lifecycle.models import outbox as outbox_table
 from lifecase_lifecycle.settings import LifecycleSettings
 from lifecase_lifecycle.templates import load_catalogue
 from lifecase_lifecycle.views import router
-from lifecase_lifecycle.workflows import workflow_runner
+from lifecase_lifecycle.workflows import DATA_CONVERTER, workflow_runner
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import build_verifier
@@ -65,6 +65,7 @@ class LifecycleService:
         self.temporal = temporal = await Client.connect(
             s.temporal_address,
             namespace=s.temporal_namespace,
+            data_converter=DATA_CONVERTER,
             interceptors=[TracingInterceptor()],
             **temporal_options(s),
         )
