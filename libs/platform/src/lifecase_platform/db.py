@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from lifecase_platform import sqlite_inline
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
@@ -28,7 +31,8 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine. SQLite gets one connection (writes serialise anyway) and WAL.
+    """An async engine. SQLite gets one connection (writes serialise anyway), WAL, and runs
+    its calls on the event loop's thread (``sqlite_inline``: no thread hand-over per call).
 
     ``hide_parameters``: a database error's text leaves out the statement's values, which
     hold personal data; such texts reach logs and, from activities, workflow histories."""
@@ -36,8 +40,18 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(
             url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
         )
+    sqlite_url = make_url(url)
+    args, options = SQLiteDialect_aiosqlite().create_connect_args(sqlite_url)
+    options.pop("check_same_thread", None)
+    busy_timeout_s = float(options.pop("timeout", sqlite_inline.BUSY_TIMEOUT_S))
+    connect = sqlite_inline.connector(*args, **options)
+
+    async def connection() -> Any:
+        return await sqlite_inline.InlineConnection(connect, busy_timeout_s=busy_timeout_s)
+
     engine = create_async_engine(
         url,
+        async_creator=connection,
         poolclass=AsyncAdaptedQueuePool,
         pool_size=1,
         max_overflow=0,
@@ -50,7 +64,6 @@ def create_engine(url: str) -> AsyncEngine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

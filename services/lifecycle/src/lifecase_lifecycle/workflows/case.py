@@ -69,6 +69,9 @@ OPEN_WAVE = "open-wave"
 # Patch: a new case is planned, its first sub-cases opened and the waiting ones announced in
 # one activity (``start_case``), not in a plan and then an activity per step.
 START_CASE = "start-case"
+# Patch: a sub-case resolved before the workflow learnt that ``start_case`` had opened it (its
+# event was out, a robot was quick) counts once the opening is known, instead of being lost.
+CLOSED_EARLY = "closed-early"
 ArgT = TypeVar("ArgT")
 CLOSED = frozenset({"resolved", "rejected", "cancelled", "skipped"})
 DONE = frozenset({"resolved", "skipped"})
@@ -90,6 +93,8 @@ class CaseWorkflow:
         self.withdrawn = False
         self.changed = False
         self.stuck: dict[str, str] = {}  # step -> why it cannot proceed
+        # Closings signalled for steps not (yet) known to be open: step -> outcome.
+        self.closed_early: dict[str, str] = {}
         self.retries = 0  # operators' retry signals so far
         self.marking = asyncio.Lock()
 
@@ -184,6 +189,8 @@ class CaseWorkflow:
         for key in started.opened:
             self.state[key] = "open"
             self.opened_on[key] = now.date().isoformat()
+            if key in self.closed_early and workflow.patched(CLOSED_EARLY):
+                self.state[key] = self.closed_early.pop(key)
         # What could not be announced is announced on its own; what could not be opened
         # stays pending and is opened on its own by ``_open_what_is_due``, right after.
         await asyncio.gather(
@@ -367,9 +374,14 @@ class CaseWorkflow:
 
     @workflow.signal(name="subcase_closed")
     def subcase_closed(self, signal: SubcaseClosedSignal) -> None:
-        if self.state.get(signal.activity) == "open":
+        state = self.state.get(signal.activity)
+        if state == "open":
             self.state[signal.activity] = signal.outcome
             self.changed = True
+        elif state is None:
+            # ``start_case`` has published its opening but not yet returned: the sub-case
+            # counts as closed once its opening is recorded (``_start``).
+            self.closed_early[signal.activity] = signal.outcome
 
     @workflow.signal(name="rescheduled")
     def rescheduled(self, signal: RescheduledSignal) -> None:
