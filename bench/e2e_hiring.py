@@ -39,7 +39,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from bench.baseline import FanOutInput, FanOutWorkflow, noop
 from bench.report import BenchmarkError, machine, run_benchmark
-from bench.stats import Summary, cpu_by_process, cpu_seconds, summarise
+from bench.stats import Summary, cpu_by_process, summarise
 from lifecase_contracts.events import SubcaseRouted
 from lifecase_embedded import devidp
 from lifecase_embedded.cluster import service_databases
@@ -349,13 +349,20 @@ async def _warm_then_measure(
         timeout_s=options.timeout_s,
         phase=f"{phase} warm-up",
     )
-    cpu_before = cpu_seconds()
+    cpu_before = cpu_by_process()
     summary = await run_batch(
         options.cases, options.concurrency, one, timeout_s=options.timeout_s, phase=phase
     )
     assert summary is not None  # options.cases >= 1
-    cpu_ms = (cpu_seconds() - cpu_before) * 1000
-    return replace(summary, cpu_ms_per_run=cpu_ms / summary.count)
+    by_process = {
+        name: (seconds - cpu_before.get(name, 0.0)) * 1000 / summary.count
+        for name, seconds in sorted(cpu_by_process().items())
+    }
+    return replace(
+        summary,
+        cpu_ms_per_run=sum(by_process.values()),
+        cpu_ms_per_run_by_process=by_process,
+    )
 
 
 def system_config(
@@ -527,18 +534,11 @@ async def run_round(
 async def run_burst(sut: SystemUnderTest, options: Options) -> dict[str, Any]:
     """``options.burst`` cases filed at once; the system process's memory before and after."""
     before = sut.rss_mb()
-    cpu_before = cpu_by_process()
     burst = replace(options, cases=options.burst, concurrency=options.burst, warmup=0)
     summary = await measure_lifecase(sut, burst, phase=f"burst of {options.burst}")
-    cpu_after = cpu_by_process()
     return {
         **summary.as_dict(),
         "all_routed": summary.count == options.burst,
-        # Where the CPU per case went: each lifecase process, the engines, the client.
-        "cpu_ms_per_case_by_process": {
-            name: round((seconds - cpu_before.get(name, 0.0)) * 1000 / summary.count, 1)
-            for name, seconds in sorted(cpu_after.items())
-        },
         "system_rss_mb_before": before,
         "system_rss_mb_after": sut.rss_mb(),
     }
@@ -664,7 +664,7 @@ def table(result: dict[str, Any]) -> str:
             f"{_num(burst['cpu_ms_per_run'])} CPU ms per case; system process RSS "
             f"{burst['system_rss_mb_before']} -> {burst['system_rss_mb_after']} MiB"
             + "\n  CPU ms per case by process: "
-            + ", ".join(f"{k} {v}" for k, v in burst["cpu_ms_per_case_by_process"].items())
+            + ", ".join(f"{k} {v}" for k, v in burst["cpu_ms_per_run_by_process"].items())
         )
     return "\n".join(lines) + "\n"
 

@@ -21,11 +21,17 @@ class Summary:
     # CPU of this process and every process it started (the engines) during the batch, per
     # run: a regression shows here even when a noisy machine blurs the wall-clock figures.
     cpu_ms_per_run: float | None = None
+    # The same, split by process (``cpu_by_process``'s names).
+    cpu_ms_per_run_by_process: dict[str, float] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            key: None if value is None else round(value, 3) for key, value in asdict(self).items()
-        }
+        return {key: _rounded(value) for key, value in asdict(self).items()}
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: round(v, 1) for key, v in value.items()}
+    return None if value is None else round(value, 3)
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:

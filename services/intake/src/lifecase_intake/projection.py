@@ -5,12 +5,13 @@ never moves it back."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, Update, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
@@ -223,18 +224,12 @@ async def _move(
     if cases[e.case_id] is None:
         return False
     now = datetime.now(UTC)
-    allowed = [s for s in TRANSITIONS[status] if s is not None]
-    if due_date_if_unset is not None:
-        update_changes = {**changes, "due_date": func.coalesce(Subcase.due_date, due_date_if_unset)}
-    else:
-        update_changes = changes
 
     async def moved() -> bool:
+        statement = _update_statement(status, tuple(changes), due_date_if_unset is not None)
+        params = {f"p_{key}": value for key, value in changes.items()}
         result = await session.execute(
-            update(Subcase)
-            .where(Subcase.id == e.subcase_id, Subcase.status.in_(allowed))
-            .values({**update_changes, "status": status, "updated_at": now})
-            .execution_options(synchronize_session=False)
+            statement, {**params, "p_id": e.subcase_id, "p_due": due_date_if_unset, "p_now": now}
         )
         return bool(getattr(result, "rowcount", 0))
 
@@ -258,6 +253,30 @@ async def _move(
         )
         cases[e.case_id] = "in_progress"
     return True
+
+
+@functools.lru_cache(maxsize=64)
+def _update_statement(status: str, keys: tuple[str, ...], due_date_if_unset: bool) -> Update:
+    """``UPDATE subcases SET <keys>, status, updated_at WHERE id = ? AND status IN (those
+    it may replace)``, built once per kind of change: the values travel as parameters."""
+    table = cast(Table, Subcase.__table__)
+    values: dict[str, Any] = {key: bindparam(f"p_{key}", type_=table.c[key].type) for key in keys}
+    if due_date_if_unset:
+        values["due_date"] = func.coalesce(
+            table.c.due_date, bindparam("p_due", type_=table.c.due_date.type)
+        )
+    allowed = sorted(s for s in TRANSITIONS[status] if s is not None)
+    return (
+        update(table)
+        .where(table.c.id == bindparam("p_id"), table.c.status.in_(allowed))
+        .values(
+            {
+                **values,
+                "status": status,
+                "updated_at": bindparam("p_now", type_=table.c.updated_at.type),
+            }
+        )
+    )
 
 
 async def _insert_subcase(

@@ -24,8 +24,8 @@ from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, NotFound, ProblemError
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.emit import emit
-from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, WorkItem
-from lifecase_routing.public import unit_name, utc
+from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, Unit, WorkItem
+from lifecase_routing.public import utc
 from lifecase_routing.rules import (
     FALLBACK_RULE,
     CompiledRuleSet,
@@ -290,6 +290,22 @@ def _dry_run_public(result: DryRun) -> DryRunPublic:
     )
 
 
+async def _queues_with_units(
+    session: AsyncSession,
+) -> dict[str, tuple[str, str, Localized | None]]:
+    """Every queue with its unit and the unit's name, in one statement (there are tens): a
+    batch routes to many queues, and a read per queue and unit cost more than routing."""
+    rows = await session.execute(
+        select(Queue.key, Queue.unit, Unit.name_da, Unit.name_en).outerjoin(
+            Unit, Unit.key == Queue.unit
+        )
+    )
+    return {
+        key: (key, unit, None if da is None else Localized(da=da, en=en))
+        for key, unit, da, en in rows
+    }
+
+
 async def route_subcase(
     *,
     session: AsyncSession,
@@ -321,16 +337,12 @@ async def route_subcase(
             "routing rules failed to evaluate",
             extra={"subcase_id": opened.subcase_id, "rules": list(decision.errors)},
         )
-    if ("queue", decision.queue) not in memo:
-        queue = await session.get(Queue, decision.queue)
-        if queue is None:
-            raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
-        memo[("queue", decision.queue)] = (
-            queue.key,
-            queue.unit,
-            await unit_name(session, queue.unit),
-        )
-    queue_key, unit, name = memo[("queue", decision.queue)]
+    if "queues" not in memo:
+        memo["queues"] = await _queues_with_units(session)
+    found = memo["queues"].get(decision.queue)
+    if found is None:
+        raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
+    queue_key, unit, name = found
     due = clock.due_date(
         subcase_type=opened.subcase_type,
         requested=opened.due_date,
