@@ -217,14 +217,18 @@ class _PullConsumer:
     async def acknowledge(self, msg: Msg) -> None:
         """The effect is committed: the stream may forget the message."""
         await msg.ack()
-        # Which process handled which event: replicas sharing a consumer can be told apart
-        # (ids and the subject only; the event's data is never logged).
+
+    def handled(self, messages: list[Msg]) -> None:
+        """Which process handled which events: replicas sharing a consumer can be told apart
+        (the subjects and stream positions only; the events' data is never logged). One line
+        per committed batch: a line per event cost a tenth of a consumer's time."""
         log.info(
-            "event handled",
+            "events handled",
             extra={
                 "consumer": self.durable,
-                "subject": msg.subject,
-                "stream_sequence": msg.metadata.sequence.stream,
+                "count": len(messages),
+                "subjects": sorted({msg.subject for msg in messages}),
+                "stream_sequences": [msg.metadata.sequence.stream for msg in messages],
             },
         )
 
@@ -298,6 +302,7 @@ class Consumer(_PullConsumer):
                 await self.failed(msg, error, span)
                 return
             await self.acknowledge(msg)
+            self.handled([msg])
 
 
 @dataclass(frozen=True)
@@ -353,6 +358,7 @@ class BatchConsumer(_PullConsumer):
             else:
                 for msg, _, _ in work:
                     await self.acknowledge(msg)
+                self.handled([msg for msg, _, _ in work])
                 return
         for item in work:
             await self._one(item)
@@ -368,6 +374,7 @@ class BatchConsumer(_PullConsumer):
                 await self.failed(msg, error, span)
                 return
         await self.acknowledge(msg)
+        self.handled([msg])
 
     async def _commit(
         self, work: list[tuple[Msg, Envelope[Any], SessionHandler]], *, traced: bool = True
