@@ -79,7 +79,7 @@ async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) 
     The statement is built once per table and dialect, the values travel as parameters:
     building it with the values inlined cost more than running it (event handlers call
     this for every event)."""
-    statement = _insert_new_statement(session.bind.dialect.name, _table(table))
+    statement = _insert_new_statement(_table(table))
     result = await session.execute(statement, values)
     return bool(getattr(result, "rowcount", 0))
 
@@ -89,20 +89,26 @@ def insert_new_at_commit(session: AsyncSession, table: Any, values: dict[str, An
     other rows held for the same table: one statement for many rows. For writes whose
     outcome nothing in the transaction reads (a timeline line, a notification); a
     transaction that rolls back drops them."""
-    held: dict[Table, list[dict[str, Any]]] = session.info.setdefault(_HELD, {})
+    insert_at_commit(session, _insert_new_statement(_table(table)), values)
+
+
+def insert_at_commit(session: AsyncSession, statement: Insert, values: dict[str, Any]) -> None:
+    """Run the INSERT ``statement`` with ``values`` when the transaction commits, together with
+    the other rows held for the same statement (one round trip for all of them). A failing
+    insert fails the commit; a transaction that rolls back drops the rows."""
+    held: dict[Insert, list[dict[str, Any]]] = session.info.setdefault(_HELD, {})
     if not held:
         sync = session.sync_session
         event.listen(sync, "before_commit", _insert_held, once=True)
         if not event.contains(sync, "after_rollback", _drop_held):
             event.listen(sync, "after_rollback", _drop_held)
-    held.setdefault(_table(table), []).append(values)
+    held.setdefault(statement, []).append(values)
 
 
 def _insert_held(session: Session) -> None:
-    held: dict[Table, list[dict[str, Any]]] = session.info.pop(_HELD, {})
-    dialect = session.get_bind().dialect.name
-    for table, rows in held.items():
-        session.execute(_insert_new_statement(dialect, table), rows)
+    held: dict[Insert, list[dict[str, Any]]] = session.info.pop(_HELD, {})
+    for statement, rows in held.items():
+        session.execute(statement, rows)
 
 
 def _drop_held(session: Session) -> None:
@@ -129,7 +135,7 @@ def _compile_insert_new(element: InsertNew, compiler: SQLCompiler, **kw: Any) ->
     return f"{insert} ON CONFLICT DO NOTHING"
 
 
-def _insert_new_statement(dialect: str, table: Table) -> InsertNew:
+def _insert_new_statement(table: Table) -> InsertNew:
     statement = _INSERT_NEW.get(table)
     if statement is None:
         statement = _INSERT_NEW[table] = InsertNew(table)

@@ -27,7 +27,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Envelope, EventData
-from lifecase_platform.db import SessionFactory
+from lifecase_platform.db import SessionFactory, insert_at_commit
 from lifecase_platform.messaging import Publisher
 from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import current_trace_headers
@@ -60,8 +60,10 @@ class Outbox:
     async def add(self, session: AsyncSession, envelope: Envelope[EventData]) -> None:
         """Stage an event in the caller's transaction; nothing is sent unless it commits."""
         sa_event.listen(session.sync_session, "after_commit", self._after_commit, once=True)
-        # A prebuilt statement, the row as parameters: cheaper than building one per event.
-        await session.execute(
+        # Held until the commit and inserted with the transaction's other events in one round
+        # trip (a batch of handled events stages many); a prebuilt statement, rows as values.
+        insert_at_commit(
+            session,
             self._insert,
             {
                 "id": envelope.id,
