@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     MetaData,
+    Row,
     String,
     Table,
     select,
@@ -95,20 +98,34 @@ class Outbox:
         self, sessions: SessionFactory, publisher: Publisher, batch: int = 200
     ) -> int:
         t = self.table
+        unsent = (
+            select(t.c.id, t.c.subject, t.c.payload, t.c.headers)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.created_at, t.c.id)
+            .limit(batch)
+        )
         async with sessions() as session:
-            rows = (
-                await session.execute(
-                    select(t.c.id, t.c.subject, t.c.payload, t.c.headers)
-                    .where(t.c.published_at.is_(None))
-                    .order_by(t.c.created_at, t.c.id)
-                    .limit(batch)
-                )
-            ).all()
+            if session.bind.dialect.name == "postgresql":
+                # Replicas share the table: each claims the rows it publishes (locked until
+                # marked sent; the others skip them), so no two relays publish one event at
+                # once, which JetStream answers with "duplicate message id is in process".
+                async with session.begin():
+                    rows = (await session.execute(unsent.with_for_update(skip_locked=True))).all()
+                    return await self._publish(session, publisher, rows)
+            # SQLite: one process, one connection, which must not wait on NATS.
+            rows = (await session.execute(unsent)).all()
+        async with sessions() as session, session.begin():
+            return await self._publish(session, publisher, rows)
+
+    async def _publish(
+        self, session: AsyncSession, publisher: Publisher, rows: Sequence[Row[Any]]
+    ) -> int:
+        """Publish ``rows`` and mark those that went through as sent, in ``session``'s
+        transaction. Each row counts on its own: one that fails stays unsent for the next
+        round and does not hold back the rows that went through."""
         if not rows:
             return 0
-        # Each row counts on its own: one that fails (e.g. JetStream's "duplicate message id
-        # is in process" while another replica's relay publishes the same row) stays unsent
-        # for the next round, and does not hold back the rows that went through.
+        t = self.table
         outcomes = await asyncio.gather(
             *(
                 publisher.publish_raw(r.subject, r.payload, msg_id=r.id, headers=r.headers)
@@ -123,10 +140,9 @@ class Outbox:
         ]
         failures = [o for o in outcomes if isinstance(o, BaseException)]
         if sent:
-            async with sessions() as session, session.begin():
-                await session.execute(
-                    update(t).where(t.c.id.in_(sent)).values(published_at=datetime.now(UTC))
-                )
+            await session.execute(
+                update(t).where(t.c.id.in_(sent)).values(published_at=datetime.now(UTC))
+            )
         if failures:
             if len(failures) == len(rows):
                 raise failures[0]  # nothing went through: the relay's supervisor backs off

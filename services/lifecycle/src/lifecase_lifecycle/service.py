@@ -22,6 +22,7 @@ from lifecase_contracts.events import (
 )
 from lifecase_lifecycle.models import STUCK_REASON_LENGTH, CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Template, validate_template
+from lifecase_platform.db import insert_new
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, NotFound
 
@@ -176,21 +177,24 @@ async def running_cases(*, session: AsyncSession, key: str, version: int) -> lis
 
 
 async def record_case_input(*, session: AsyncSession, submitted: CaseSubmitted) -> None:
-    """Keep a case's input, pinned to its template version (the case id is the natural key)."""
-    if await session.get(CaseInput, submitted.case_id) is not None:
-        return
-    session.add(
-        CaseInput(
-            case_id=submitted.case_id,
-            template_key=submitted.event_type,
-            template_version=submitted.template_version,
-            reporter=submitted.reporter,
-            department=submitted.department,
-            data=submitted.data,
-            revision=0,
-            status="running",
-            received_at=datetime.now(UTC),
-        )
+    """Keep a case's input, pinned to its template version (the case id is the natural key:
+    a repeated event inserts nothing). One statement: this runs for every case filed."""
+    await insert_new(
+        session,
+        CaseInput,
+        {
+            "case_id": submitted.case_id,
+            "template_key": submitted.event_type,
+            "template_version": submitted.template_version,
+            "reporter": submitted.reporter,
+            "department": submitted.department,
+            "data": submitted.data,
+            "revision": 0,
+            "status": "running",
+            "received_at": datetime.now(UTC),
+            "stuck_reason": None,
+            "stuck_since": None,
+        },
     )
 
 
