@@ -52,11 +52,6 @@ def summarise(latencies_s: list[float], wall_s: float) -> Summary:
     )
 
 
-def cpu_seconds() -> float:
-    """CPU time (user + system) of this process and of all its descendants still running."""
-    return sum(cpu_by_process().values())
-
-
 def cpu_by_process() -> dict[str, float]:
     """CPU seconds (user + system) of this process and each descendant, by a short name.
 

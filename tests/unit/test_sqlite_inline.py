@@ -29,18 +29,22 @@ async def test_a_locked_database_is_waited_for_while_the_loop_runs_on(tmp_path: 
     await holder.execute("INSERT INTO t VALUES (1)")
 
     ticks = 0
+    loop_ran = asyncio.Event()
 
     async def loop_runs() -> None:
         nonlocal ticks
         while True:
             ticks += 1
+            if ticks >= 20:
+                loop_ran.set()
             await asyncio.sleep(0.005)
 
     ticking = asyncio.create_task(loop_runs())
     write = asyncio.create_task(waiter.execute("INSERT INTO t VALUES (2)"))
-    await asyncio.sleep(0.2)
+    # The loop keeps running while the write waits: other tasks get their turns ...
+    await asyncio.wait_for(loop_ran.wait(), timeout=5)
+    # ... and the write is still waiting for the lock.
     assert not write.done(), "the write did not wait for the lock"
-    assert ticks >= 10, "the loop was blocked while the write waited"
     await holder.commit()
     await asyncio.wait_for(write, timeout=5)
     await waiter.commit()

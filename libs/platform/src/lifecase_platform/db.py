@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -135,14 +136,11 @@ def _compile_insert_new(element: InsertNew, compiler: SQLCompiler, **kw: Any) ->
     return f"{insert} ON CONFLICT DO NOTHING"
 
 
+@functools.cache
 def _insert_new_statement(table: Table) -> InsertNew:
-    statement = _INSERT_NEW.get(table)
-    if statement is None:
-        statement = _INSERT_NEW[table] = InsertNew(table)
-    return statement
+    return InsertNew(table)
 
 
-_INSERT_NEW: dict[Table, InsertNew] = {}
 _HELD = "lifecase.insert_at_commit"
 
 

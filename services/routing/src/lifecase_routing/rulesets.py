@@ -290,9 +290,7 @@ def _dry_run_public(result: DryRun) -> DryRunPublic:
     )
 
 
-async def _queues_with_units(
-    session: AsyncSession,
-) -> dict[str, tuple[str, str, Localized | None]]:
+async def _queues_with_units(session: AsyncSession) -> dict[str, tuple[str, Localized | None]]:
     """Every queue with its unit and the unit's name, in one statement (there are tens): a
     batch routes to many queues, and a read per queue and unit cost more than routing."""
     rows = await session.execute(
@@ -301,8 +299,7 @@ async def _queues_with_units(
         )
     )
     return {
-        key: (key, unit, None if da is None else Localized(da=da, en=en))
-        for key, unit, da, en in rows
+        key: (unit, None if da is None else Localized(da=da, en=en)) for key, unit, da, en in rows
     }
 
 
@@ -342,7 +339,7 @@ async def route_subcase(
     found = memo["queues"].get(decision.queue)
     if found is None:
         raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
-    queue_key, unit, name = found
+    queue_key, (unit, name) = decision.queue, found
     due = clock.due_date(
         subcase_type=opened.subcase_type,
         requested=opened.due_date,
