@@ -239,8 +239,12 @@ async def _move(
         done = await _insert_subcase(session, e, status, changes, due_date_if_unset, now)
         done = done or await moved()
     else:
-        done = await moved() or await _insert_subcase(
-            session, e, status, changes, due_date_if_unset, now
+        # Between the two, another replica may have added the sub-case (its insert
+        # conflicts): then it exists, and the update is tried once more.
+        done = (
+            await moved()
+            or await _insert_subcase(session, e, status, changes, due_date_if_unset, now)
+            or await moved()
         )
     if not done:
         return False
