@@ -11,6 +11,7 @@ from alembic.config import Config
 from sqlalchemy import Table, event
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -39,9 +40,9 @@ def create_engine(url: str) -> AsyncEngine:
     ``hide_parameters``: a database error's text leaves out the statement's values, which
     hold personal data; such texts reach logs and, from activities, workflow histories."""
     if not is_sqlite(url):
-        return create_async_engine(
-            url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
-        )
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
+        event.listen(engine.sync_engine.pool, "checkout", _closed_by_server)
+        return engine
     sqlite_url = make_url(url)
     args, options = SQLiteDialect_aiosqlite().create_connect_args(sqlite_url)
     options.pop("check_same_thread", None)
@@ -70,6 +71,16 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+def _closed_by_server(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A pooled PostgreSQL connection the server has closed (a restart, a terminated
+    backend) is replaced before it is handed out. asyncpg notices the closed socket by
+    itself, so this costs no round trip; a ping on every checkout did, for every
+    transaction. A connection that dies unnoticed fails its first statement, and SQLAlchemy
+    then renews the whole pool."""
+    if record.driver_connection is not None and record.driver_connection.is_closed():
+        raise DisconnectionError("the server closed the connection")
 
 
 async def insert_new(session: AsyncSession, table: Any, values: dict[str, Any]) -> bool:

@@ -274,28 +274,49 @@ PERMANENT = (PermanentError, UnknownEventType, ValidationError, ValueError)
 
 @dataclass(kw_only=True)
 class Consumer(_PullConsumer):
-    """Dispatches each event to its handler by type, one at a time; each handler commits its
-    own effect (used where an effect leaves the database, e.g. starting a workflow)."""
+    """Dispatches each event to its handler by type; each handler commits its own effect
+    (used where an effect leaves the database, e.g. starting a workflow).
+
+    ``lane`` names what an event belongs to (its case, say): events of one lane are handled
+    one after another in stream order, lanes of a batch at the same time, so one slow call
+    to another system holds up only its own lane. Without it, a batch is handled in order."""
 
     handlers: Mapping[type[EventData], Handler]
+    lane: Callable[[EventData], object] | None = None
 
     @property
     def subjects(self) -> list[str]:
         return sorted(event_type.TYPE for event_type in self.handlers)
 
     async def handle(self, messages: list[Msg]) -> None:
+        lanes: dict[object, list[tuple[Msg, Envelope[Any] | Exception]]] = {}
         for msg in messages:
-            await self.process(msg)
+            decoded: Envelope[Any] | Exception
+            try:
+                decoded = decode(msg.data)
+                lane = self.lane(decoded.data) if self.lane is not None else None
+            except Exception as error:
+                decoded, lane = error, None
+            lanes.setdefault(lane, []).append((msg, decoded))
+        if len(lanes) == 1:
+            await self._in_order(*lanes.values())
+        else:
+            await asyncio.gather(*(self._in_order(items) for items in lanes.values()))
 
-    async def process(self, msg: Msg) -> None:
+    async def _in_order(self, items: list[tuple[Msg, Envelope[Any] | Exception]]) -> None:
+        for msg, decoded in items:
+            await self.process(msg, decoded)
+
+    async def process(self, msg: Msg, decoded: Envelope[Any] | Exception) -> None:
         with self._span(msg) as span:
             try:
-                envelope = decode(msg.data)
-                handler = self.handlers.get(type(envelope.data))
+                if isinstance(decoded, Exception):
+                    raise decoded
+                handler = self.handlers.get(type(decoded.data))
                 if handler is None:
-                    raise PermanentError(f"no handler for {envelope.type}")
-                span.set_attribute("messaging.message.id", envelope.id)
-                await handler(envelope)
+                    raise PermanentError(f"no handler for {decoded.type}")
+                span.set_attribute("messaging.message.id", decoded.id)
+                await handler(decoded)
             except Exception as error:
                 if stopping() and not isinstance(error, PERMANENT):
                     raise asyncio.CancelledError from error  # not acked: it will be redelivered

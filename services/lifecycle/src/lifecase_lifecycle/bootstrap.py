@@ -93,6 +93,7 @@ class LifecycleService:
             js,
             durable=NAME,
             handlers=handlers.registry(),
+            lane=handlers.case_of,
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )

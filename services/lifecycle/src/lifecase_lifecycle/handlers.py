@@ -117,6 +117,12 @@ class LifecycleHandlers:
                 session, self.outbox, source=SOURCE, case_id=case_id, counts=counts
             )
 
+    @staticmethod
+    def case_of(data: EventData) -> object:
+        """A case's events are handled in order, different cases' at the same time (every
+        event here belongs to a case): a batch of new cases starts its workflows at once."""
+        return getattr(data, "case_id", None)
+
     def registry(self) -> Mapping[type[EventData], Handler]:
         return {
             CaseErased: self.case_erased,
