@@ -349,14 +349,15 @@ async def _warm_then_measure(
         timeout_s=options.timeout_s,
         phase=f"{phase} warm-up",
     )
-    cpu_before = cpu_by_process()
+    postgresql = options.database == "postgresql"
+    cpu_before = cpu_by_process(postgresql=postgresql)
     summary = await run_batch(
         options.cases, options.concurrency, one, timeout_s=options.timeout_s, phase=phase
     )
     assert summary is not None  # options.cases >= 1
     by_process = {
         name: (seconds - cpu_before.get(name, 0.0)) * 1000 / summary.count
-        for name, seconds in sorted(cpu_by_process().items())
+        for name, seconds in sorted(cpu_by_process(postgresql=postgresql).items())
     }
     return replace(
         summary,

@@ -52,23 +52,70 @@ def summarise(latencies_s: list[float], wall_s: float) -> Summary:
     )
 
 
-def cpu_by_process() -> dict[str, float]:
+def cpu_by_process(*, postgresql: bool = False) -> dict[str, float]:
     """CPU seconds (user + system) of this process and each descendant, by a short name.
 
     The name is the service's module (``lifecase_routing``) or the program (``temporal``,
-    ``nats-server``); this process is ``bench``. Processes sharing a name are added up.
+    ``nats-server``); this process is ``bench``. Processes sharing a name are added up. With
+    ``postgresql``, the local PostgreSQL server (``postgresql``: every process of it, and the
+    backends that have ended) counts too: it is not ours, but it works for the system.
     """
     totals = {"bench": time.process_time()}
-    tick = os.sysconf("SC_CLK_TCK")
     for pid in _descendants(os.getpid()):
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            seconds, argv = _cpu_seconds(pid), Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue  # it exited meanwhile
-        name = _short_name([arg.decode(errors="replace") for arg in argv if arg])
-        totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        name = _short_name([arg.decode(errors="replace") for arg in argv.split(b"\0") if arg])
+        totals[name] = totals.get(name, 0.0) + seconds
+    if postgresql:
+        server = postgresql_server_cpu()
+        if server is not None:
+            totals["postgresql"] = server
     return totals
+
+
+def postgresql_server_cpu() -> float | None:
+    """CPU seconds of the local PostgreSQL server: the postmaster, its live processes, and
+    (in the postmaster's children's time) every backend that has exited. None if no server
+    process can be seen (another machine, another user's processes)."""
+    for pid in _pids_named("postgres"):
+        try:
+            if _comm(_parent(pid)) == "postgres":
+                continue  # a backend or a worker: counted under its postmaster
+            return _cpu_seconds(pid, children=True) + sum(
+                _cpu_seconds(child) for child in _descendants(pid)
+            )
+        except OSError:
+            continue
+    return None
+
+
+def _cpu_seconds(pid: int, *, children: bool = False) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # fields[11:15]: utime, stime, cutime, cstime (the last two: waited-for children)
+    ticks = sum(int(f) for f in fields[11 : 15 if children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _comm(pid: int) -> str:
+    return Path(f"/proc/{pid}/comm").read_text().strip()
+
+
+def _pids_named(name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if _comm(int(entry.name)) == name:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return sorted(found)
 
 
 def _short_name(argv: list[str]) -> str:
