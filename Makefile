@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 TEST_WORKERS ?= 2
 
 .PHONY: run run-cluster test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
-	bench-queues faults lint format messages setup chromium clean
+	bench-queues faults lint format messages setup chromium asyncapi-check clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
@@ -25,7 +25,7 @@ run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 run-cluster: setup ## The multi-node topology on this machine: 3 NATS nodes, PostgreSQL, 2 replicas per service
 	$(VENV)/bin/lifecase cluster
 
-test: setup chromium ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, API fuzz, browser
+test: setup chromium asyncapi-check ## The whole suite: unit, integration (SQLite and PostgreSQL), e2e, API fuzz, browser
 	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/integration
 	$(PY) -m pytest tests/e2e
 	tests/fuzz/api.sh 8 examples,fuzzing  # a short schemathesis run; `make fuzz` runs all phases
@@ -88,6 +88,14 @@ $(UV):
 # process start; a cluster run starts a dozen).
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml $(MEMBERS)
 	$(UV) sync --frozen --compile-bytecode
+	touch $@
+
+# The AsyncAPI initiative's parser checks the event catalogue (tests/unit/test_event_catalogue.py),
+# installed from the npm registry at the versions in its package-lock.json.
+ASYNCAPI_CHECK := tools/asyncapi-check
+asyncapi-check: $(ASYNCAPI_CHECK)/node_modules/.package-lock.json
+$(ASYNCAPI_CHECK)/node_modules/.package-lock.json: $(ASYNCAPI_CHECK)/package-lock.json
+	npm ci --prefix $(ASYNCAPI_CHECK) --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).

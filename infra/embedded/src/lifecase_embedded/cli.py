@@ -7,7 +7,7 @@ import json
 import logging
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -124,9 +124,17 @@ def cluster(
 
 
 @app.command()
-def events() -> None:
-    """Print the event catalogue (AsyncAPI 3.0, generated from the event models)."""
-    typer.echo(json.dumps(asyncapi.document(), indent=2, ensure_ascii=False))
+def events(
+    format: Annotated[
+        Literal["asyncapi", "markdown"],
+        typer.Option(help="asyncapi: the AsyncAPI 3.1 document; markdown: a page to browse."),
+    ] = "asyncapi",
+) -> None:
+    """Print the event catalogue, generated from the event models."""
+    if format == "markdown":
+        typer.echo(asyncapi.markdown(), nl=False)
+    else:
+        typer.echo(json.dumps(asyncapi.document(), indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -47,6 +47,8 @@ class EventData(BaseModel):
 
 
 class TemplatePublished(EventData):
+    """A template version may be filed from now on; intake learns its form from this."""
+
     TYPE: ClassVar[str] = "lifecase.template.published"
 
     key: str
@@ -58,6 +60,8 @@ class TemplatePublished(EventData):
 
 
 class CaseSubmitted(EventData):
+    """A reporter filed a case: lifecycle plans it from the data it carries."""
+
     TYPE: ClassVar[str] = "lifecase.case.submitted"
 
     case_id: str
@@ -70,6 +74,8 @@ class CaseSubmitted(EventData):
 
 
 class SubcaseOpened(EventData):
+    """A sub-case is due now: routing puts it in a unit's queue."""
+
     TYPE: ClassVar[str] = "lifecase.subcase.opened"
 
     case_id: str
@@ -85,6 +91,8 @@ class SubcaseOpened(EventData):
 
 
 class SubcaseRouted(EventData):
+    """A sub-case landed in a unit's queue, with its due date."""
+
     TYPE: ClassVar[str] = "lifecase.subcase.routed"
 
     case_id: str
@@ -100,6 +108,8 @@ class SubcaseRouted(EventData):
 
 
 class SubcaseResolved(EventData):
+    """A unit (a caseworker or a robot) finished a sub-case."""
+
     TYPE: ClassVar[str] = "lifecase.subcase.resolved"
 
     case_id: str
@@ -112,6 +122,8 @@ class SubcaseResolved(EventData):
 
 
 class CaseCompleted(EventData):
+    """Every sub-case of the case is closed: the case is done."""
+
     TYPE: ClassVar[str] = "lifecase.case.completed"
 
     case_id: str
