@@ -61,10 +61,10 @@ faults: setup ## Kill engines and the whole system mid-flow: lost, duplicated, t
 bench-queues: setup ## Queue-listing latency at 1k/10k/100k open items, SQLite and PostgreSQL
 	$(PY) -m bench.queue_listing
 
-lint: setup
+lint: setup ## ruff (lint and format check) and strict mypy over the code, the benchmarks and the tests
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs/contracts/src libs/platform/src services/*/src infra/embedded/src bench
+	$(VENV)/bin/mypy libs/contracts/src libs/platform/src services/*/src infra/embedded/src bench tests
 
 messages: setup ## Add new page texts to the Danish catalogues (then translate them there)
 	for d in $(UI_PACKAGES); do \

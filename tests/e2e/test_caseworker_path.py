@@ -45,7 +45,7 @@ def test_a_caseworker_claims_asks_the_reporter_sees_the_reply_and_resolves(
             ).json()["items"]
             return items
 
-        [item] = _wait(queued, 30, "the payroll item")  # type: ignore[misc]
+        [item] = _wait(queued, 30, "the payroll item")
         [queue] = http.get("/api/v1/queues", headers=paula).json()
         assert (queue["key"], queue["open_count"]) == ("payroll", 1)
         path = f"/api/v1/work-items/{item['id']}"
@@ -60,7 +60,7 @@ def test_a_caseworker_claims_asks_the_reporter_sees_the_reply_and_resolves(
             messages = http.get(f"/api/v1/cases/{case['id']}", headers=rita).json()["messages"]
             return messages[0] if messages else None
 
-        asked_id = _wait(question, 30, "the question on rita's case")["id"]  # type: ignore[index]
+        asked_id = _wait(question, 30, "the question on rita's case")["id"]
         reply = http.post(
             f"/api/v1/cases/{case['id']}/messages",
             headers=rita,
@@ -73,7 +73,7 @@ def test_a_caseworker_claims_asks_the_reporter_sees_the_reply_and_resolves(
             return body if body["status"] == "claimed" else None
 
         seen = _wait(answered, 30, "the reply to reach paula")
-        assert [m["text"] for m in seen["messages"]] == [  # type: ignore[index]
+        assert [m["text"] for m in seen["messages"]] == [
             "Hvilket lønnummer?",
             "Lønnummer 4711",
         ]

@@ -3,14 +3,16 @@ walk-through over HTTP, then Ctrl-C stops everything and leaves no process behin
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -32,10 +34,13 @@ HIRING = {
 WORKERS = {"hr": "hans", "payroll": "paula", "it": "ivan", "facilities": "frida"}
 
 
-def _wait(check: object, timeout: float, what: str) -> object:
+T = TypeVar("T")
+
+
+def _wait(check: Callable[[], T | None], timeout: float, what: str) -> T:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        result = check()  # type: ignore[operator]
+        result = check()
         if result:
             return result
         time.sleep(0.2)
@@ -96,15 +101,15 @@ def test_make_run_serves_the_readme_walk_through_and_stops_cleanly_on_ctrl_c(
             json={"event_type": "hiring", "data": HIRING},
         ).json()
 
-        def routed() -> dict[str, object] | None:
+        def routed() -> dict[str, Any] | None:
             body = http.get(f"/api/v1/cases/{case['id']}", headers=rita).json()
             subs = body["subcases"]
             return body if len(subs) == 5 and all(s["status"] == "routed" for s in subs) else None
 
         body = _wait(routed, 30, "five routed sub-cases")
-        assert len({s["queue"] for s in body["subcases"]}) >= 4  # type: ignore[index]
+        assert len({s["queue"] for s in body["subcases"]}) >= 4
 
-        for sub in body["subcases"]:  # type: ignore[index]
+        for sub in body["subcases"]:
             worker = token(WORKERS[sub["queue"]])
             assert (
                 http.post(f"/api/v1/work-items/{sub['id']}/claim", headers=worker).status_code
@@ -133,7 +138,11 @@ def test_make_run_serves_the_readme_walk_through_and_stops_cleanly_on_ctrl_c(
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     for pid in engines:
-        _wait(lambda pid=pid: not _alive(pid), 15, f"engine process {pid} to stop")
+        _wait(functools.partial(_gone, pid), 15, f"engine process {pid} to stop")
+
+
+def _gone(pid: int) -> bool:
+    return not _alive(pid)
 
 
 def _alive(pid: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import sys
 import tempfile
@@ -80,7 +81,8 @@ async def run_faults(
         for name in names:
             fault = faults[name]
             sys.stderr.write(f"-- {name}: {cases} cases\n")
-            outcome = await run_fault(target.base_url, name, lambda f=fault: f(target), cases=cases)
+            inject = functools.partial(fault, target)
+            outcome = await run_fault(target.base_url, name, inject, cases=cases)
             sys.stderr.write(table([outcome]).splitlines()[2] + "\n")
             outcomes.append(outcome)
     finally:

@@ -140,7 +140,7 @@ class Flow:
         """Routed in full; and completed, if its sub-cases were resolved."""
         case = await self.case(case_id)
         if case_id in self.resolved:
-            return case["status"] == "completed"
+            return bool(case["status"] == "completed")
         subs = case["subcases"]
         return len(subs) >= SUBCASES_PER_HIRING and all(s["status"] == "routed" for s in subs)
 

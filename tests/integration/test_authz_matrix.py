@@ -126,7 +126,7 @@ async def test_every_operation_declares_a_permission_and_every_role_is_held_to_i
     assert operations - PERMISSIONS.keys() == set(), "operations without a declared permission"
     assert PERMISSIONS.keys() - operations == set(), "declared operations that do not exist"
 
-    wrong = []
+    wrong: list[tuple[str, str, str | None, int]] = []
     for (method, path), permission in sorted(PERMISSIONS.items()):
         url, body = _url(path), _body(method, path)
         anonymous = await api.client.request(method, url, json=body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support import (
@@ -42,7 +44,7 @@ async def test_a_hiring_case_is_routed_to_four_units_and_completes_when_all_are_
 
     await resolve_as_unit_workers(api, case)
 
-    async def completed() -> dict[str, object] | None:
+    async def completed() -> dict[str, Any] | None:
         body = (await api.get(f"/api/v1/cases/{submitted['id']}", as_="rita")).json()
         return body if body["status"] == "completed" else None
 

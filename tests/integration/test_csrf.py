@@ -34,7 +34,7 @@ def _posts(app: FastAPI, prefix: str, values: dict[str, str]) -> list[str]:
     return [
         prefix + re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "x"), path)
         for path, route in _routes(app.routes)
-        if "POST" in route.methods
+        if "POST" in (route.methods or set())
     ]
 
 

@@ -36,7 +36,7 @@ async def test_a_malformed_event_is_dead_lettered_and_the_flow_goes_on(
 
         async def nothing_pending() -> bool:
             info = await js.consumer_info(STREAM_NAME, "routing")
-            return info.num_ack_pending == 0 and info.num_pending == 0
+            return bool(info.num_ack_pending == 0 and info.num_pending == 0)
 
         await wait_for(nothing_pending, what="the routing consumer to be caught up")
     finally:

@@ -74,7 +74,7 @@ async def test_a_routing_consumer_killed_before_its_ack_loses_and_duplicates_not
         async def redelivered_and_acked() -> bool:
             info = await js.consumer_info(STREAM_NAME, "routing")
             # Five events, one delivered twice: the consumer sequence counts deliveries.
-            return info.delivered.consumer_seq > 5 and info.num_ack_pending == 0
+            return bool(info.delivered.consumer_seq > 5 and info.num_ack_pending == 0)
 
         await wait_for(redelivered_and_acked, what="the un-acked event to be redelivered")
         stream = await js.stream_info(STREAM_NAME, subjects_filter=SubcaseRouted.TYPE)

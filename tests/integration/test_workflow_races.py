@@ -18,7 +18,6 @@ from temporalio.worker import Worker
 from lifecase_lifecycle.workflows import DATA_CONVERTER, workflow_runner
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_lifecycle.workflows.types import (
-    CaseOutcome,
     CasePlan,
     CaseStarted,
     CaseWorkflowInput,
@@ -79,7 +78,6 @@ async def test_sub_cases_resolved_before_the_workflow_knew_they_opened_complete_
             CaseWorkflowInput(case_id=case_id),
             id=workflow_id(case_id),
             task_queue=task_queue,
-            result_type=CaseOutcome,
             execution_timeout=timedelta(seconds=20),
         )
     assert outcome.status == "completed"

@@ -5,12 +5,13 @@ of routing an event), and it reads the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from lifecase_platform import db
+import lifecase_platform.db as db
 
 metadata = MetaData()
 things = Table("things", metadata, Column("id", String(10), primary_key=True), Column("n", Integer))
@@ -19,7 +20,8 @@ things = Table("things", metadata, Column("id", String(10), primary_key=True), C
 def test_the_statement_is_cacheable_and_the_same_on_both_databases() -> None:
     statement = db.InsertNew(things)
     assert statement._generate_cache_key() is not None
-    for dialect in (sqlite.dialect(), postgresql.dialect()):
+    dialects: list[Any] = [sqlite.dialect, postgresql.dialect]  # untyped in SQLAlchemy
+    for dialect in (make() for make in dialects):
         sql = str(statement.compile(dialect=dialect, column_keys=["id", "n"]))
         assert sql.startswith("INSERT INTO things (id, n) VALUES")
         assert sql.endswith("ON CONFLICT DO NOTHING")

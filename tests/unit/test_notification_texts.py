@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import lifecase_notifications.messages as messages
 from lifecase_contracts.events import InfoRequested, Localized, SubcaseRejected
-from lifecase_notifications import messages
 
 TITLE = Localized(da="Lønoprettelse", en="Payroll setup")
 

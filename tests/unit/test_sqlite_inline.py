@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from lifecase_platform import db
+import lifecase_platform.db as db
 from lifecase_platform.sqlite_inline import InlineConnection, connector
 
 
 async def _open(path: Path, busy_timeout_s: float = 5.0) -> InlineConnection:
-    return await InlineConnection(connector(str(path)), busy_timeout_s=busy_timeout_s)
+    connection: InlineConnection = await InlineConnection(
+        connector(str(path)), busy_timeout_s=busy_timeout_s
+    )
+    return connection
 
 
 async def test_a_locked_database_is_waited_for_while_the_loop_runs_on(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_every_page_text_has_a_danish_translation(package: Path) -> None:
             if entry is None
             else [entry.string]
             if isinstance(entry.string, str)
-            else list(entry.string)
+            else list(entry.string or ())
         )
         if entry is None or entry.fuzzy or not all(translations):
             problems.append(f"untranslated: {text!r}")
