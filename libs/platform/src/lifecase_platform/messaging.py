@@ -4,11 +4,10 @@ consumers that ack after the effect commits, back off on failures and dead-lette
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,6 +74,16 @@ async def connect(url: str, *, name: str, **options: Any) -> NATS:
         reconnected_cb=on_reconnected,
         **options,
     )
+
+
+async def close(nc: NATS) -> None:
+    """Drain the connection, then close it: publishes in flight are flushed and the
+    subscriptions' pending messages handled, so a service that stops loses no acks. A
+    connection that is down (closed, or still reconnecting) is just closed."""
+    if nc.is_connected:
+        await nc.drain()
+    else:
+        await nc.close()
 
 
 async def ensure_stream(js: JetStreamContext, *, max_age_seconds: float, replicas: int = 1) -> None:
@@ -145,7 +154,6 @@ class _PullConsumer:
     ack_wait: float = 30.0
     max_deliver: int = 5
     batch: int = 50
-    _task: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
     def subjects(self) -> list[str]:
@@ -255,17 +263,6 @@ class _PullConsumer:
             },
         )
         await msg.term()
-
-    def start(self) -> asyncio.Task[None]:
-        self._task = asyncio.create_task(self.run(), name=f"consumer:{self.durable}")
-        return self._task
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
 
 # Failures no redelivery can mend: the message is dead-lettered at once.

@@ -149,7 +149,7 @@ async def open_connections(
     nc = await messaging.connect(
         settings.nats_url, name=f"lifecase-{runtime.name}", **nats_options(settings)
     )
-    runtime.on_close("nats", nc.close)
+    runtime.on_close("nats", lambda: messaging.close(nc))
     js = nc.jetstream()
     runtime.readiness.add("nats", nats_probe(nc, js))
     await messaging.ensure_stream(
