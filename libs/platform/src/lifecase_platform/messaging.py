@@ -33,6 +33,7 @@ from lifecase_contracts.events import (
     decode,
 )
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.errors import is_permanent
 from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import context_from_headers, current_trace_headers, tracer
 
@@ -203,7 +204,7 @@ class _PullConsumer:
     async def failed(self, msg: Msg, error: Exception, span: Span) -> None:
         """The handler failed: dead-letter what can never succeed, else redeliver later."""
         span.set_status(Status(StatusCode.ERROR, type(error).__name__))
-        if isinstance(error, PERMANENT):
+        if permanent(error):
             await self.dead_letter(msg, reason=type(error).__name__)
             return
         span.record_exception(error)
@@ -269,6 +270,13 @@ class _PullConsumer:
 PERMANENT = (PermanentError, UnknownEventType, ValidationError, ValueError)
 
 
+def permanent(error: BaseException) -> bool:
+    """Whether no redelivery can mend ``error``: an event that cannot be read, or a domain
+    error that says so (``errors.DomainError.permanent``, e.g. a conflict with the current
+    state); anything else (a database or engine that is down) is redelivered later."""
+    return isinstance(error, PERMANENT) or is_permanent(error)
+
+
 @dataclass(kw_only=True)
 class Consumer(_PullConsumer):
     """Dispatches each event to its handler by type; each handler commits its own effect
@@ -315,7 +323,7 @@ class Consumer(_PullConsumer):
                 span.set_attribute("messaging.message.id", decoded.id)
                 await handler(decoded)
             except Exception as error:
-                if stopping() and not isinstance(error, PERMANENT):
+                if stopping() and not permanent(error):
                     raise asyncio.CancelledError from error  # not acked: it will be redelivered
                 await self.failed(msg, error, span)
                 return
@@ -387,7 +395,7 @@ class BatchConsumer(_PullConsumer):
             try:
                 await self._commit([item], traced=False)
             except Exception as error:
-                if stopping() and not isinstance(error, PERMANENT):
+                if stopping() and not permanent(error):
                     raise asyncio.CancelledError from error
                 await self.failed(msg, error, span)
                 return
