@@ -8,16 +8,21 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
+from nats.js import JetStreamContext
 from pydantic import BaseModel
 from temporalio.service import RPCError, RPCStatusCode
 
 from lifecase_contracts.api import Problem
 from lifecase_lifecycle import service
+from lifecase_lifecycle.deps import TemporalDep
 from lifecase_lifecycle.models import CaseInput
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_lifecycle.workflows.types import RetrySignal, workflow_id
 from lifecase_platform import access_log, deadletters
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.deps import JetStreamDep, OutboxDep, SessionDep, SessionsDep
+from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, Forbidden, NotFound
 from lifecase_platform.ratelimit import count
 
@@ -72,10 +77,9 @@ class DeadLetterPage(BaseModel):
 
 
 @router.get("/stuck-cases", responses=PROBLEMS)
-async def stuck_cases(request: Request, _: Operator) -> list[StuckCase]:
+async def stuck_cases(_: Operator, session: SessionDep) -> list[StuckCase]:
     """Cases whose workflow cannot proceed and waits for an operator, longest stuck first."""
-    async with request.app.state.sessions() as session:
-        cases = await service.stuck_cases(session=session)
+    cases = await service.stuck_cases(session=session)
     return [
         StuckCase(
             case_id=c.case_id,
@@ -91,9 +95,15 @@ async def stuck_cases(request: Request, _: Operator) -> list[StuckCase]:
 @router.post(
     "/stuck-cases/{case_id}/retry", status_code=status.HTTP_202_ACCEPTED, responses=PROBLEMS
 )
-async def retry_stuck_case(case_id: CaseId, request: Request, admin: Operator) -> dict[str, str]:
+async def retry_stuck_case(
+    case_id: CaseId,
+    admin: Operator,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    temporal: TemporalDep,
+) -> dict[str, str]:
     """Try the case's stuck steps again (after the cause was mended). 409 if it is not stuck."""
-    async with request.app.state.sessions() as session, session.begin():
+    async with sessions() as session, session.begin():  # committed before the signal goes out
         case = await session.get(CaseInput, case_id)
         if case is None:
             raise NotFound("case", "sagen")
@@ -101,7 +111,7 @@ async def retry_stuck_case(case_id: CaseId, request: Request, admin: Operator) -
             raise Conflict(("The case is not stuck.", "Sagen er ikke fastlåst."))
         await access_log.record(
             session,
-            request.app.state.outbox,
+            outbox,
             source=service.SOURCE,
             user=admin,
             action="case.retried",
@@ -109,7 +119,7 @@ async def retry_stuck_case(case_id: CaseId, request: Request, admin: Operator) -
             resource_id=case_id,
             reason="administrator",
         )
-    handle = request.app.state.temporal.get_workflow_handle(workflow_id(case_id))
+    handle = temporal.get_workflow_handle(workflow_id(case_id))
     try:
         await handle.signal(CaseWorkflow.retry, RetrySignal())
     except RPCError as error:
@@ -123,13 +133,13 @@ async def retry_stuck_case(case_id: CaseId, request: Request, admin: Operator) -
 
 @router.get("/dead-letters", responses=PROBLEMS)
 async def list_dead_letters(
-    request: Request,
     _: Operator,
+    js: JetStreamDep,
     after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DeadLetterPage:
     """Dead-lettered events, oldest first: which consumer parked which event, and why."""
-    found = await deadletters.list_dead_letters(request.app.state.js, after=after, limit=limit)
+    found = await deadletters.list_dead_letters(js, after=after, limit=limit)
     return DeadLetterPage(
         items=[DeadLetter(**letter.as_dict()) for letter in found],
         next_after=found[-1].sequence if len(found) == limit else None,
@@ -137,26 +147,44 @@ async def list_dead_letters(
 
 
 @router.post("/dead-letters/{sequence}/replay", responses=PROBLEMS)
-async def replay_dead_letter(sequence: Sequence, request: Request, admin: Operator) -> DeadLetter:
+async def replay_dead_letter(
+    sequence: Sequence,
+    admin: Operator,
+    js: JetStreamDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> DeadLetter:
     """Publish the event to its subject again (consumers that processed it skip it)."""
-    return await _act(request, admin, sequence, "replayed")
+    return await _act(js, sessions, outbox, admin, sequence, "replayed")
 
 
 @router.delete("/dead-letters/{sequence}", responses=PROBLEMS)
-async def discard_dead_letter(sequence: Sequence, request: Request, admin: Operator) -> DeadLetter:
+async def discard_dead_letter(
+    sequence: Sequence,
+    admin: Operator,
+    js: JetStreamDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> DeadLetter:
     """Remove the dead-lettered event for good."""
-    return await _act(request, admin, sequence, "discarded")
+    return await _act(js, sessions, outbox, admin, sequence, "discarded")
 
 
-async def _act(request: Request, admin: Principal, sequence: int, action: str) -> DeadLetter:
+async def _act(
+    js: JetStreamContext,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    admin: Principal,
+    sequence: int,
+    action: str,
+) -> DeadLetter:
     """Do it inside the access log's transaction: if the action fails, nothing is logged, and
     if the log line cannot be written, the action is not reported as done (an action that
     took effect before a failed commit is the one gap left)."""
-    js = request.app.state.js
-    async with request.app.state.sessions() as session, session.begin():
+    async with sessions() as session, session.begin():
         await access_log.record(
             session,
-            request.app.state.outbox,
+            outbox,
             source=service.SOURCE,
             user=admin,
             action=f"dead_letter.{action}",

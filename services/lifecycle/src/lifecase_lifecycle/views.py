@@ -26,7 +26,9 @@ from lifecase_lifecycle.templates import (
 )
 from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.deps import OutboxDep, SessionDep, TxSessionDep
 from lifecase_platform.documents import DocumentTooComplex, load_json
+from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Forbidden, ProblemError, language
 from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
@@ -135,12 +137,12 @@ async def validate(_: Admin, template: Body) -> dict[str, Any]:
 
 
 async def _log(
-    request: Request, session: AsyncSession, admin: Principal, action: str, v: TemplateVersion
+    outbox: Outbox, session: AsyncSession, admin: Principal, action: str, v: TemplateVersion
 ) -> None:
     """The change's line in the access log, in the change's transaction."""
     await access_log.record(
         session,
-        request.app.state.outbox,
+        outbox,
         source=service.SOURCE,
         user=admin,
         action=action,
@@ -151,99 +153,95 @@ async def _log(
 
 
 @router.get("", responses=PROBLEMS)
-async def list_templates(request: Request, _: Admin) -> list[VersionPublic]:
+async def list_templates(_: Admin, session: SessionDep) -> list[VersionPublic]:
     """Every version of every template."""
-    async with request.app.state.sessions() as session:
-        return [_public(v) for v in await service.list_versions(session=session)]
+    return [_public(v) for v in await service.list_versions(session=session)]
 
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, responses=PROBLEMS, openapi_extra=TEMPLATE_BODY
 )
 async def create_draft(
-    request: Request, response: Response, admin: Admin, template: Body
+    response: Response, admin: Admin, template: Body, session: TxSessionDep, outbox: OutboxDep
 ) -> VersionPublic:
     """Save a template as a new draft version."""
-    async with request.app.state.sessions() as session, session.begin():
-        draft = await service.create_draft(session=session, template=template)
-        await _log(request, session, admin, "template.created", draft)
-        response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
-        return _public(draft)
+    draft = await service.create_draft(session=session, template=template)
+    await _log(outbox, session, admin, "template.created", draft)
+    response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
+    return _public(draft)
 
 
 @router.get("/{key}/versions", responses=PROBLEMS)
-async def list_versions(key: str, request: Request, _: Admin) -> list[VersionPublic]:
-    async with request.app.state.sessions() as session:
-        return [_public(v) for v in await service.list_versions(session=session, key=key)]
+async def list_versions(key: str, _: Admin, session: SessionDep) -> list[VersionPublic]:
+    return [_public(v) for v in await service.list_versions(session=session, key=key)]
 
 
 @router.get("/{key}/versions/{version}", responses=PROBLEMS)
 async def get_version(
-    key: str, version: VersionNumber, request: Request, _: Admin
+    key: str, version: VersionNumber, _: Admin, session: SessionDep
 ) -> VersionPublic:
-    async with request.app.state.sessions() as session:
-        return _public(await service.get_version(session=session, key=key, version=version))
+    return _public(await service.get_version(session=session, key=key, version=version))
 
 
 @router.put("/{key}/versions/{version}", responses=PROBLEMS, openapi_extra=TEMPLATE_BODY)
 async def replace_draft(
-    key: str, version: VersionNumber, request: Request, admin: Admin, template: Body
+    key: str,
+    version: VersionNumber,
+    admin: Admin,
+    template: Body,
+    session: TxSessionDep,
+    outbox: OutboxDep,
 ) -> VersionPublic:
     """Change a draft (a published version is immutable: 409)."""
-    async with request.app.state.sessions() as session, session.begin():
-        draft = await service.replace_draft(
-            session=session, key=key, version=version, template=template
-        )
-        await _log(request, session, admin, "template.changed", draft)
-        return _public(draft)
+    draft = await service.replace_draft(
+        session=session, key=key, version=version, template=template
+    )
+    await _log(outbox, session, admin, "template.changed", draft)
+    return _public(draft)
 
 
 @router.post("/{key}/versions/{version}/publish", responses=PROBLEMS)
 async def publish(
-    key: str, version: VersionNumber, request: Request, admin: Admin
+    key: str, version: VersionNumber, admin: Admin, session: TxSessionDep, outbox: OutboxDep
 ) -> VersionPublic:
     """Publish a draft: new cases use it; running cases keep their version."""
-    async with request.app.state.sessions() as session, session.begin():
-        published = await service.publish_version(
-            session=session, outbox=request.app.state.outbox, key=key, version=version
-        )
-        await _log(request, session, admin, "template.published", published)
-        return _public(published)
+    published = await service.publish_version(
+        session=session, outbox=outbox, key=key, version=version
+    )
+    await _log(outbox, session, admin, "template.published", published)
+    return _public(published)
 
 
 @router.post("/{key}/versions/{version}/retire", responses=PROBLEMS)
-async def retire(key: str, version: VersionNumber, request: Request, admin: Admin) -> VersionPublic:
+async def retire(
+    key: str, version: VersionNumber, admin: Admin, session: TxSessionDep, outbox: OutboxDep
+) -> VersionPublic:
     """Stop new cases on a version; running cases finish on it."""
-    async with request.app.state.sessions() as session, session.begin():
-        retired = await service.retire_version(
-            session=session, outbox=request.app.state.outbox, key=key, version=version
-        )
-        await _log(request, session, admin, "template.retired", retired)
-        return _public(retired)
+    retired = await service.retire_version(session=session, outbox=outbox, key=key, version=version)
+    await _log(outbox, session, admin, "template.retired", retired)
+    return _public(retired)
 
 
 @router.post("/{key}/preview", responses=PROBLEMS)
 async def preview(
-    key: str, body: TemplatePreviewRequest, request: Request, _: CurrentUser
+    key: str, body: TemplatePreviewRequest, request: Request, _: CurrentUser, session: SessionDep
 ) -> TemplatePreview:
     """What a case with ``data`` would become (any signed-in user; nothing is stored): for
     each activity, whether it applies, when it opens or what it waits for, its due date and
     the fields it carries. The portal shows it before a reporter submits."""
-    async with request.app.state.sessions() as session:
-        return await preview_case(
-            session=session,
-            key=key,
-            version=body.version,
-            data=body.data,
-            today=today_in_denmark(),
-            language=language(request),
-        )
+    return await preview_case(
+        session=session,
+        key=key,
+        version=body.version,
+        data=body.data,
+        today=today_in_denmark(),
+        language=language(request),
+    )
 
 
 @router.get("/{key}/versions/{version}/cases", responses=PROBLEMS)
 async def running_cases(
-    key: str, version: VersionNumber, request: Request, _: Admin
+    key: str, version: VersionNumber, _: Admin, session: SessionDep
 ) -> list[dict[str, Any]]:
     """The cases still running on a version."""
-    async with request.app.state.sessions() as session:
-        return await service.running_cases(session=session, key=key, version=version)
+    return await service.running_cases(session=session, key=key, version=version)

@@ -5,9 +5,8 @@ what an auditor looks for stays out of URLs and browser history."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import FormData
 
@@ -15,19 +14,13 @@ from lifecase_intake.access_log import store
 from lifecase_intake.access_log.store import AccessFilter
 from lifecase_platform.access_log import ACTIONS
 from lifecase_platform.auth import Principal
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.deps import SessionsDep, WebUIDep
 from lifecase_platform.webui import PageUser, WebUI
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 100
 FIELDS = ("case_id", "actor", "action", "since", "until")
-
-
-def _ui(request: Request) -> WebUI:
-    ui: WebUI = request.app.state.ui
-    return ui
-
-
-UI = Annotated[WebUI, Depends(_ui)]
 
 
 def _day(value: str) -> date | None:
@@ -51,9 +44,15 @@ def _filters(form: FormData | None) -> tuple[dict[str, str], AccessFilter]:
     )
 
 
-async def _page(request: Request, user: Principal, ui: WebUI, form: FormData | None) -> Response:
+async def _page(
+    request: Request,
+    user: Principal,
+    ui: WebUI,
+    sessions: SessionFactory,
+    form: FormData | None,
+) -> Response:
     values, filters = _filters(form)
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         records = await store.search(session=session, user=user, filters=filters, limit=PAGE_SIZE)
     return ui.render(
         request,
@@ -63,24 +62,30 @@ async def _page(request: Request, user: Principal, ui: WebUI, form: FormData | N
 
 
 @router.get("/access-log")
-async def access_log_page(request: Request, user: PageUser, ui: UI) -> Response:
+async def access_log_page(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """The newest lines of the access log."""
     store.require_reader(user)
-    return await _page(request, user, ui, None)
+    return await _page(request, user, ui, sessions, None)
 
 
 @router.post("/access-log")
-async def search_access_log(request: Request, user: PageUser, ui: UI) -> Response:
+async def search_access_log(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     store.require_reader(user)
-    return await _page(request, user, ui, await request.form())
+    return await _page(request, user, ui, sessions, await request.form())
 
 
 @router.post("/access-log/export")
-async def export_access_log(request: Request, user: PageUser) -> StreamingResponse:
+async def export_access_log(
+    request: Request, user: PageUser, sessions: SessionsDep
+) -> StreamingResponse:
     """Every line the search finds, as a CSV file."""
     store.require_reader(user)
     _, filters = _filters(await request.form())
-    lines = store.export_csv(sessions=request.app.state.sessions, user=user, filters=filters)
+    lines = store.export_csv(sessions=sessions, user=user, filters=filters)
     return StreamingResponse(
         lines,
         media_type="text/csv; charset=utf-8",

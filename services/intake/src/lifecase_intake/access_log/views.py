@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from lifecase_contracts.api import AccessRecordPublic, Problem
@@ -14,6 +14,7 @@ from lifecase_intake.access_log import store
 from lifecase_intake.access_log.store import AccessFilter
 from lifecase_platform.access_log import ACTIONS
 from lifecase_platform.auth import CurrentUser
+from lifecase_platform.deps import SessionDep, SessionsDep
 from lifecase_platform.ratelimit import limited
 
 router = APIRouter(
@@ -60,19 +61,18 @@ Filters = Annotated[AccessFilter, Depends(access_filter)]
 
 @router.get("", responses=PROBLEMS)
 async def search_access_log(
-    request: Request,
     user: CurrentUser,
     filters: Filters,
+    session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[AccessRecordPublic]:
     """Who read personal data or changed something, newest first (admins and auditors).
     Filter by case, by acting user, by action and by time."""
     store.require_reader(user)
-    async with request.app.state.sessions() as session:
-        return await store.search(
-            session=session, user=user, filters=filters, limit=limit, offset=offset
-        )
+    return await store.search(
+        session=session, user=user, filters=filters, limit=limit, offset=offset
+    )
 
 
 @router.get(
@@ -81,11 +81,11 @@ async def search_access_log(
     response_class=StreamingResponse,
 )
 async def export_access_log(
-    request: Request, user: CurrentUser, filters: Filters
+    user: CurrentUser, filters: Filters, sessions: SessionsDep
 ) -> StreamingResponse:
     """Every matching record as CSV, oldest first (admins and auditors)."""
     store.require_reader(user)
-    lines = store.export_csv(sessions=request.app.state.sessions, user=user, filters=filters)
+    lines = store.export_csv(sessions=sessions, user=user, filters=filters)
     return StreamingResponse(
         lines,
         media_type="text/csv; charset=utf-8",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from lifecase_contracts.api import Problem
 from lifecase_contracts.workspace import CaseMessagePublic, ReporterMessageCreate
 from lifecase_intake.conversation import service
 from lifecase_platform.auth import CurrentUser
+from lifecase_platform.deps import OutboxDep, TxSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 PROBLEMS: dict[int | str, dict[str, object]] = {
@@ -20,20 +21,20 @@ PROBLEMS: dict[int | str, dict[str, object]] = {
 async def write(
     case_id: str,
     body: ReporterMessageCreate,
-    request: Request,
     response: Response,
     user: CurrentUser,
+    session: TxSessionDep,
+    outbox: OutboxDep,
 ) -> CaseMessagePublic:
     """Answer a caseworker's question (``in_reply_to`` its id; without it, every open
     question on the case), or write to the units. The sub-cases waiting for the answer
     resume."""
-    async with request.app.state.sessions() as session, session.begin():
-        message = await service.write(
-            session=session,
-            outbox=request.app.state.outbox,
-            reporter=user,
-            case_id=case_id,
-            body=body,
-        )
+    message = await service.write(
+        session=session,
+        outbox=outbox,
+        reporter=user,
+        case_id=case_id,
+        body=body,
+    )
     response.headers["Location"] = f"/api/v1/cases/{case_id}"
     return message

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -18,11 +18,16 @@ from lifecase_contracts.events import Localized
 from lifecase_contracts.workspace import ReporterMessageCreate
 from lifecase_intake import service, timeline
 from lifecase_intake.conversation import service as conversation
+from lifecase_intake.deps import PlannerDep
 from lifecase_intake.models import TemplateSchema
 from lifecase_intake.portal.forms import FormField, form_fields
 from lifecase_intake.portal.preview import CasePlanner, Move, PreviewUnavailable, moves
+from lifecase_intake.transitions import CLOSED
 from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import validate_case_data
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
+from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
@@ -31,7 +36,6 @@ from lifecase_platform.webui.session import session_token
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 RUNNING = ("submitted", "in_progress")
-SETTLED = ("resolved", "rejected", "cancelled")
 NOTICES = ("replied", "rescheduled", "withdrawn")
 REASON_MAX = 2000
 EMPTY_TEXT = ("Write something before you send it.", "Skriv noget, før du sender.")
@@ -40,27 +44,25 @@ NO_CHANGE = ("Change at least one date.", "Ret mindst én dato.")
 TOO_LONG = ("The text is too long.", "Teksten er for lang.")
 
 
-def _ui(request: Request) -> WebUI:
-    ui: WebUI = request.app.state.ui
-    return ui
-
-
-UI = Annotated[WebUI, Depends(_ui)]
-
-
 def _pick(request: Request, text: tuple[str, str]) -> str:
     return text[0] if language_of(request) == "en" else text[1]
 
 
 async def _case_context(
-    request: Request, user: Principal, case_id: str, *, shows_data: bool = True
+    request: Request,
+    user: Principal,
+    case_id: str,
+    *,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    planner: CasePlanner,
+    shows_data: bool = True,
 ) -> dict[str, Any]:
     """What a case's pages show; ``shows_data``: the page shows the case's data, so the read
     goes into the access log (the polled sub-case list shows none)."""
-    sessions = request.app.state.sessions
     if shows_data:
         case = await service.read_case(
-            sessions=sessions, outbox=request.app.state.outbox, viewer=user, case_id=case_id
+            sessions=sessions, outbox=outbox, viewer=user, case_id=case_id
         )
     async with sessions() as session:
         if not shows_data:
@@ -68,7 +70,6 @@ async def _case_context(
         pinned = await session.get(TemplateSchema, (case.event_type, case.template_version))
         types = {t.key: t for t in await service.event_types(session=session)}
     schema = pinned.input_schema if pinned else {}
-    planner: CasePlanner = request.app.state.planner
     return {
         "directory": await planner.directory(token=session_token(request) or ""),
         "schema": schema,
@@ -79,7 +80,7 @@ async def _case_context(
         "fields": form_fields(schema),
         "running": case.status in RUNNING,
         # A withdrawn case's tasks are cancelled after it; keep the page live until they are.
-        "live": case.status in RUNNING or any(s.status not in SETTLED for s in case.subcases),
+        "live": case.status in RUNNING or any(s.status not in CLOSED for s in case.subcases),
         "waits": _waits(case),
         "reasons": _reasons(case),
         "open_questions": [m for m in case.messages if m.kind == "question" and not m.answered],
@@ -109,19 +110,45 @@ def _reasons(case: CasePublic) -> dict[str, Localized]:
 
 
 @router.get("/cases/{case_id}")
-async def case_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def case_page(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """One case: every sub-case with its unit, status and dates, the timeline, and the
     caseworkers' messages, open questions first."""
-    context = await _case_context(request, user, case_id)
+    context = await _case_context(
+        request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
+    )
     notice = request.query_params.get("done")
     context["notice"] = notice if notice in NOTICES else None
     return ui.render(request, "portal/case.html", context)
 
 
 @router.get("/cases/{case_id}/subcases")
-async def case_subcases(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def case_subcases(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """The sub-cases and the timeline alone: the case page polls them while the case runs."""
-    context = await _case_context(request, user, case_id, shows_data=False)
+    context = await _case_context(
+        request,
+        user,
+        case_id,
+        sessions=sessions,
+        outbox=outbox,
+        planner=planner,
+        shows_data=False,
+    )
     return ui.render(request, "portal/_subcases.html", context)
 
 
@@ -133,7 +160,15 @@ def _see_case(ui: WebUI, case_id: str, done: str, anchor: str = "") -> RedirectR
 
 
 @router.post("/cases/{case_id}/messages")
-async def write_message(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def write_message(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """Answer a caseworker's question (or write to the units): the sub-case waiting for the
     answer resumes."""
     form = await request.form()
@@ -146,14 +181,16 @@ async def write_message(case_id: str, request: Request, user: PageUser, ui: UI) 
         except ValidationError:
             error = EMPTY_TEXT
     if error is not None:
-        context = await _case_context(request, user, case_id)
+        context = await _case_context(
+            request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
+        )
         context["message_errors"] = {in_reply_to or "": _pick(request, error)}
         context["message_values"] = {in_reply_to or "": text}
         return ui.render(request, "portal/case.html", context, status_code=422)
-    async with request.app.state.sessions() as session, session.begin():
+    async with sessions() as session, session.begin():
         await conversation.write(
             session=session,
-            outbox=request.app.state.outbox,
+            outbox=outbox,
             reporter=user,
             case_id=case_id,
             body=body,
@@ -191,20 +228,40 @@ def _render_reschedule(
 
 
 @router.get("/cases/{case_id}/reschedule")
-async def reschedule_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def reschedule_page(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """The case's dates, ready to be changed."""
-    context = await _case_context(request, user, case_id)
+    context = await _case_context(
+        request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
+    )
     case: CasePublic = context["case"]
     values = {f.key: str(case.data[f.key]) for f in _date_fields(context)}
     return _render_reschedule(request, ui, context, values=values)
 
 
 @router.post("/cases/{case_id}/reschedule")
-async def reschedule(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def reschedule(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """Move dates: scheduled sub-cases move with them and open ones get new due dates; an
     invalid change is shown per field and changes nothing."""
     form = await request.form()
-    context = await _case_context(request, user, case_id)
+    context = await _case_context(
+        request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
+    )
     case: CasePublic = context["case"]
     fields = _date_fields(context)
     values = {f.key: str(form.get(f.key) or "").strip() for f in fields}
@@ -214,12 +271,14 @@ async def reschedule(case_id: str, request: Request, user: PageUser, ui: UI) -> 
         errors = {"": _pick(request, NO_CHANGE)}
         return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
     if form.get("action") == "preview":
-        return await _preview_moves(request, ui, user, context, values=values, reason=reason)
+        return await _preview_moves(
+            request, ui, user, planner, context, values=values, reason=reason
+        )
     try:
-        async with request.app.state.sessions() as session, session.begin():
+        async with sessions() as session, session.begin():
             await service.reschedule_case(
                 session=session,
-                outbox=request.app.state.outbox,
+                outbox=outbox,
                 viewer=user,
                 case_id=case_id,
                 change=CaseReschedule(data=changed, reason=reason),
@@ -237,6 +296,7 @@ async def _preview_moves(
     request: Request,
     ui: WebUI,
     user: Principal,
+    planner: CasePlanner,
     context: dict[str, Any],
     *,
     values: dict[str, str],
@@ -252,7 +312,6 @@ async def _preview_moves(
         for error in invalid:
             errors.setdefault(str(error["loc"][-1]), str(error["msg"]))
         return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
-    planner: CasePlanner = request.app.state.planner
     plan = partial(
         planner.preview,
         token=session_token(request) or "",
@@ -287,19 +346,39 @@ def _field_errors(request: Request, problem: ProblemError) -> dict[str, str]:
 
 
 @router.get("/cases/{case_id}/withdraw")
-async def withdraw_page(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def withdraw_page(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """Ask for the reason, and say what withdrawing does, before anything happens."""
-    context = await _case_context(request, user, case_id)
+    context = await _case_context(
+        request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
+    )
     return ui.render(request, "portal/withdraw.html", {**context, "reason": "", "error": None})
 
 
 @router.post("/cases/{case_id}/withdraw")
-async def withdraw(case_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def withdraw(
+    case_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """Withdraw the case: open tasks are cancelled and finished ones get follow-ups."""
     form = await request.form()
     reason = str(form.get("reason") or "").strip()
     if not reason or len(reason) > REASON_MAX:
-        context = await _case_context(request, user, case_id)
+        context = await _case_context(
+            request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
+        )
         error = _pick(request, EMPTY_REASON if not reason else TOO_LONG)
         return ui.render(
             request,
@@ -307,10 +386,10 @@ async def withdraw(case_id: str, request: Request, user: PageUser, ui: UI) -> Re
             {**context, "reason": reason, "error": error},
             status_code=422,
         )
-    async with request.app.state.sessions() as session, session.begin():
+    async with sessions() as session, session.begin():
         await service.withdraw_case(
             session=session,
-            outbox=request.app.state.outbox,
+            outbox=outbox,
             viewer=user,
             case_id=case_id,
             withdrawal=CaseWithdraw(reason=reason),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,11 +14,14 @@ from starlette.datastructures import FormData
 
 from lifecase_contracts.api import EventTypePublic
 from lifecase_intake import service
+from lifecase_intake.deps import PlannerDep
 from lifecase_intake.portal import service as portal
 from lifecase_intake.portal.csvfile import read_csv, template_csv
 from lifecase_intake.portal.forms import FormField, check, form_fields
 from lifecase_intake.portal.preview import CasePlanner, PreviewUnavailable
 from lifecase_platform.auth import Principal
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
 from lifecase_platform.problems import Conflict, ProblemError
 from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
@@ -32,14 +35,6 @@ CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn", "failed")
 BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
 
 
-def _ui(request: Request) -> WebUI:
-    ui: WebUI = request.app.state.ui
-    return ui
-
-
-UI = Annotated[WebUI, Depends(_ui)]
-
-
 def _htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -48,8 +43,8 @@ def _see_other(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
-async def _event_type(request: Request, key: str) -> EventTypePublic:
-    async with request.app.state.sessions() as session:
+async def _event_type(sessions: SessionFactory, key: str) -> EventTypePublic:
+    async with sessions() as session:
         return await portal.event_type(session=session, key=key)
 
 
@@ -57,9 +52,9 @@ async def _event_type(request: Request, key: str) -> EventTypePublic:
 
 
 @router.get("/")
-async def start(request: Request, user: PageUser, ui: UI) -> Response:
+async def start(request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep) -> Response:
     """The life events the reporter can file, and the drafts they saved."""
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         types = await service.event_types(session=session)
         drafts = await portal.list_drafts(session=session, reporter=user.username)
     titles = {t.key: t.title for t in types}
@@ -115,17 +110,21 @@ def _render_form(
 
 
 @router.get("/file/{event_type}")
-async def new_form(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def new_form(
+    event_type: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """An empty form for a life event; its token makes every submit of it one case."""
-    et = await _event_type(request, event_type)
+    et = await _event_type(sessions, event_type)
     return _render_form(request, ui, user, et, token=uuid.uuid4().hex, values={})
 
 
 @router.get("/drafts/{token}")
-async def open_draft(token: str, request: Request, user: PageUser, ui: UI) -> Response:
-    async with request.app.state.sessions() as session:
+async def open_draft(
+    token: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
+    async with sessions() as session:
         draft = await portal.get_draft(session=session, reporter=user.username, token=token)
-    et = await _event_type(request, draft.event_type)
+    et = await _event_type(sessions, draft.event_type)
     saved = request.query_params.get("saved") == "1"
     return _render_form(
         request,
@@ -140,7 +139,15 @@ async def open_draft(token: str, request: Request, user: PageUser, ui: UI) -> Re
 
 
 @router.post("/file/{event_type}", dependencies=[Depends(limited_page("filing"))])
-async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def file_case(
+    event_type: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    planner: PlannerDep,
+) -> Response:
     """Save the form as a draft, preview what the case will become, go back to editing, or
     submit it: invalid fields come back with their errors; a valid form becomes one case,
     however many times it is posted."""
@@ -148,13 +155,12 @@ async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -
     token = str(form.get("form_token") or "")
     if not TOKEN.match(token):
         raise ProblemError(400, ("The form has expired.", "Formularen er udløbet."))
-    et = await _event_type(request, event_type)
+    et = await _event_type(sessions, event_type)
     fields = form_fields(et.input_schema)
     raw = _raw_values(fields, form)
-    state = request.app.state
     if form.get("action") == "save":
         await portal.save_draft(
-            sessions=state.sessions,
+            sessions=sessions,
             reporter=user.username,
             token=token,
             event_type=et.key,
@@ -166,11 +172,13 @@ async def file_case(event_type: str, request: Request, user: PageUser, ui: UI) -
     if errors or form.get("action") == "edit":
         return _render_form(request, ui, user, et, token=token, values=raw, errors=errors)
     if form.get("action") == "preview":
-        return await _render_preview(request, ui, user, et, token=token, raw=raw, data=data)
+        return await _render_preview(
+            request, ui, user, planner, et, token=token, raw=raw, data=data
+        )
     try:
         case = await portal.submit_form(
-            sessions=state.sessions,
-            outbox=state.outbox,
+            sessions=sessions,
+            outbox=outbox,
             reporter=user,
             event_type=et.key,
             data=data,
@@ -186,6 +194,7 @@ async def _render_preview(
     request: Request,
     ui: WebUI,
     user: Principal,
+    planner: CasePlanner,
     event_type: EventTypePublic,
     *,
     token: str,
@@ -194,7 +203,6 @@ async def _render_preview(
 ) -> Response:
     """Which units receive which tasks, by which dates, seeing which fields; the values
     ride along in hidden inputs (a POST body, never a URL) to be submitted from here."""
-    planner: CasePlanner = request.app.state.planner
     try:
         tasks = await planner.preview(
             token=session_token(request) or "",
@@ -221,10 +229,8 @@ async def _render_preview(
 
 
 @router.post("/drafts/{token}/delete")
-async def delete_draft(token: str, request: Request, user: PageUser, ui: UI) -> Response:
-    await portal.delete_draft(
-        sessions=request.app.state.sessions, reporter=user.username, token=token
-    )
+async def delete_draft(token: str, user: PageUser, ui: WebUIDep, sessions: SessionsDep) -> Response:
+    await portal.delete_draft(sessions=sessions, reporter=user.username, token=token)
     return _see_other(ui.path(""))
 
 
@@ -232,9 +238,13 @@ async def delete_draft(token: str, request: Request, user: PageUser, ui: UI) -> 
 
 
 async def _my_cases(
-    request: Request, user: Principal, ui: WebUI, filters: dict[str, str]
+    request: Request,
+    user: Principal,
+    ui: WebUI,
+    sessions: SessionFactory,
+    filters: dict[str, str],
 ) -> Response:
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         cases = await portal.my_cases(session=session, reporter=user.username, **filters)
         types = await service.event_types(session=session)
     context = {
@@ -255,13 +265,19 @@ def _summary_fields(event_type: EventTypePublic) -> list[str]:
 
 
 @router.get("/cases")
-async def my_cases(request: Request, user: PageUser, ui: UI) -> Response:
+async def my_cases(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """The reporter's cases, newest first."""
-    return await _my_cases(request, user, ui, {"text": "", "status": "", "event_type": ""})
+    return await _my_cases(
+        request, user, ui, sessions, {"text": "", "status": "", "event_type": ""}
+    )
 
 
 @router.post("/cases", dependencies=[Depends(limited_page("search"))])
-async def search_my_cases(request: Request, user: PageUser, ui: UI) -> Response:
+async def search_my_cases(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """Search and filter the reporter's cases. A POST, because the search text may be a name
     or a CPR number, which must not end up in URLs, browser history or access logs."""
     form = await request.form()
@@ -272,15 +288,17 @@ async def search_my_cases(request: Request, user: PageUser, ui: UI) -> Response:
     }
     if filters["status"] not in ("", *CASE_STATUSES):
         filters["status"] = ""
-    return await _my_cases(request, user, ui, filters)
+    return await _my_cases(request, user, ui, sessions, filters)
 
 
 # --- Bulk upload --------------------------------------------------------------------------
 
 
 @router.get("/bulk/{event_type}")
-async def bulk_page(event_type: str, request: Request, user: PageUser, ui: UI) -> Response:
-    et = await _event_type(request, event_type)
+async def bulk_page(
+    event_type: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
+    et = await _event_type(sessions, event_type)
     return ui.render(
         request,
         "portal/bulk.html",
@@ -289,8 +307,8 @@ async def bulk_page(event_type: str, request: Request, user: PageUser, ui: UI) -
 
 
 @router.get("/bulk/{event_type}/template.csv")
-async def bulk_template(event_type: str, request: Request, user: PageUser) -> Response:
-    et = await _event_type(request, event_type)
+async def bulk_template(event_type: str, user: PageUser, sessions: SessionsDep) -> Response:
+    et = await _event_type(sessions, event_type)
     return Response(
         "\ufeff" + template_csv(form_fields(et.input_schema)),
         media_type="text/csv; charset=utf-8",
@@ -300,11 +318,16 @@ async def bulk_template(event_type: str, request: Request, user: PageUser) -> Re
 
 @router.post("/bulk/{event_type}", dependencies=[Depends(limited_page("filing"))])
 async def bulk_upload(
-    event_type: str, request: Request, user: PageUser, ui: UI, file: UploadFile | None = None
+    event_type: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    file: UploadFile | None = None,
 ) -> Response:
     """Check every row of an uploaded CSV. Only a file whose every row is valid is kept for
     submitting; otherwise the report names each bad row and nothing is submitted."""
-    et = await _event_type(request, event_type)
+    et = await _event_type(sessions, event_type)
     fields = form_fields(et.input_schema)
     raw = await file.read() if file is not None else b""
     report = read_csv(raw, et.input_schema, fields, language_of(request))
@@ -321,7 +344,7 @@ async def bulk_upload(
             status_code=422,
         )
     batch_id = await portal.create_batch(
-        sessions=request.app.state.sessions,
+        sessions=sessions,
         reporter=user.username,
         event_type=et.key,
         file_name=(file.filename if file is not None else None) or "upload.csv",
@@ -330,8 +353,10 @@ async def bulk_upload(
     return _see_other(ui.path(f"bulk/batches/{batch_id}"))
 
 
-async def _batch_context(request: Request, user: Principal, batch_id: str) -> dict[str, Any]:
-    async with request.app.state.sessions() as session:
+async def _batch_context(
+    sessions: SessionFactory, user: Principal, batch_id: str
+) -> dict[str, Any]:
+    async with sessions() as session:
         batch = await portal.get_batch(session=session, reporter=user.username, batch_id=batch_id)
         et = await portal.event_type(session=session, key=batch.event_type)
     submitted = sum(1 for r in batch.rows if r["case_id"])
@@ -349,19 +374,27 @@ async def _batch_context(request: Request, user: Principal, batch_id: str) -> di
 
 
 @router.get("/bulk/batches/{batch_id}")
-async def batch_page(batch_id: str, request: Request, user: PageUser, ui: UI) -> Response:
-    context = await _batch_context(request, user, batch_id)
+async def batch_page(
+    batch_id: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
+    context = await _batch_context(sessions, user, batch_id)
     return ui.render(request, "portal/batch.html", {**context, "running": False})
 
 
 @router.post("/bulk/batches/{batch_id}/submit", dependencies=[Depends(limited_page("filing"))])
-async def submit_batch(batch_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def submit_batch(
+    batch_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> Response:
     """Submit the next rows. htmx asks again after each chunk, moving the progress bar;
     without JavaScript, every row is submitted in this one request."""
-    state = request.app.state
     await portal.submit_batch_rows(
-        sessions=state.sessions,
-        outbox=state.outbox,
+        sessions=sessions,
+        outbox=outbox,
         reporter=user,
         batch_id=batch_id,
         limit=BULK_CHUNK if _htmx(request) else portal.SEARCH_WINDOW,
@@ -369,5 +402,5 @@ async def submit_batch(batch_id: str, request: Request, user: PageUser, ui: UI) 
     )
     if not _htmx(request):
         return _see_other(ui.path(f"bulk/batches/{batch_id}"))
-    context = await _batch_context(request, user, batch_id)
+    context = await _batch_context(sessions, user, batch_id)
     return ui.render(request, "portal/_progress.html", {**context, "running": True})

@@ -5,7 +5,7 @@ in POST bodies, never in URLs; every action posts and redirects back to the item
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, cast, get_args
+from typing import cast, get_args
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,6 +14,9 @@ from starlette.datastructures import FormData
 
 from lifecase_contracts.api import StatusFilter
 from lifecase_platform.auth import Principal
+from lifecase_platform.db import SessionFactory
+from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
+from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
@@ -33,14 +36,6 @@ NO_ASSIGNEE = ("Choose who gets the work item.", "Vælg, hvem der skal have opga
 Act = Callable[[AsyncSession], Awaitable[object]]
 
 
-def _ui(request: Request) -> WebUI:
-    ui: WebUI = request.app.state.ui
-    return ui
-
-
-UI = Annotated[WebUI, Depends(_ui)]
-
-
 def _in_language(request: Request, text: tuple[str, str]) -> str:
     return text[0] if language_of(request) == "en" else text[1]
 
@@ -49,9 +44,11 @@ def _in_language(request: Request, text: tuple[str, str]) -> str:
 
 
 @router.get("/")
-async def my_queues(request: Request, user: PageUser, ui: UI) -> Response:
+async def my_queues(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """The queues of the caseworker's units with their open, due-soon and breached counts."""
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         found = await queues.visible_queues(session=session, user=user)
         units = await workspace.unit_names(session=session)
     return ui.render(request, "workspace/queues.html", {"queues": found, "units": units})
@@ -61,7 +58,12 @@ async def my_queues(request: Request, user: PageUser, ui: UI) -> Response:
 
 
 async def _queue_page(
-    request: Request, user: Principal, ui: WebUI, queue: str, form: Mapping[str, str]
+    request: Request,
+    user: Principal,
+    ui: WebUI,
+    sessions: SessionFactory,
+    queue: str,
+    form: Mapping[str, str],
 ) -> Response:
     status = form.get("status") or "open"
     filters = ItemFilter(
@@ -70,7 +72,7 @@ async def _queue_page(
         text=(form.get("text") or "").strip()[:200] or None,
     )
     after = form.get("after") or None
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         summary = await queues.queue_summary(session=session, user=user, queue=queue)
         items, next_cursor = await queues.queue_items(
             session=session, user=user, queue=queue, filters=filters, limit=PAGE_SIZE, after=after
@@ -88,20 +90,24 @@ async def _queue_page(
 
 
 @router.get("/queues/{queue}")
-async def queue_page(queue: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def queue_page(
+    queue: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """A queue's open items, earliest due first."""
-    return await _queue_page(request, user, ui, queue, {})
+    return await _queue_page(request, user, ui, sessions, queue, {})
 
 
 @router.post("/queues/{queue}", dependencies=[Depends(limited_page("search"))])
-async def filter_queue(queue: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def filter_queue(
+    queue: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """Filter a queue, or turn to its next page. A POST, because the search text may be a
     name or a CPR number, which must not end up in URLs, browser history or access logs."""
     form = await request.form()
     values = {
         k: v for k in ("status", "mine", "text", "after") if isinstance(v := form.get(k), str)
     }
-    return await _queue_page(request, user, ui, queue, values)
+    return await _queue_page(request, user, ui, sessions, queue, values)
 
 
 # --- A work item ----------------------------------------------------------------------------
@@ -111,6 +117,8 @@ async def _item_page(
     request: Request,
     user: Principal,
     ui: WebUI,
+    sessions: SessionFactory,
+    outbox: Outbox,
     item_id: str,
     *,
     errors: Mapping[str, str] | None = None,
@@ -119,12 +127,12 @@ async def _item_page(
     status_code: int = 200,
 ) -> Response:
     handle, item = await workitems.read_detail(
-        sessions=request.app.state.sessions,
-        outbox=request.app.state.outbox,
+        sessions=sessions,
+        outbox=outbox,
         user=user,
         item_id=item_id,
     )
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         context = {
             "item": item,
             "unit": handle.unit,
@@ -144,15 +152,24 @@ async def _item_page(
 
 
 @router.get("/items/{item_id}")
-async def item_page(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def item_page(
+    item_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> Response:
     """One work item: its fields, SLA clock, routing, case, conversation and actions."""
-    return await _item_page(request, user, ui, item_id)
+    return await _item_page(request, user, ui, sessions, outbox, item_id)
 
 
 async def _act(
     request: Request,
     user: Principal,
     ui: WebUI,
+    sessions: SessionFactory,
+    outbox: Outbox,
     item_id: str,
     action: str,
     act: Act,
@@ -161,13 +178,11 @@ async def _act(
     """Run one action in one transaction and go back to the item; a refusal (someone else
     took it, it is closed, the queue is wrong) is shown on the item page instead."""
     try:
-        async with request.app.state.sessions() as session, session.begin():
+        async with sessions() as session, session.begin():
             before = await workitems.open_item(session=session, user=user, item_id=item_id)
             before.access.require_action(before.unit, action)
             await act(session)
-            await workitems.log_access(
-                session=session, outbox=request.app.state.outbox, handle=before, action=action
-            )
+            await workitems.log_access(session=session, outbox=outbox, handle=before, action=action)
     except ProblemError as error:
         if error.status in (401, 403, 404) or error.detail is None:
             raise
@@ -179,6 +194,8 @@ async def _act(
             request,
             user,
             ui,
+            sessions,
+            outbox,
             item_id,
             errors=field_errors,
             problem=None if field_errors else _in_language(request, error.detail),
@@ -203,18 +220,20 @@ def _texts(request: Request, form: FormData, *names: str) -> tuple[dict[str, str
 
 
 @router.get("/items/{item_id}/conversation")
-async def conversation(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def conversation(
+    item_id: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
     """The conversation alone: the item page polls it while it waits for the reporter. Once
     the answer has come it also replaces the item's status, assignee and deadline, and the
     polling stops; nothing else on the page (a half-written note) is touched."""
-    async with request.app.state.sessions() as session:
+    async with sessions() as session:
         item = await workitems.detail(session=session, user=user, item_id=item_id)
     answered = item.status != "waiting_for_reporter"
     return ui.render(request, "workspace/_conversation.html", {"item": item, "answered": answered})
 
 
 @router.get("/items/{item_id}/{action}")
-async def back_to_item(item_id: str, action: str, request: Request, ui: UI) -> Response:
+async def back_to_item(item_id: str, action: str, request: Request, ui: WebUIDep) -> Response:
     """An action's address asked for as a page (the language switch on a page that answered
     a post, a reload): the item page, in the language asked for."""
     lang = request.query_params.get("lang")
@@ -223,11 +242,20 @@ async def back_to_item(item_id: str, action: str, request: Request, ui: UI) -> R
 
 
 @router.post("/items/{item_id}/claim")
-async def claim(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def claim(
+    item_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> Response:
     return await _act(
         request,
         user,
         ui,
+        sessions,
+        outbox,
         item_id,
         "claim",
         lambda s: workitems.claim(session=s, user=user, item_id=item_id),
@@ -235,12 +263,21 @@ async def claim(item_id: str, request: Request, user: PageUser, ui: UI) -> Respo
 
 
 @router.post("/items/{item_id}/unassign")
-async def unassign(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def unassign(
+    item_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> Response:
     """Put the item back in the queue (its assignee, or a lead of the unit)."""
     return await _act(
         request,
         user,
         ui,
+        sessions,
+        outbox,
         item_id,
         "unassign",
         lambda s: workitems.unassign(session=s, user=user, item_id=item_id),
@@ -248,17 +285,28 @@ async def unassign(item_id: str, request: Request, user: PageUser, ui: UI) -> Re
 
 
 @router.post("/items/{item_id}/assign")
-async def assign(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def assign(
+    item_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> Response:
     """Give the item to a member of the unit (the unit's leads only)."""
     chosen = (await request.form()).get("assignee")
     assignee = chosen if isinstance(chosen, str) else ""
     if not assignee:
         errors = {"assignee": _in_language(request, NO_ASSIGNEE)}
-        return await _item_page(request, user, ui, item_id, errors=errors, status_code=422)
+        return await _item_page(
+            request, user, ui, sessions, outbox, item_id, errors=errors, status_code=422
+        )
     return await _act(
         request,
         user,
         ui,
+        sessions,
+        outbox,
         item_id,
         "assign",
         lambda s: workitems.assign(session=s, user=user, item_id=item_id, assignee=assignee),
@@ -267,41 +315,46 @@ async def assign(item_id: str, request: Request, user: PageUser, ui: UI) -> Resp
 
 
 # Each text action: its form field, and the service call that takes that text.
-TextAction = Callable[[Request, AsyncSession, Principal, str, str], Awaitable[object]]
+TextAction = Callable[[Outbox, AsyncSession, Principal, str, str], Awaitable[object]]
 TEXT_ACTIONS: dict[str, tuple[str, TextAction]] = {
     "request-info": (
         "question",
-        lambda r, s, u, i, t: workitems.request_info(
-            session=s, outbox=r.app.state.outbox, user=u, item_id=i, question=t
+        lambda o, s, u, i, t: workitems.request_info(
+            session=s, outbox=o, user=u, item_id=i, question=t
         ),
     ),
     "message": (
         "message",
-        lambda r, s, u, i, t: workitems.message_reporter(
-            session=s, outbox=r.app.state.outbox, user=u, item_id=i, text=t
+        lambda o, s, u, i, t: workitems.message_reporter(
+            session=s, outbox=o, user=u, item_id=i, text=t
         ),
     ),
     "note": (
         "note",
-        lambda r, s, u, i, t: workitems.add_note(session=s, user=u, item_id=i, text=t),
+        lambda o, s, u, i, t: workitems.add_note(session=s, user=u, item_id=i, text=t),
     ),
     "reject": (
         "reject_reason",
-        lambda r, s, u, i, t: workitems.reject(
-            session=s, outbox=r.app.state.outbox, user=u, item_id=i, reason=t
-        ),
+        lambda o, s, u, i, t: workitems.reject(session=s, outbox=o, user=u, item_id=i, reason=t),
     ),
     "resolve": (
         "resolution",
-        lambda r, s, u, i, t: workitems.resolve(
-            session=s, outbox=r.app.state.outbox, user=u, item_id=i, resolution=t
+        lambda o, s, u, i, t: workitems.resolve(
+            session=s, outbox=o, user=u, item_id=i, resolution=t
         ),
     ),
 }
 
 
 @router.post("/items/{item_id}/transfer")
-async def transfer(item_id: str, request: Request, user: PageUser, ui: UI) -> Response:
+async def transfer(
+    item_id: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+) -> Response:
     """Move the item to another queue, with a reason (a routing miss of its rule)."""
     form = await request.form()
     values, errors = _texts(request, form, "transfer_reason")
@@ -311,7 +364,15 @@ async def transfer(item_id: str, request: Request, user: PageUser, ui: UI) -> Re
         errors["transfer_queue"] = _in_language(request, NO_QUEUE)
     if errors:
         return await _item_page(
-            request, user, ui, item_id, errors=errors, values=values, status_code=422
+            request,
+            user,
+            ui,
+            sessions,
+            outbox,
+            item_id,
+            errors=errors,
+            values=values,
+            status_code=422,
         )
     left: list[str] = []
 
@@ -320,14 +381,14 @@ async def transfer(item_id: str, request: Request, user: PageUser, ui: UI) -> Re
         left.append(handle.item.queue)
         await workitems.transfer(
             session=session,
-            outbox=request.app.state.outbox,
+            outbox=outbox,
             user=user,
             item_id=item_id,
             queue=values["transfer_queue"],
             reason=values["transfer_reason"],
         )
 
-    response = await _act(request, user, ui, item_id, "transfer", move, values)
+    response = await _act(request, user, ui, sessions, outbox, item_id, "transfer", move, values)
     if left and response.status_code == 303:
         # The item now belongs to another queue, often another unit's: back to the queue it left.
         return RedirectResponse(ui.path(f"queues/{left[0]}?done=transfer"), status_code=303)
@@ -336,7 +397,13 @@ async def transfer(item_id: str, request: Request, user: PageUser, ui: UI) -> Re
 
 @router.post("/items/{item_id}/{action}")
 async def text_action(
-    item_id: str, action: str, request: Request, user: PageUser, ui: UI
+    item_id: str,
+    action: str,
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
 ) -> Response:
     """Ask the reporter, write to them, note something, reject or resolve: one text each."""
     if action not in TEXT_ACTIONS:
@@ -345,9 +412,25 @@ async def text_action(
     values, errors = _texts(request, await request.form(), field)
     if errors:
         return await _item_page(
-            request, user, ui, item_id, errors=errors, values=values, status_code=422
+            request,
+            user,
+            ui,
+            sessions,
+            outbox,
+            item_id,
+            errors=errors,
+            values=values,
+            status_code=422,
         )
     text = values[field]
     return await _act(
-        request, user, ui, item_id, action, lambda s: call(request, s, user, item_id, text), values
+        request,
+        user,
+        ui,
+        sessions,
+        outbox,
+        item_id,
+        action,
+        lambda s: call(outbox, s, user, item_id, text),
+        values,
     )
