@@ -9,9 +9,11 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from temporalio.exceptions import ApplicationError
 
+from lifecase_contracts.events import Localized
 from lifecase_lifecycle import service
 from lifecase_lifecycle.activities import permanent_failures
 from lifecase_lifecycle.workflows.types import CANNOT_PROCEED, CASE_NOT_FOUND
+from lifecase_platform.errors import Conflict, Unavailable
 
 CPR = "0101901234"
 
@@ -64,3 +66,11 @@ def test_an_engine_that_is_away_stays_retryable() -> None:
 
     with pytest.raises(ConnectionRefusedError):
         asyncio.run(publish())
+
+
+def test_a_domain_error_keeps_its_name_and_whether_a_retry_can_mend_it() -> None:
+    conflict = _fails_with(Conflict(Localized(da="Sagen er lukket.", en="The case is closed.")))
+    assert (conflict.type, conflict.non_retryable) == ("Conflict", True)
+    assert conflict.message == "The case is closed."
+    away = _fails_with(Unavailable(Localized(da="Nede.", en="Down.")))
+    assert (away.type, away.non_retryable) == ("Unavailable", False)

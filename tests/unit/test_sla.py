@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from lifecase_contracts.workspace import SlaPolicy
-from lifecase_routing.sla import SlaClock
+from lifecase_routing.sla.clock import SlaClock
 
 CLOCK = SlaClock.of(
     SlaPolicy(

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from lifecase_contracts.events import Localized
+from lifecase_contracts.statuses import CaseStatus, SubcaseStatus, WorkItemStatus
 from lifecase_contracts.workspace import (
     CaseMessagePublic,
     CommentPublic,
@@ -48,7 +49,7 @@ class SubcasePublic(BaseModel):
     title: Localized
     queue: str | None
     unit: str | None
-    status: str  # scheduled | open | routed | resolved | rejected | cancelled
+    status: SubcaseStatus
     due_date: date | None
     opens_on: date | None = None
     waits_for: list[str] = []
@@ -65,7 +66,7 @@ class CasePublic(BaseModel):
     id: str
     event_type: str
     template_version: int
-    status: str
+    status: CaseStatus
     data: dict[str, Any]
     created_at: datetime
     completed_at: datetime | None
@@ -122,7 +123,7 @@ class WorkItemPublic(BaseModel):
     subcase_type: str
     title: Localized
     queue: str
-    status: str
+    status: WorkItemStatus
     assignee: str | None
     due_date: date | None
     fields: dict[str, Any]
@@ -195,16 +196,7 @@ class AccessRecordPublic(BaseModel):
 
 
 # Which of a queue's items a listing shows, and in what order of due date.
-StatusFilter = Literal[
-    "open",
-    "closed",
-    "queued",
-    "claimed",
-    "waiting_for_reporter",
-    "resolved",
-    "rejected",
-    "cancelled",
-]
+StatusFilter = Literal["open", "closed", WorkItemStatus]
 Order = Literal["due", "-due"]
 
 

@@ -3,6 +3,7 @@ by python-stdnum. Messages name the field and never echo the value (it may be pe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 from jsonschema import Draft202012Validator, FormatChecker
 from stdnum.dk import cpr
 from stdnum.exceptions import ValidationError as StdnumError
+
+from lifecase_contracts.events import Localized
 
 format_checker = FormatChecker()
 
@@ -75,6 +78,18 @@ FORMAT_NAMES_EN = {
     "email": "e-mail address",
     "dk-cpr": "CPR number",
 }
+
+
+def field_label(schema: Mapping[str, Any], key: str) -> Localized:
+    """How the reporter knows field ``key`` of an input schema, the same on its form and on
+    its timeline: the template's ``x-label``; for a schema published before ``x-label``, its
+    title or else the key made readable."""
+    prop = schema.get("properties", {}).get(key, {})
+    label = prop.get("x-label")
+    if isinstance(label, Mapping) and label.get("da") and label.get("en"):
+        return Localized(da=label["da"], en=label["en"])
+    title = str(prop.get("title") or key.replace("_", " ").capitalize())
+    return Localized(da=title, en=title)
 
 
 def validate_case_data(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` with its zone: SQLite returns the stored moment without one, and every
+    stored time is UTC (PostgreSQL's aware times pass unchanged)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def create_engine(url: str) -> AsyncEngine:

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+# The one Danish zone: the calendar day here, the midnight a sub-case opens at, the times
+# the pages show.
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 _CLOSING_DAY = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<month>\d{2})-(?P<day>\d{2})$")
 

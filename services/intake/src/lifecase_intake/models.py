@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lifecase_contracts.statuses import CaseStatus, SubcaseStatus
 from lifecase_platform.inbox import processed_events_table
 from lifecase_platform.outbox import outbox_table
 
@@ -41,8 +42,7 @@ class Case(Base):
     event_type: Mapped[str] = mapped_column(String(63))
     template_version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # submitted | in_progress | completed | withdrawn
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[CaseStatus] = mapped_column(String(20))
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -72,8 +72,7 @@ class Subcase(Base):
     title_en: Mapped[str] = mapped_column(String(300))
     queue: Mapped[str | None] = mapped_column(String(100))
     unit: Mapped[str | None] = mapped_column(String(100))
-    # scheduled | open | routed | resolved | rejected | cancelled
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[SubcaseStatus] = mapped_column(String(20))
     due_date: Mapped[date | None] = mapped_column(Date)
     opens_on: Mapped[date | None] = mapped_column(Date)
     waits_for: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")

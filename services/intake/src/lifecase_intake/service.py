@@ -7,7 +7,6 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -35,8 +34,8 @@ from lifecase_intake.conversation.service import with_conversation
 from lifecase_intake.models import Case, EventType, IdempotencyKey, TemplateSchema, TimelineEvent
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
-from lifecase_platform.case_data import validate_case_data
-from lifecase_platform.db import SessionFactory
+from lifecase_platform.case_data import field_label, validate_case_data
+from lifecase_platform.db import SessionFactory, as_utc
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
 
@@ -264,7 +263,7 @@ async def reschedule_case(
         return to_public(case)
     now = datetime.now(UTC)
     case.data, case.revision = data, case.revision + 1
-    labels = [_label(schema, k) for k in changed]
+    labels = [field_label(schema, k) for k in changed]
     _timeline(session, case, "case_rescheduled", timeline.rescheduled(labels, change.reason), now)
     event = CaseRescheduled(
         case_id=case.id,
@@ -358,13 +357,6 @@ async def read_case(
     return public
 
 
-def _label(schema: dict[str, Any], key: str) -> Localized:
-    label = schema.get("properties", {}).get(key, {}).get("x-label")
-    if isinstance(label, dict) and label.get("da") and label.get("en"):
-        return Localized(da=label["da"], en=label["en"])
-    return Localized(da=key, en=key)
-
-
 def _timeline(session: AsyncSession, case: Case, kind: str, text: Localized, at: datetime) -> None:
     entry = TimelineEvent(
         id=str(uuid.uuid4()), case_id=case.id, at=at, kind=kind, text_da=text.da, text_en=text.en
@@ -428,8 +420,8 @@ def to_public(case: Case) -> CasePublic:
         template_version=case.template_version,
         status=case.status,
         data=case.data,
-        created_at=_utc(case.created_at),
-        completed_at=_utc(case.completed_at) if case.completed_at else None,
+        created_at=as_utc(case.created_at),
+        completed_at=as_utc(case.completed_at) if case.completed_at else None,
         revision=case.revision,
         subcases=[
             SubcasePublic(
@@ -447,12 +439,7 @@ def to_public(case: Case) -> CasePublic:
             for s in case.subcases
         ],
         timeline=[
-            TimelineEntry(at=_utc(t.at), kind=t.kind, text=Localized(da=t.text_da, en=t.text_en))
-            for t in sorted(case.timeline, key=lambda t: _utc(t.at))
+            TimelineEntry(at=as_utc(t.at), kind=t.kind, text=Localized(da=t.text_da, en=t.text_en))
+            for t in sorted(case.timeline, key=lambda t: as_utc(t.at))
         ],
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,4 +1,6 @@
-"""What each step of a case says on the reporter's timeline, in Danish and English."""
+"""What each step of a case says on the reporter's timeline, in Danish and English. The steps
+notifications also tells the reporter of (routed, resolved, rejected, completed, planning
+failed) say it in ``lifecase_contracts.reporter_texts``."""
 
 from __future__ import annotations
 
@@ -39,17 +41,6 @@ def opened(title: Localized) -> Localized:
     return Localized(da=f"»{title.da}« er oprettet.", en=f"“{title.en}” was opened.")
 
 
-def routed(title: Localized, unit: str, unit_name: Localized | None = None) -> Localized:
-    name = unit_name or Localized(da=unit, en=unit)
-    return Localized(
-        da=f"»{title.da}« er sendt til {name.da}.", en=f"“{title.en}” went to {name.en}."
-    )
-
-
-def resolved(title: Localized) -> Localized:
-    return Localized(da=f"»{title.da}« er løst.", en=f"“{title.en}” was resolved.")
-
-
 def cancelled(title: Localized, reason: str) -> Localized:
     why = CANCEL_REASONS.get(reason, Localized(da=reason, en=reason))
     return Localized(
@@ -81,16 +72,3 @@ def withdrawn(reason: str) -> Localized:
         da=f"Sagen er trukket tilbage. Begrundelse: {reason}",
         en=f"The case was withdrawn. Reason: {reason}",
     )
-
-
-def planning_failed() -> Localized:
-    return Localized(
-        da="Sagen kunne ikke planlægges ud fra dens oplysninger og er stoppet. Opret den "
-        "igen med rettede oplysninger, eller kontakt Fælles Administration.",
-        en="The case could not be planned from its data and has stopped. File it again "
-        "with corrected data, or contact the shared administration.",
-    )
-
-
-def completed() -> Localized:
-    return Localized(da="Hele sagen er afsluttet.", en="The whole case is completed.")

@@ -20,7 +20,6 @@ import logging
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any, ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from temporalio import activity
@@ -59,9 +58,10 @@ from lifecase_lifecycle.workflows.types import (
     first_steps,
 )
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.errors import DomainError, type_name
 from lifecase_platform.messaging import Publisher
+from lifecase_platform.workdays import DANISH_TIME
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,7 +73,7 @@ def subcase_id(case_id: str, activity_key: str) -> str:
 
 def opening_moment(day: date) -> datetime:
     """Sub-cases due to open on a day open at midnight, Danish time."""
-    return datetime.combine(day, time(0, 0), COPENHAGEN).astimezone(UTC)
+    return datetime.combine(day, time(0, 0), DANISH_TIME).astimezone(UTC)
 
 
 def permanent_failures(
@@ -108,6 +108,11 @@ def _cannot_proceed(step: str) -> Iterator[None]:
     except KeyError as error:
         raise ApplicationError(
             f"{error.args[0]!r} is missing", type=CANNOT_PROCEED, non_retryable=True
+        ) from None
+    except DomainError as error:
+        # Its text is written for people and never quotes the case's data.
+        raise ApplicationError(
+            str(error), type=type_name(error), non_retryable=error.permanent
         ) from None
     except (LookupError, ValueError, TypeError, ArithmeticError, ValidationError) as error:
         log.warning("activity cannot proceed", extra={"step": step, "error": type(error).__name__})

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from lifecase_contracts.statuses import CaseRunStatus, TemplateStatus
 from lifecase_platform.inbox import processed_events_table
 from lifecase_platform.outbox import outbox_table
 
@@ -21,7 +22,7 @@ class TemplateVersion(Base):
 
     key: Mapped[str] = mapped_column(String(63), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(20))  # draft | published | retired
+    status: Mapped[TemplateStatus] = mapped_column(String(20))
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -46,7 +47,9 @@ class CaseInput(Base):
     department: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    status: Mapped[str] = mapped_column(String(20), default="running", server_default="running")
+    status: Mapped[CaseRunStatus] = mapped_column(
+        String(20), default="running", server_default="running"
+    )
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Why the case's workflow waits for an operator (no personal data), and since when.
     stuck_reason: Mapped[str | None] = mapped_column(String(STUCK_REASON_LENGTH))

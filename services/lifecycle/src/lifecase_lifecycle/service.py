@@ -20,6 +20,7 @@ from lifecase_contracts.events import (
     TemplateRetired,
     derived_id,
 )
+from lifecase_contracts.statuses import CaseEnding
 from lifecase_lifecycle.models import STUCK_REASON_LENGTH, CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Template, validate_template
 from lifecase_platform.db import insert_new
@@ -216,7 +217,7 @@ class TemplateVersionMissing(LookupError):
     """The template version a case is pinned to is not in this database."""
 
 
-async def set_case_status(*, session: AsyncSession, case_id: str, status: str) -> CaseInput:
+async def set_case_status(*, session: AsyncSession, case_id: str, status: CaseEnding) -> CaseInput:
     case = await session.get(CaseInput, case_id)
     if case is None:
         raise CaseNotFound(f"unknown case {case_id}")

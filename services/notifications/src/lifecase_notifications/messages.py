@@ -1,7 +1,9 @@
-"""What the reporter is told, in Danish and English. Pure functions of the event."""
+"""What the reporter is told, in Danish and English. Pure functions of the event; the texts
+intake's timeline also shows live in ``lifecase_contracts.reporter_texts``."""
 
 from __future__ import annotations
 
+from lifecase_contracts import reporter_texts
 from lifecase_contracts.events import (
     CaseCompleted,
     CasePlanningFailed,
@@ -12,40 +14,25 @@ from lifecase_contracts.events import (
     SubcaseRouted,
 )
 
-# A notification quotes at most this much of a question or a reason; the case shows it all.
-QUOTE_LIMIT = 500
-
 
 def routed(event: SubcaseRouted) -> Localized:
-    unit = event.unit_name or Localized(da=event.unit, en=event.unit)
-    return Localized(
-        da=f"»{event.title.da}« er sendt til {unit.da}.",
-        en=f"“{event.title.en}” was sent to {unit.en}.",
-    )
+    return reporter_texts.routed(event.title, event.unit, event.unit_name, notice=True)
 
 
 def resolved(event: SubcaseResolved) -> Localized:
-    return Localized(da=f"»{event.title.da}« er løst.", en=f"“{event.title.en}” is resolved.")
+    return reporter_texts.resolved(event.title, notice=True)
 
 
 def completed(event: CaseCompleted) -> Localized:
-    return Localized(
-        da="Hele sagen er afsluttet: alle delsager er løst.",
-        en="The whole case is completed: every sub-case is resolved.",
-    )
+    return reporter_texts.completed(notice=True)
 
 
 def planning_failed(event: CasePlanningFailed) -> Localized:
-    return Localized(
-        da="Sagen kunne ikke planlægges ud fra dens oplysninger og er stoppet. Opret den "
-        "igen med rettede oplysninger, eller kontakt Fælles Administration.",
-        en="The case could not be planned from its data and has stopped. File it again "
-        "with corrected data, or contact the shared administration.",
-    )
+    return reporter_texts.planning_failed()
 
 
 def info_requested(event: InfoRequested) -> Localized:
-    quote = _quote(event.question)
+    quote = reporter_texts.quote(event.question)
     if not event.awaits_reply:
         return Localized(
             da=f"Besked om »{event.title.da}«: »{quote}«",
@@ -58,13 +45,4 @@ def info_requested(event: InfoRequested) -> Localized:
 
 
 def rejected(event: SubcaseRejected) -> Localized:
-    reason = _quote(event.reason)
-    return Localized(
-        da=f"»{event.title.da}« er afvist. Begrundelse: {reason}",
-        en=f"“{event.title.en}” was rejected. Reason: {reason}",
-    )
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
+    return reporter_texts.rejected(event.title, event.reason)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.api import NotificationPublic
 from lifecase_contracts.events import Localized, derived_id
 from lifecase_notifications.models import Notification
-from lifecase_platform.db import insert_new_at_commit
+from lifecase_platform.db import as_utc, insert_new_at_commit
 
 
 async def notify(
@@ -57,7 +57,7 @@ async def inbox(
             kind=n.kind,
             text=n.text_en if language == "en" else n.text_da,
             texts=Localized(da=n.text_da, en=n.text_en),
-            created_at=n.created_at if n.created_at.tzinfo else n.created_at.replace(tzinfo=UTC),
+            created_at=as_utc(n.created_at),
             read=n.read_at is not None,
             action_required=n.action_required,
         )

@@ -18,7 +18,7 @@ from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 from lifecase_platform.webui.signin import sign_in_method
 from lifecase_platform.workdays import today_in_denmark
-from lifecase_routing import admin_views, emit, organisation, sla_service
+from lifecase_routing import admin_views, emit, organisation, sla
 from lifecase_routing.handlers import RoutingHandlers
 from lifecase_routing.models import outbox as outbox_table
 from lifecase_routing.settings import RoutingSettings
@@ -76,10 +76,10 @@ class RoutingService:
         has one event id, so JetStream keeps one."""
         while True:
             async with sessions() as session, session.begin():
-                reported = await sla_service.report_breaches(
+                reported = await sla.report_breaches(
                     session=session, outbox=self.outbox, today=today_in_denmark()
                 )
-            if reported < sla_service.BREACH_BATCH:
+            if reported < sla.BREACH_BATCH:
                 await asyncio.sleep(interval)
 
     async def seed(self) -> bool:

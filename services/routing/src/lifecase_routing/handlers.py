@@ -23,7 +23,8 @@ from lifecase_platform.outbox import Outbox
 from lifecase_routing import workitems
 from lifecase_routing.erasure import erase_case
 from lifecase_routing.models import processed_events
-from lifecase_routing.rulesets import CompiledRuleSets, route_subcase
+from lifecase_routing.route import route_subcase
+from lifecase_routing.rulesets import CompiledRuleSets
 
 CONSUMER = "routing"
 

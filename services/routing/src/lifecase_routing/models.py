@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from lifecase_contracts.statuses import WorkItemStatus
 from lifecase_platform.inbox import processed_events_table
 from lifecase_platform.outbox import outbox_table
 
@@ -93,7 +94,7 @@ class SlaPolicyRow(Base):
 class WorkItem(Base):
     """A sub-case as a unit works it. Its id is the sub-case id (the natural key).
 
-    ``is_open`` mirrors ``status in OPEN_STATUSES`` so that listing a queue's open work is one
+    ``is_open`` mirrors ``status in states.OPEN`` so that listing a queue's open work is one
     ordered index range, whatever mix of open states it holds.
     """
 
@@ -114,8 +115,7 @@ class WorkItem(Base):
     title_en: Mapped[str] = mapped_column(String(300))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     queue: Mapped[str] = mapped_column(ForeignKey("queues.key"))
-    # queued | claimed | waiting_for_reporter | resolved | rejected | cancelled
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[WorkItemStatus] = mapped_column(String(20))
     is_open: Mapped[bool] = mapped_column(Boolean, server_default=true())
     assignee: Mapped[str | None] = mapped_column(String(100))
     due_date: Mapped[date] = mapped_column(Date)

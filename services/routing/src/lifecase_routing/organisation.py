@@ -26,7 +26,7 @@ from lifecase_contracts.workspace import (
     UnitUpsert,
 )
 from lifecase_platform.problems import Conflict, NotFound
-from lifecase_routing import sla_service
+from lifecase_routing import sla
 from lifecase_routing.models import (
     Member,
     Queue,
@@ -120,8 +120,8 @@ async def seed_organisation(*, session: AsyncSession, organisation: Organisation
                 )
                 added = True
     await session.flush()
-    if await session.get(SlaPolicyRow, sla_service.POLICY_ID) is None:
-        await sla_service.put_sla_policy(session=session, policy=organisation.sla, by=SEEDED_BY)
+    if await session.get(SlaPolicyRow, sla.POLICY_ID) is None:
+        await sla.put_sla_policy(session=session, policy=organisation.sla, by=SEEDED_BY)
         added = True
     if await session.scalar(select(func.count()).select_from(RuleSet)) == 0:
         await create_rule_set(session=session, spec=organisation.rule_set(), by=SEEDED_BY)

@@ -13,7 +13,7 @@ from lifecase_contracts.preview import DirectoryPublic, RoutingPreviewItem, Rout
 from lifecase_routing.models import Queue, Unit
 from lifecase_routing.rules import Subject
 from lifecase_routing.rulesets import active_rules
-from lifecase_routing.sla_service import sla_clock
+from lifecase_routing.sla import sla_clock
 
 
 async def preview_routes(

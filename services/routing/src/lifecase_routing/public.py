@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,29 +12,11 @@ from lifecase_contracts.events import Localized
 from lifecase_contracts.workspace import (
     CommentPublic,
     RoutingTrace,
-    SlaPublic,
     TransferPublic,
 )
-from lifecase_platform.workdays import today_in_denmark
+from lifecase_platform.db import as_utc
 from lifecase_routing.models import Comment, Transfer, Unit, WorkItem
-from lifecase_routing.sla import SlaClock
-
-
-def utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def sla_of(item: WorkItem, clock: SlaClock, today: date) -> SlaPublic:
-    paused = item.sla_paused_at is not None
-    reference = today_in_denmark(utc(item.sla_paused_at)) if item.sla_paused_at else today
-    closed_on = today_in_denmark(utc(item.closed_at)) if item.closed_at else None
-    return SlaPublic(
-        due_date=item.due_date,
-        state=clock.state(due=item.due_date, reference_day=reference, closed_on=closed_on),
-        paused=paused,
-        paused_since=utc(item.sla_paused_at) if item.sla_paused_at else None,
-    )
+from lifecase_routing.sla import SlaClock, sla_of
 
 
 def to_public(
@@ -53,7 +35,7 @@ def to_public(
         fields=item.fields,
         routed_by_rule=item.rule,
         resolution=item.resolution,
-        created_at=utc(item.created_at),
+        created_at=as_utc(item.created_at),
         reason=item.reason,
         routing=RoutingTrace(
             rule=item.rule,
@@ -87,7 +69,7 @@ def transfer_public(transfer: Transfer) -> TransferPublic:
         to_queue=transfer.to_queue,
         reason=transfer.reason,
         by=transfer.by,
-        at=utc(transfer.at),
+        at=as_utc(transfer.at),
     )
 
 
@@ -98,7 +80,7 @@ def comment_public(comment: Comment) -> CommentPublic:
         author=comment.author,
         text=comment.text,
         in_reply_to=comment.in_reply_to,
-        created_at=utc(comment.created_at),
+        created_at=as_utc(comment.created_at),
     )
 
 

@@ -7,7 +7,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import Order, QueuePublic, StatusFilter, WorkItemPublic
@@ -18,7 +18,7 @@ from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.models import Queue, WorkItem
 from lifecase_routing.public import to_public
-from lifecase_routing.sla_service import RUNNING_STATUSES, sla_clock
+from lifecase_routing.sla import queue_counts, sla_clock
 from lifecase_routing.states import OPEN, STATUSES, set_status
 from lifecase_routing.workitems import Handle
 
@@ -68,23 +68,7 @@ async def _with_counts(
         )
     ).tuples():
         by_status[key][status] = count
-    clock = await sla_clock(session=session)
-    soon = clock.due_soon_limit(today)
-    running = WorkItem.is_open.is_(True) & WorkItem.status.in_(RUNNING_STATUSES)
-    sla_counts = {
-        key: (int(breached or 0), int(due_soon or 0))
-        for key, breached, due_soon in (
-            await session.execute(
-                select(
-                    WorkItem.queue,
-                    func.sum(case((WorkItem.due_date < today, 1), else_=0)),
-                    func.sum(case((WorkItem.due_date >= today, 1), else_=0)),
-                )
-                .where(WorkItem.queue.in_(keys), running, WorkItem.due_date <= soon)
-                .group_by(WorkItem.queue)
-            )
-        ).tuples()
-    }
+    sla_counts = await queue_counts(session=session, queues=keys, today=today)
     return [
         QueuePublic(
             key=q.key,

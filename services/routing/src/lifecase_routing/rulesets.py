@@ -1,15 +1,16 @@
 """Versioned routing rule sets: create (checked, never edited afterwards), activate, inspect
-with routed and miss counts, dry-run a candidate against past sub-cases, and route."""
+with routed and miss counts, dry-run a candidate against past sub-cases, and the active set
+compiled for routing (``lifecase_routing.route``)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifecase_contracts.events import Localized, SubcaseOpened, SubcaseRouted
+from lifecase_contracts.events import Localized
 from lifecase_contracts.workspace import (
     DryRunMove,
     DryRunPublic,
@@ -19,13 +20,9 @@ from lifecase_contracts.workspace import (
     RuleSetSummary,
     RuleSpec,
 )
-from lifecase_platform.db import insert_new, transaction_memo
-from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, NotFound, ProblemError
-from lifecase_platform.workdays import today_in_denmark
-from lifecase_routing.emit import emit
-from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, Unit, WorkItem
-from lifecase_routing.public import utc
+from lifecase_platform.db import as_utc
+from lifecase_platform.problems import NotFound, ProblemError
+from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, WorkItem
 from lifecase_routing.rules import (
     FALLBACK_RULE,
     CompiledRuleSet,
@@ -36,8 +33,6 @@ from lifecase_routing.rules import (
     compile_rule_set,
     dry_run,
 )
-from lifecase_routing.sla_service import sla_clock
-from lifecase_routing.states import search_text
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +113,7 @@ async def list_rule_sets(*, session: AsyncSession) -> list[RuleSetSummary]:
         RuleSetSummary(
             version=r.version,
             active=r.active,
-            created_at=utc(r.created_at),
+            created_at=as_utc(r.created_at),
             created_by=r.created_by,
             rules=counts.get(r.version, 0),
         )
@@ -161,7 +156,7 @@ async def get_rule_set(*, session: AsyncSession, version: int | None) -> RuleSet
         version=ruleset.version,
         active=ruleset.active,
         fallback_queue=ruleset.fallback_queue,
-        created_at=utc(ruleset.created_at),
+        created_at=as_utc(ruleset.created_at),
         created_by=ruleset.created_by,
         rules=[
             RulePublic(
@@ -288,105 +283,3 @@ def _dry_run_public(result: DryRun) -> DryRunPublic:
         rule_errors=dict(result.rule_errors),
         summary=Localized(da=summary_da, en=summary_en),
     )
-
-
-async def _queues_with_units(session: AsyncSession) -> dict[str, tuple[str, Localized | None]]:
-    """Every queue with its unit and the unit's name, in one statement (there are tens): a
-    batch routes to many queues, and a read per queue and unit cost more than routing."""
-    rows = await session.execute(
-        select(Queue.key, Queue.unit, Unit.name_da, Unit.name_en).outerjoin(
-            Unit, Unit.key == Queue.unit
-        )
-    )
-    return {
-        key: (unit, None if da is None else Localized(da=da, en=en)) for key, unit, da, en in rows
-    }
-
-
-async def route_subcase(
-    *,
-    session: AsyncSession,
-    outbox: Outbox,
-    opened: SubcaseOpened,
-    today: date | None = None,
-    compiled: CompiledRuleSets | None = None,
-) -> None:
-    """Create the sub-case's work item in the queue the active rules pick, with its SLA due
-    date, and report where it went. The configuration it reads (the active rules, the SLA
-    policy, the queue and its unit) is read once per transaction: a batch of events routes
-    many sub-cases."""
-    memo = transaction_memo(session, "routing")
-    if "rules" not in memo:
-        memo["rules"] = await active_rules(session=session, compiled=compiled)
-        memo["clock"] = await sla_clock(session=session)
-    ruleset, rules = memo["rules"]
-    clock = memo["clock"]
-    decision = rules.route(
-        Subject(
-            subcase_type=opened.subcase_type,
-            department=opened.department,
-            unit_hint=opened.unit_hint,
-            fields=opened.fields,
-        )
-    )
-    if decision.errors:
-        log.warning(
-            "routing rules failed to evaluate",
-            extra={"subcase_id": opened.subcase_id, "rules": list(decision.errors)},
-        )
-    if "queues" not in memo:
-        memo["queues"] = await _queues_with_units(session)
-    found = memo["queues"].get(decision.queue)
-    if found is None:
-        raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
-    queue_key, (unit, name) = decision.queue, found
-    due = clock.due_date(
-        subcase_type=opened.subcase_type,
-        requested=opened.due_date,
-        routed_on=today or today_in_denmark(),
-    )
-    new = await insert_new(
-        session,
-        WorkItem,
-        {
-            "id": opened.subcase_id,
-            "case_id": opened.case_id,
-            "activity": opened.activity,
-            "subcase_type": opened.subcase_type,
-            "title_da": opened.title.da,
-            "title_en": opened.title.en,
-            "fields": opened.fields,
-            "queue": queue_key,
-            "status": "queued",
-            "is_open": True,
-            "assignee": None,
-            "due_date": due,
-            "reporter": opened.reporter,
-            "department": opened.department,
-            "unit_hint": opened.unit_hint,
-            "rule": decision.rule,
-            "ruleset_version": ruleset.version,
-            "resolution": None,
-            "reason": None,
-            "search_text": search_text(opened.title, opened.subcase_type, opened.fields),
-            "sla_paused_at": None,
-            "sla_breach_reported": None,
-            "created_at": datetime.now(UTC),
-            "closed_at": None,
-        },
-    )
-    if not new:
-        return  # routed before: a redelivered event
-    event = SubcaseRouted(
-        case_id=opened.case_id,
-        subcase_id=opened.subcase_id,
-        activity=opened.activity,
-        title=opened.title,
-        queue=queue_key,
-        unit=unit,
-        unit_name=name,
-        rule=decision.rule,
-        due_date=due,
-        reporter=opened.reporter,
-    )
-    await emit(session, outbox, event, "subcase-routed", opened.subcase_id)

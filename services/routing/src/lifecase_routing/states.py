@@ -8,15 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from lifecase_contracts.events import Localized
+from lifecase_contracts.statuses import WorkItemStatus
 from lifecase_platform.problems import Conflict
 from lifecase_routing.models import WorkItem
 
-OPEN = ("queued", "claimed", "waiting_for_reporter")
-CLOSED = ("resolved", "rejected", "cancelled")
+OPEN: tuple[WorkItemStatus, ...] = ("queued", "claimed", "waiting_for_reporter")
+CLOSED: tuple[WorkItemStatus, ...] = ("resolved", "rejected", "cancelled")
 STATUSES = OPEN + CLOSED
 
 
-def set_status(item: WorkItem, status: str, *, at: datetime | None = None) -> None:
+def set_status(item: WorkItem, status: WorkItemStatus, *, at: datetime | None = None) -> None:
     """Move the item to ``status``, keeping ``is_open`` and ``closed_at`` in step with it."""
     item.status = status
     item.is_open = status in OPEN

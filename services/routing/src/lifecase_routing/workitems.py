@@ -23,6 +23,7 @@ from lifecase_contracts.events import (
     SubcaseRouted,
     derived_id,
 )
+from lifecase_contracts.statuses import WorkItemStatus
 from lifecase_contracts.workspace import CommentPublic
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
@@ -30,12 +31,13 @@ from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
 from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing import sla
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.emit import SOURCE, emit
 from lifecase_routing.models import Comment, Member, Queue, Transfer, WorkItem
-from lifecase_routing.public import comment_public, to_detail, to_public, unit_name, utc
+from lifecase_routing.public import comment_public, to_detail, to_public, unit_name
 from lifecase_routing.rules import TRANSFER_RULE
-from lifecase_routing.sla_service import sla_clock
+from lifecase_routing.sla import sla_clock
 from lifecase_routing.states import require_open, set_status
 
 
@@ -347,8 +349,7 @@ async def _write_to_reporter(
     comment = _comment(session, item, "question" if question else "message", handle.by, text)
     if question:
         set_status(item, "waiting_for_reporter")
-        if item.sla_paused_at is None:
-            item.sla_paused_at = comment.created_at
+        sla.pause(item, comment.created_at)
     event = InfoRequested(
         case_id=item.case_id,
         subcase_id=item.id,
@@ -409,9 +410,9 @@ async def reject(
     return handle
 
 
-def _close(item: WorkItem, status: str) -> None:
+def _close(item: WorkItem, status: WorkItemStatus) -> None:
     set_status(item, status, at=datetime.now(UTC))
-    item.sla_paused_at = None
+    sla.stop(item)
 
 
 # --- what the case's events do -----------------------------------------------------------------
@@ -433,12 +434,7 @@ async def change_due_date(
     item = await session.get(WorkItem, changed.subcase_id)
     if item is None or not item.is_open:
         return
-    clock = await sla_clock(session=session)
-    item.due_date = clock.due_date(
-        subcase_type=item.subcase_type,
-        requested=changed.due_date,
-        routed_on=today_in_denmark(utc(item.created_at)),
-    )
+    item.due_date = sla.moved_due_date(item, await sla_clock(session=session), changed.due_date)
 
 
 async def reporter_replied(
@@ -462,13 +458,7 @@ async def reporter_replied(
         )
         if item.status != "waiting_for_reporter":
             continue
-        if item.sla_paused_at is not None:
-            item.due_date = clock.resumed_due_date(
-                due=item.due_date,
-                paused_on=today_in_denmark(utc(item.sla_paused_at)),
-                resumed_on=resumed_on,
-            )
-            item.sla_paused_at = None
+        sla.resume(item, clock, resumed_on)
         set_status(item, "claimed" if item.assignee else "queued")
 
 

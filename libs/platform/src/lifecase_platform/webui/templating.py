@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from babel.dates import format_date, format_datetime, get_timezone
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,6 +44,7 @@ from lifecase_platform.webui.session import (
     session_principal,
     sign_in_location,
 )
+from lifecase_platform.workdays import DANISH_TIME
 
 log = logging.getLogger(__name__)
 
@@ -292,6 +293,4 @@ def _format_date(value: date | str | None, fmt: str, locale: str) -> str:
 def _format_datetime(value: datetime | None, fmt: str, locale: str) -> str:
     if value is None:
         return ""
-    return format_datetime(
-        value, format=fmt, locale=locale, tzinfo=get_timezone("Europe/Copenhagen")
-    )
+    return format_datetime(value, format=fmt, locale=locale, tzinfo=DANISH_TIME)

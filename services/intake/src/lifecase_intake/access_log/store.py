@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from lifecase_contracts.api import AccessRecordPublic
 from lifecase_contracts.events import AccessRecorded, Envelope, EventData
 from lifecase_intake.models import AccessRecord
 from lifecase_platform.auth import Principal
-from lifecase_platform.db import SessionFactory, insert_new
+from lifecase_platform.db import SessionFactory, as_utc, insert_new
 from lifecase_platform.messaging import SessionHandler
 from lifecase_platform.problems import Forbidden
 
@@ -91,9 +91,7 @@ class AccessFilter:
 
 def _public(record: AccessRecord) -> AccessRecordPublic:
     public = AccessRecordPublic.model_validate(record, from_attributes=True)
-    if public.at.tzinfo is None:  # SQLite keeps the moment, not its zone: it is UTC
-        public = public.model_copy(update={"at": public.at.replace(tzinfo=UTC)})
-    return public
+    return public.model_copy(update={"at": as_utc(public.at)})
 
 
 async def search(

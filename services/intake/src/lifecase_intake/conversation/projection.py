@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lifecase_contracts import reporter_texts
 from lifecase_contracts.events import Envelope, EventData, InfoRequested, SubcaseRejected
 from lifecase_intake.conversation.models import CaseMessage, SubcaseRejection
-from lifecase_intake.models import Case, Subcase
+from lifecase_intake.models import Case
+from lifecase_intake.transitions import move
 from lifecase_platform.messaging import SessionHandler
-
-CLOSED = ("resolved", "rejected", "cancelled")
 
 
 @dataclass
@@ -48,7 +47,8 @@ class ConversationProjection:
     async def subcase_rejected(
         self, session: AsyncSession, envelope: Envelope[SubcaseRejected]
     ) -> None:
-        """A unit refused a sub-case: it is closed, and the reporter reads why."""
+        """A unit refused a sub-case: it is closed (through ``move``, like every step, so the
+        timeline says so once), and the reporter reads why on the sub-case."""
         e = envelope.data
         if await session.get(Case, e.case_id) is None:
             return
@@ -62,9 +62,7 @@ class ConversationProjection:
                     rejected_at=envelope.time,
                 )
             )
-        sub = await session.get(Subcase, e.subcase_id)
-        if sub is not None and sub.status not in CLOSED:
-            sub.status, sub.updated_at = "rejected", datetime.now(UTC)
+        await move(session, envelope, "rejected", {}, reporter_texts.rejected(e.title, e.reason))
 
     def registry(self) -> Mapping[type[EventData], SessionHandler]:
         return {

@@ -16,6 +16,7 @@ from lifecase_intake.conversation.models import CaseMessage, SubcaseRejection
 from lifecase_intake.models import Case
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
+from lifecase_platform.db import as_utc
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import Conflict, NotFound, ProblemError
 
@@ -113,7 +114,7 @@ def _public(messages: list[CaseMessage]) -> list[CaseMessagePublic]:
         # A reply to nothing in particular answers every question asked before it.
         return question.kind == "question" and any(
             r.in_reply_to == question.id
-            or (r.in_reply_to is None and _utc(r.created_at) >= _utc(question.created_at))
+            or (r.in_reply_to is None and as_utc(r.created_at) >= as_utc(question.created_at))
             for r in replies
         )
 
@@ -127,11 +128,7 @@ def _public(messages: list[CaseMessage]) -> list[CaseMessagePublic]:
             author=m.author,
             in_reply_to=m.in_reply_to,
             answered=answered(m),
-            created_at=_utc(m.created_at),
+            created_at=as_utc(m.created_at),
         )
         for m in messages
     ]
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lifecase_contracts.events import Localized
-from lifecase_platform.case_data import validate_case_data
+from lifecase_platform.case_data import field_label, validate_case_data
 
 NUMBER_ERROR = ("Enter a number, for example 37 or 37,5.", "Skriv et tal, fx 37 eller 37,5.")
 BOOLEAN_ERROR = ("Write yes or no.", "Skriv ja eller nej.")
@@ -69,7 +69,7 @@ def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
         FormField(
             key=key,
             kind=_kind(prop),
-            label=_label(key, prop),
+            label=field_label(schema, key),
             required=key in required,
             options=_options(prop),
             max_length=prop.get("maxLength"),
@@ -115,14 +115,6 @@ def _kind(prop: Mapping[str, Any]) -> str:
     return {"number": "number", "integer": "number", "boolean": "boolean"}.get(
         prop.get("type", ""), "text"
     )
-
-
-def _label(key: str, prop: Mapping[str, Any]) -> Localized:
-    label = prop.get("x-label")
-    if isinstance(label, Mapping) and label.get("da") and label.get("en"):
-        return Localized(da=label["da"], en=label["en"])
-    title = str(prop.get("title") or key.replace("_", " ").capitalize())
-    return Localized(da=title, en=title)
 
 
 def _options(prop: Mapping[str, Any]) -> tuple[Option, ...]:

@@ -24,6 +24,7 @@ from lifecase_contracts.preview import (
     TemplatePreview,
     TemplatePreviewRequest,
 )
+from lifecase_intake.transitions import CLOSED
 
 TIMEOUT_SECONDS = 10.0
 DIRECTORY_TTL = 60.0
@@ -198,7 +199,7 @@ def moves(
     result = []
     for old, new in zip(before, after, strict=True):
         status = statuses.get(old.key)
-        if status in ("resolved", "rejected", "cancelled"):
+        if status in CLOSED:
             continue
         if old.included and not new.included:
             result.append(Move(title=old.title, dropped=True))

@@ -29,6 +29,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, RetryState
 
 with workflow.unsafe.imports_passed_through():
+    from lifecase_contracts.statuses import CaseEnding
     from lifecase_lifecycle.activities import LifecycleActivities
     from lifecase_lifecycle.workflows.types import (
         CASE_NOT_FOUND,
@@ -281,7 +282,7 @@ class CaseWorkflow:
             CancelSubcaseInput(case_id=self.case_id, activity=key, reason=reason),
         )
 
-    async def _finish(self, status: str) -> CaseOutcome:
+    async def _finish(self, status: CaseEnding) -> CaseOutcome:
         await self._run(
             LifecycleActivities.finish_case, FinishCaseInput(case_id=self.case_id, status=status)
         )

@@ -9,6 +9,8 @@ decodes, and resolving them from strings doubled the cost of decoding a case's p
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lifecase_contracts.statuses import CaseEnding
+
 # ApplicationError types the activities raise for failures no retry can mend (not retried):
 # a case whose data cannot be planned (the case fails and the reporter is told) ...
 PLANNING_FAILED = "PlanningFailed"
@@ -31,7 +33,7 @@ class CaseWorkflowInput:
 @dataclass(frozen=True)
 class CaseOutcome:
     case_id: str
-    status: str  # completed | withdrawn | failed
+    status: CaseEnding
     activities: dict[str, str] = field(default_factory=dict)  # key -> final state
 
 
@@ -145,7 +147,7 @@ class MoveDueDateInput:
 @dataclass(frozen=True)
 class FinishCaseInput:
     case_id: str
-    status: str  # completed | withdrawn
+    status: CaseEnding
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,4 @@
-"""SLA clocks on the Danish working-day calendar. Pure logic.
-
-- The due date is the case's own due date for the sub-case when it has one (moved off a
-  closing day), otherwise the routing day plus the policy's target for the sub-case type.
-- While the item waits for the reporter the clock is paused; on resuming, the due date moves
-  by the working days the clock stood still.
-- An open item is ``breached`` after its due date, ``due_soon`` within the policy's window,
-  otherwise ``on_track``; a closed item ``met`` or ``missed`` its due date.
-"""
+"""The clock's arithmetic on the Danish working-day calendar. Pure logic."""
 
 from __future__ import annotations
 

@@ -1,0 +1,145 @@
+"""Routing a newly opened sub-case: the active rules pick its queue, the SLA clock sets its
+due date, the work item is created there (once: a redelivered event finds it made), and
+where it went is reported."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lifecase_contracts.events import Localized, SubcaseOpened, SubcaseRouted
+from lifecase_platform.db import insert_new, transaction_memo
+from lifecase_platform.outbox import Outbox
+from lifecase_platform.problems import Conflict
+from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing.emit import emit
+from lifecase_routing.models import Queue, Unit, WorkItem
+from lifecase_routing.rules import Subject
+from lifecase_routing.rulesets import CompiledRuleSets, active_rules
+from lifecase_routing.sla import sla_clock
+from lifecase_routing.states import search_text
+
+log = logging.getLogger(__name__)
+
+
+async def route_subcase(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    opened: SubcaseOpened,
+    today: date | None = None,
+    compiled: CompiledRuleSets | None = None,
+) -> None:
+    """Create the sub-case's work item in the queue the active rules pick, with its SLA due
+    date, and report where it went. The configuration it reads (the active rules, the SLA
+    policy, the queue and its unit) is read once per transaction: a batch of events routes
+    many sub-cases."""
+    memo = transaction_memo(session, "routing")
+    if "rules" not in memo:
+        memo["rules"] = await active_rules(session=session, compiled=compiled)
+        memo["clock"] = await sla_clock(session=session)
+    ruleset, rules = memo["rules"]
+    clock = memo["clock"]
+    decision = rules.route(
+        Subject(
+            subcase_type=opened.subcase_type,
+            department=opened.department,
+            unit_hint=opened.unit_hint,
+            fields=opened.fields,
+        )
+    )
+    if decision.errors:
+        log.warning(
+            "routing rules failed to evaluate",
+            extra={"subcase_id": opened.subcase_id, "rules": list(decision.errors)},
+        )
+    if "queues" not in memo:
+        memo["queues"] = await _queues_with_units(session)
+    found = memo["queues"].get(decision.queue)
+    if found is None:
+        raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
+    queue_key, (unit, name) = decision.queue, found
+    due = clock.due_date(
+        subcase_type=opened.subcase_type,
+        requested=opened.due_date,
+        routed_on=today or today_in_denmark(),
+    )
+    item = new_work_item(
+        opened,
+        queue=queue_key,
+        due=due,
+        rule=decision.rule,
+        ruleset_version=ruleset.version,
+        now=datetime.now(UTC),
+    )
+    if not await insert_new(session, WorkItem, item):
+        return  # routed before: a redelivered event
+    event = SubcaseRouted(
+        case_id=opened.case_id,
+        subcase_id=opened.subcase_id,
+        activity=opened.activity,
+        title=opened.title,
+        queue=queue_key,
+        unit=unit,
+        unit_name=name,
+        rule=decision.rule,
+        due_date=due,
+        reporter=opened.reporter,
+    )
+    await emit(session, outbox, event, "subcase-routed", opened.subcase_id)
+
+
+def new_work_item(
+    opened: SubcaseOpened,
+    *,
+    queue: str,
+    due: date,
+    rule: str,
+    ruleset_version: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The work item ``opened`` becomes in ``queue``: queued, unassigned, its clock running.
+    Every column is named, the empty ones too: ``insert_new`` writes the row as given."""
+    return {
+        "id": opened.subcase_id,
+        "case_id": opened.case_id,
+        "activity": opened.activity,
+        "subcase_type": opened.subcase_type,
+        "title_da": opened.title.da,
+        "title_en": opened.title.en,
+        "fields": opened.fields,
+        "queue": queue,
+        "status": "queued",
+        "is_open": True,
+        "assignee": None,
+        "due_date": due,
+        "reporter": opened.reporter,
+        "department": opened.department,
+        "unit_hint": opened.unit_hint,
+        "rule": rule,
+        "ruleset_version": ruleset_version,
+        "resolution": None,
+        "reason": None,
+        "search_text": search_text(opened.title, opened.subcase_type, opened.fields),
+        "sla_paused_at": None,
+        "sla_breach_reported": None,
+        "created_at": now,
+        "closed_at": None,
+    }
+
+
+async def _queues_with_units(session: AsyncSession) -> dict[str, tuple[str, Localized | None]]:
+    """Every queue with its unit and the unit's name, in one statement (there are tens): a
+    batch routes to many queues, and a read per queue and unit cost more than routing."""
+    rows = await session.execute(
+        select(Queue.key, Queue.unit, Unit.name_da, Unit.name_en).outerjoin(
+            Unit, Unit.key == Queue.unit
+        )
+    )
+    return {
+        key: (unit, None if da is None else Localized(da=da, en=en)) for key, unit, da, en in rows
+    }
