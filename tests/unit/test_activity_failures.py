@@ -33,12 +33,12 @@ def _fails_with(error: Exception) -> ApplicationError:
 
 
 def test_a_missing_case_is_not_retried() -> None:
-    failure = _fails_with(service.CaseNotFound("unknown case c-1"))
+    failure = _fails_with(service.CaseNotFound())
     assert (failure.type, failure.non_retryable) == (CASE_NOT_FOUND, True)
 
 
 def test_a_missing_template_version_says_which() -> None:
-    failure = _fails_with(service.TemplateVersionMissing("template hiring v99 is missing"))
+    failure = _fails_with(service.TemplateVersionMissing("hiring", 99))
     assert (failure.type, failure.non_retryable) == (CANNOT_PROCEED, True)
     assert failure.message == "template hiring v99 is missing"
 

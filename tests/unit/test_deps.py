@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lifecase_contracts.events import Localized
 from lifecase_platform import db
 from lifecase_platform.deps import OutboxDep, SessionDep, SessionsDep, TxSessionDep
+from lifecase_platform.errors import Conflict
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, install_problem_handlers
+from lifecase_platform.problems import install_problem_handlers
 
 metadata = MetaData()
 parents = Table("parents", metadata, Column("id", Integer, primary_key=True))
@@ -70,7 +72,7 @@ def service_app(sessions: db.SessionFactory) -> FastAPI:
     @app.post("/parents/{parent}/refused")
     async def refuse(parent: int, session: TxSessionDep) -> None:
         await session.execute(insert(parents).values(id=parent))
-        raise Conflict(("Not now.", "Ikke nu."))
+        raise Conflict(Localized(da="Ikke nu.", en="Not now."))
 
     @app.post("/orphans")
     async def orphan(session: TxSessionDep) -> None:

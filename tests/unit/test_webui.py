@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import DevTokens, Principal
-from lifecase_platform.problems import NotFound
+from lifecase_platform.errors import NotFound
 from lifecase_platform.webui import NavLink, PageUser, WebUI
 from lifecase_platform.webui.session import SESSION_COOKIE, safe_next
 from lifecase_platform.webui.signin import DevSignIn
@@ -46,7 +46,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
     @inner.get("/missing")
     async def missing(user: PageUser) -> Response:
-        raise NotFound("thing", "tingen")
+        raise NotFound(Localized(da="tingen", en="thing"))
 
     app = FastAPI()
     app.mount("/ui", inner)

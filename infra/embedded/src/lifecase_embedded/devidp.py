@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from lifecase_contracts.api import Problem, TokenRequest, TokenResponse
+from lifecase_contracts.events import Localized
 from lifecase_platform.auth import DevTokens, Principal
 from lifecase_platform.problems import BodySizeLimit, ProblemError, install_problem_handlers
 
@@ -37,7 +38,9 @@ def create_app(tokens: DevTokens, users: dict[str, Principal]) -> FastAPI:
         if user is None:
             raise ProblemError(
                 404,
-                ("No demo user by that name.", "Der findes ingen demobruger med det navn."),
+                Localized(
+                    da="Der findes ingen demobruger med det navn.", en="No demo user by that name."
+                ),
                 type="urn:lifecase:problem:not-found",
             )
         return TokenResponse(access_token=tokens.issue(user))

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from jwt.types import Options
 from pydantic import BaseModel, ValidationError
 
+from lifecase_contracts.events import Localized
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.settings import PlatformSettings
 
@@ -174,7 +175,7 @@ def build_verifier(settings: PlatformSettings) -> RevocationCheck:
     return RevocationCheck(inner, Revocations())
 
 
-def _unauthorized(detail: tuple[str, str]) -> ProblemError:
+def _unauthorized(detail: Localized) -> ProblemError:
     return ProblemError(
         401,
         detail,
@@ -187,12 +188,16 @@ def current_principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise _unauthorized(("A bearer token is required.", "Der kræves et bearer-token."))
+        raise _unauthorized(
+            Localized(da="Der kræves et bearer-token.", en="A bearer token is required.")
+        )
     verifier: TokenVerifier = request.app.state.verifier
     try:
         return verifier.verify(token.strip())
     except InvalidToken as error:
-        raise _unauthorized(("The token is not valid.", "Tokenet er ikke gyldigt.")) from error
+        raise _unauthorized(
+            Localized(da="Tokenet er ikke gyldigt.", en="The token is not valid.")
+        ) from error
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

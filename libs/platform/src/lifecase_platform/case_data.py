@@ -13,6 +13,7 @@ from stdnum.dk import cpr
 from stdnum.exceptions import ValidationError as StdnumError
 
 from lifecase_contracts.events import Localized
+from lifecase_platform.errors import field_error
 
 format_checker = FormatChecker()
 
@@ -114,5 +115,5 @@ def validate_case_data(
             expected_en=FORMAT_NAMES_EN.get(str(expected), expected),
             expected_da=FORMAT_NAMES_DA.get(str(expected), expected),
         )
-        errors.append({"loc": loc, "msg": text, "type": kind})
+        errors.append(field_error(loc, text, kind))
     return sorted(errors, key=lambda e: [str(p) for p in e["loc"]])

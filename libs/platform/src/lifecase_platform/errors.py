@@ -18,7 +18,7 @@ VALIDATION = "urn:lifecase:problem:validation"
 class DomainError(Exception):
     """A failure with a text for people. ``permanent``: no retry can mend it."""
 
-    status: ClassVar[int] = 400
+    status: int = 400  # its meaning over HTTP (problem+json)
     type: str = "about:blank"
     permanent: ClassVar[bool] = True
     default: ClassVar[Localized | None] = None

@@ -11,24 +11,27 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lifecase_contracts.events import Localized
 from lifecase_platform.documents import DocumentTooComplex, NotANumber, load_json
+from lifecase_platform.errors import VALIDATION, DomainError, field_error
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+ERROR = Localized(da="Fejl", en="Error")
 
-TITLES: dict[int, tuple[str, str]] = {
-    400: ("Bad request", "Ugyldig forespørgsel"),
-    401: ("Not authenticated", "Ikke logget ind"),
-    403: ("Forbidden", "Ingen adgang"),
-    404: ("Not found", "Ikke fundet"),
-    405: ("Method not allowed", "Metoden er ikke tilladt"),
-    409: ("Conflict", "Konflikt"),
-    413: ("Request too large", "Forespørgslen er for stor"),
-    415: ("Unsupported media type", "Medietypen understøttes ikke"),
-    422: ("Validation failed", "Valideringen fejlede"),
-    500: ("Internal server error", "Intern fejl"),
-    503: ("Service unavailable", "Tjenesten er ikke tilgængelig"),
+TITLES: dict[int, Localized] = {
+    400: Localized(da="Ugyldig forespørgsel", en="Bad request"),
+    401: Localized(da="Ikke logget ind", en="Not authenticated"),
+    403: Localized(da="Ingen adgang", en="Forbidden"),
+    404: Localized(da="Ikke fundet", en="Not found"),
+    405: Localized(da="Metoden er ikke tilladt", en="Method not allowed"),
+    409: Localized(da="Konflikt", en="Conflict"),
+    413: Localized(da="Forespørgslen er for stor", en="Request too large"),
+    415: Localized(da="Medietypen understøttes ikke", en="Unsupported media type"),
+    422: Localized(da="Valideringen fejlede", en="Validation failed"),
+    500: Localized(da="Intern fejl", en="Internal server error"),
+    503: Localized(da="Tjenesten er ikke tilgængelig", en="Service unavailable"),
 }
 
 
@@ -47,66 +50,42 @@ def language(request: Request) -> str:
     return "da"
 
 
-class ProblemError(Exception):
-    """A domain error with an HTTP meaning; ``detail`` is (en, da)."""
+class ProblemError(DomainError):
+    """An error of the HTTP layer itself, whose status only HTTP gives a meaning (a form
+    that expired, a refused CSRF token, too many requests). Domain code raises the named
+    errors of ``lifecase_platform.errors`` instead."""
 
     def __init__(
         self,
         status: int,
-        detail: tuple[str, str] | None = None,
+        text: Localized | None = None,
         *,
-        type: str = "about:blank",
+        type: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail[0] if detail else str(status))
+        super().__init__(text, type=type, errors=errors, headers=headers)
         self.status = status
-        self.detail = detail
-        self.type = type
-        self.errors = errors
-        self.headers = headers
-
-
-class NotFound(ProblemError):
-    def __init__(self, what: str = "resource", what_da: str = "ressourcen") -> None:
-        super().__init__(
-            404,
-            (f"No such {what}.", f"Kunne ikke finde {what_da}."),
-            type="urn:lifecase:problem:not-found",
-        )
-
-
-class Conflict(ProblemError):
-    def __init__(self, detail: tuple[str, str]) -> None:
-        super().__init__(409, detail, type="urn:lifecase:problem:conflict")
-
-
-class Forbidden(ProblemError):
-    def __init__(
-        self, detail: tuple[str, str] = ("You may not do this.", "Du må ikke gøre dette.")
-    ) -> None:
-        super().__init__(403, detail, type="urn:lifecase:problem:forbidden")
 
 
 def problem_response(
     request: Request,
     status: int,
     *,
-    detail: tuple[str, str] | None = None,
+    detail: Localized | None = None,
     type: str = "about:blank",
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     lang = language(request)
-    en, da = TITLES.get(status, ("Error", "Fejl"))
     body: dict[str, Any] = {
         "type": type,
-        "title": en if lang == "en" else da,
+        "title": TITLES.get(status, ERROR).pick(lang),
         "status": status,
         "instance": request.url.path,
     }
     if detail:
-        body["detail"] = detail[0] if lang == "en" else detail[1]
+        body["detail"] = detail.pick(lang)
     if errors is not None:
         body["errors"] = errors
     return JSONResponse(
@@ -119,8 +98,7 @@ def problem_response(
 
 def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in error.errors()
+        field_error(e.get("loc", ()), e.get("msg", ""), e.get("type", "")) for e in error.errors()
     ]
 
 
@@ -128,11 +106,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Map every error an app can raise to problem+json, once."""
 
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ProblemError)
+        assert isinstance(exc, DomainError)
         return problem_response(
             request,
             exc.status,
-            detail=exc.detail,
+            detail=exc.text,
             type=exc.type,
             errors=exc.errors,
             headers=exc.headers,
@@ -140,9 +118,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        detail = (
-            (str(exc.detail), str(exc.detail)) if exc.detail and exc.status_code != 404 else None
-        )
+        text = str(exc.detail)
+        detail = Localized(da=text, en=text) if exc.detail and exc.status_code != 404 else None
         return problem_response(
             request, exc.status_code, detail=detail, headers=getattr(exc, "headers", None)
         )
@@ -152,8 +129,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             request,
             422,
-            type="urn:lifecase:problem:validation",
-            detail=("The request has invalid fields.", "Forespørgslen har ugyldige felter."),
+            type=VALIDATION,
+            detail=Localized(
+                da="Forespørgslen har ugyldige felter.", en="The request has invalid fields."
+            ),
             errors=_field_errors(exc),
         )
 
@@ -161,7 +140,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
         return problem_response(request, 500)
 
-    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(DomainError, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(Exception, on_unexpected)
@@ -204,9 +183,9 @@ class BodySizeLimit:
             request,
             413,
             type="urn:lifecase:problem:too-large",
-            detail=(
-                f"The body may be at most {self.max_bytes} bytes.",
-                f"Indholdet må højst fylde {self.max_bytes} bytes.",
+            detail=Localized(
+                da=f"Indholdet må højst fylde {self.max_bytes} bytes.",
+                en=f"The body may be at most {self.max_bytes} bytes.",
             ),
         )
         await response(scope, _no_receive, send)
@@ -250,7 +229,7 @@ class JsonBodyCheck:
                 400,
                 type="urn:lifecase:problem:bad-json",
                 detail=problem,
-                errors=[{"loc": ["body"], "msg": problem[0], "type": "json"}],
+                errors=[field_error(["body"], problem.en, "json")],
             )
             await response(scope, _no_receive, send)
             return
@@ -270,17 +249,17 @@ def _is_json(scope: Scope) -> bool:
     return media == b"application/json" or media.endswith(b"+json")
 
 
-def _json_problem(body: bytes) -> tuple[str, str] | None:
+def _json_problem(body: bytes) -> Localized | None:
     if not body.strip():
         return None
     try:
         document = load_json(body)
     except DocumentTooComplex as error:
-        return (str(error), _TOO_COMPLEX_DA)
+        return Localized(da=_TOO_COMPLEX_DA, en=str(error))
     except NotANumber:
-        return (
-            "NaN and Infinity are not numbers JSON allows.",
-            "NaN og Infinity er ikke tal, som JSON tillader.",
+        return Localized(
+            da="NaN og Infinity er ikke tal, som JSON tillader.",
+            en="NaN and Infinity are not numbers JSON allows.",
         )
     except (ValueError, UnicodeDecodeError):
         return None  # not JSON at all: the handler's own parser explains that
@@ -290,7 +269,7 @@ def _json_problem(body: bytes) -> tuple[str, str] | None:
 _TOO_COMPLEX_DA = "Dokumentet er for dybt indlejret eller har for mange værdier."
 
 
-def _unstorable(document: Any) -> tuple[str, str] | None:
+def _unstorable(document: Any) -> Localized | None:
     stack = [document]
     while stack:
         value = stack.pop()
@@ -301,14 +280,14 @@ def _unstorable(document: Any) -> tuple[str, str] | None:
             stack.extend(value)
         elif isinstance(value, str):
             if "\x00" in value or not _encodes(value):
-                return (
-                    "Text may not contain NUL characters or lone surrogates.",
-                    "Tekst må ikke indeholde NUL-tegn eller enlige surrogattegn.",
+                return Localized(
+                    da="Tekst må ikke indeholde NUL-tegn eller enlige surrogattegn.",
+                    en="Text may not contain NUL characters or lone surrogates.",
                 )
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
-            return (
-                f"Whole numbers must lie within ±{SAFE_INTEGER}.",
-                f"Heltal skal ligge inden for ±{SAFE_INTEGER}.",
+            return Localized(
+                da=f"Heltal skal ligge inden for ±{SAFE_INTEGER}.",
+                en=f"Whole numbers must lie within ±{SAFE_INTEGER}.",
             )
     return None
 

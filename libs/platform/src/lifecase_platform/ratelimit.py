@@ -17,21 +17,26 @@ from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
+from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal, current_principal
-from lifecase_platform.problems import ProblemError
+from lifecase_platform.errors import DomainError
 from lifecase_platform.settings import PlatformSettings
 from lifecase_platform.webui.session import page_user
 
 Kind = Literal["filing", "search", "admin"]
 
 
-class TooManyRequests(ProblemError):
+class TooManyRequests(DomainError):
+    """The limit holds for now: a later try may pass."""
+
+    status = 429
+    permanent = False
+
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            429,
-            (
-                f"Too many requests of this kind. Try again in {retry_after} s.",
-                f"For mange forespørgsler af denne slags. Prøv igen om {retry_after} s.",
+            Localized(
+                da=f"For mange forespørgsler af denne slags. Prøv igen om {retry_after} s.",
+                en=f"Too many requests of this kind. Try again in {retry_after} s.",
             ),
             type="urn:lifecase:problem:rate-limited",
             headers={"Retry-After": str(retry_after)},

@@ -36,8 +36,8 @@ from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import field_label, validate_case_data
 from lifecase_platform.db import SessionFactory, as_utc
+from lifecase_platform.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, field_error
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
 
 SOURCE = "lifecase/intake"
 
@@ -46,16 +46,19 @@ def require_reporter(user: Principal) -> None:
     """Reporters file cases: caseworkers, admins and robots work them."""
     if not user.has("reporter"):
         raise Forbidden(
-            (
-                "Only reporters file cases; this account works them.",
-                "Kun indberettere opretter sager; denne konto behandler dem.",
+            Localized(
+                da="Kun indberettere opretter sager; denne konto behandler dem.",
+                en="Only reporters file cases; this account works them.",
             )
         )
 
 
+NOT_A_DATE_FIELD = Localized(da="Ikke et datofelt i sagen.", en="Not a date field of this case.")
+
+
 class UnknownEventType(NotFound):
     def __init__(self) -> None:
-        super().__init__("event type", "hændelsestypen")
+        super().__init__(Localized(da="hændelsestypen", en="event type"))
 
 
 async def submit_case(
@@ -129,9 +132,9 @@ async def _replay(
             return None
         if stored.request_hash != request_hash:
             raise Conflict(
-                (
-                    "This Idempotency-Key was used for a different request.",
-                    "Denne Idempotency-Key er brugt til en anden forespørgsel.",
+                Localized(
+                    da="Denne Idempotency-Key er brugt til en anden forespørgsel.",
+                    en="This Idempotency-Key was used for a different request.",
                 )
             )
         case = await session.get(Case, stored.case_id)
@@ -152,13 +155,11 @@ async def _create(
         raise UnknownEventType()
     errors = validate_case_data(event_type.input_schema, request.data, language)
     if errors:
-        raise ProblemError(
-            422,
-            (
-                "The case data is not valid for this event type.",
-                "Sagens oplysninger passer ikke til hændelsestypen.",
+        raise Invalid(
+            Localized(
+                da="Sagens oplysninger passer ikke til hændelsestypen.",
+                en="The case data is not valid for this event type.",
             ),
-            type="urn:lifecase:problem:validation",
             errors=errors,
         )
     now = datetime.now(UTC)
@@ -203,16 +204,16 @@ async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) ->
 async def _visible_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> Case:
     case = await session.get(Case, case_id)
     if case is None or (case.reporter != viewer.username and not viewer.is_admin):
-        raise NotFound("case", "sagen")
+        raise NotFound(Localized(da="sagen", en="case"))
     return case
 
 
 def _require_running(case: Case) -> None:
     if case.status not in ("submitted", "in_progress"):
         raise Conflict(
-            (
-                f"The case is {case.status} and can no longer change.",
-                "Sagen er afsluttet eller trukket tilbage og kan ikke ændres.",
+            Localized(
+                da="Sagen er afsluttet eller trukket tilbage og kan ikke ændres.",
+                en=f"The case is {case.status} and can no longer change.",
             )
         )
 
@@ -234,28 +235,20 @@ async def reschedule_case(
     dates = {k for k, p in schema.get("properties", {}).items() if p.get("format") == "date"}
     not_dates = sorted(set(change.data) - dates)
     if not_dates:
-        raise ProblemError(
-            422,
-            ("Only date fields can be rescheduled.", "Kun datofelter kan flyttes."),
-            type="urn:lifecase:problem:validation",
+        raise Invalid(
+            Localized(da="Kun datofelter kan flyttes.", en="Only date fields can be rescheduled."),
             errors=[
-                {
-                    "loc": ["body", "data", k],
-                    "type": "not_a_date_field",
-                    "msg": "Not a date field of this case."
-                    if language == "en"
-                    else "Ikke et datofelt i sagen.",
-                }
+                field_error(
+                    ["body", "data", k], NOT_A_DATE_FIELD.pick(language), "not_a_date_field"
+                )
                 for k in not_dates
             ],
         )
     data = {**case.data, **change.data}
     errors = validate_case_data(schema, data, language)
     if errors:
-        raise ProblemError(
-            422,
-            ("The new dates are not valid.", "De nye datoer er ikke gyldige."),
-            type="urn:lifecase:problem:validation",
+        raise Invalid(
+            Localized(da="De nye datoer er ikke gyldige.", en="The new dates are not valid."),
             errors=errors,
         )
     changed = sorted(k for k in change.data if case.data.get(k) != change.data[k])
@@ -396,7 +389,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         created_at, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         return datetime.fromisoformat(created_at), case_id
     except (ValueError, UnicodeDecodeError) as error:
-        raise ProblemError(400, ("The cursor is not valid.", "Markøren er ikke gyldig.")) from error
+        raise BadRequest(
+            Localized(da="Markøren er ikke gyldig.", en="The cursor is not valid.")
+        ) from error
 
 
 async def event_types(*, session: AsyncSession) -> list[EventTypePublic]:

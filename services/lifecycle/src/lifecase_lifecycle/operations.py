@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from temporalio.service import RPCError, RPCStatusCode
 
 from lifecase_contracts.api import Problem
+from lifecase_contracts.events import Localized
 from lifecase_lifecycle import service
 from lifecase_lifecycle.deps import TemporalDep
 from lifecase_lifecycle.models import CaseInput
@@ -22,8 +23,8 @@ from lifecase_platform import access_log, deadletters
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import JetStreamDep, OutboxDep, SessionDep, SessionsDep
+from lifecase_platform.errors import Conflict, Forbidden, NotFound
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, Forbidden, NotFound
 from lifecase_platform.ratelimit import count
 
 router = APIRouter(prefix="/api/v1/operations", tags=["operations"])
@@ -41,9 +42,9 @@ async def operator(request: Request, user: CurrentUser) -> Principal:
     """Administrators, counted against the administration rate limit."""
     if not user.is_admin:
         raise Forbidden(
-            (
-                "Only administrators handle stuck cases and dead-lettered events.",
-                "Kun administratorer kan håndtere fastlåste sager og afviste hændelser.",
+            Localized(
+                da="Kun administratorer kan håndtere fastlåste sager og afviste hændelser.",
+                en="Only administrators handle stuck cases and dead-lettered events.",
             )
         )
     await count(request, "admin", user)
@@ -106,9 +107,9 @@ async def retry_stuck_case(
     async with sessions() as session, session.begin():  # committed before the signal goes out
         case = await session.get(CaseInput, case_id)
         if case is None:
-            raise NotFound("case", "sagen")
+            raise NotFound(Localized(da="sagen", en="case"))
         if case.stuck_reason is None:
-            raise Conflict(("The case is not stuck.", "Sagen er ikke fastlåst."))
+            raise Conflict(Localized(da="Sagen er ikke fastlåst.", en="The case is not stuck."))
         await access_log.record(
             session,
             outbox,
@@ -126,7 +127,7 @@ async def retry_stuck_case(
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
         raise Conflict(
-            ("The case's workflow is not running.", "Sagens arbejdsgang kører ikke.")
+            Localized(da="Sagens arbejdsgang kører ikke.", en="The case's workflow is not running.")
         ) from error
     return {"case_id": case_id, "status": "retrying"}
 
@@ -198,5 +199,7 @@ async def _act(
             else:
                 letter = await deadletters.discard(js, sequence)
         except deadletters.NoSuchDeadLetter as missing:
-            raise NotFound("dead-lettered event", "den afviste hændelse") from missing
+            raise NotFound(
+                Localized(da="den afviste hændelse", en="dead-lettered event")
+            ) from missing
     return DeadLetter(**letter.as_dict())

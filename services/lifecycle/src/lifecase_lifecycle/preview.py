@@ -10,23 +10,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import ActivityPreview, CarriedField, TemplatePreview
 from lifecase_lifecycle.models import TemplateVersion
 from lifecase_lifecycle.service import VersionNotFound
 from lifecase_lifecycle.templates import PlannedActivity, Template, due_date, plan
 from lifecase_platform.case_data import validate_case_data
-from lifecase_platform.problems import ProblemError
+from lifecase_platform.errors import Invalid
 
 
-class DataDoesNotFit(ProblemError):
+class DataDoesNotFit(Invalid):
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         super().__init__(
-            422,
-            (
-                "The data does not fit the template.",
-                "Oplysningerne passer ikke til skabelonen.",
+            Localized(
+                da="Oplysningerne passer ikke til skabelonen.",
+                en="The data does not fit the template.",
             ),
-            type="urn:lifecase:problem:validation",
             errors=errors,
         )
 

@@ -16,6 +16,7 @@ from lifecase_contracts.events import (
     CaseRescheduled,
     CaseSubmitted,
     Envelope,
+    Localized,
     TemplatePublished,
     TemplateRetired,
     derived_id,
@@ -24,15 +25,15 @@ from lifecase_contracts.statuses import CaseEnding
 from lifecase_lifecycle.models import STUCK_REASON_LENGTH, CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Template, validate_template
 from lifecase_platform.db import insert_new
+from lifecase_platform.errors import Conflict, NotFound
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, NotFound
 
 SOURCE = "lifecase/lifecycle"
 
 
 class VersionNotFound(NotFound):
     def __init__(self) -> None:
-        super().__init__("template version", "skabelonversionen")
+        super().__init__(Localized(da="skabelonversionen", en="template version"))
 
 
 async def create_draft(*, session: AsyncSession, template: Template) -> TemplateVersion:
@@ -66,16 +67,16 @@ async def replace_draft(
     draft = await get_version(session=session, key=key, version=version)
     if draft.status != "draft":
         raise Conflict(
-            (
-                "Only a draft can be changed; a published version is immutable.",
-                "Kun en kladde kan ændres; en offentliggjort version er låst.",
+            Localized(
+                da="Kun en kladde kan ændres; en offentliggjort version er låst.",
+                en="Only a draft can be changed; a published version is immutable.",
             )
         )
     if template.key != key:
         raise Conflict(
-            (
-                "The template's key does not match the URL.",
-                "Skabelonens nøgle passer ikke med adressen.",
+            Localized(
+                da="Skabelonens nøgle passer ikke med adressen.",
+                en="The template's key does not match the URL.",
             )
         )
     draft.definition = template.model_dump(mode="json", by_alias=True)
@@ -88,7 +89,9 @@ async def publish_version(
     """Publish a draft: reporters file new cases on it; the previous version is retired."""
     draft = await get_version(session=session, key=key, version=version)
     if draft.status != "draft":
-        raise Conflict(("Only a draft can be published.", "Kun en kladde kan offentliggøres."))
+        raise Conflict(
+            Localized(da="Kun en kladde kan offentliggøres.", en="Only a draft can be published.")
+        )
     template = validate_template(draft.definition)
     for current in await session.scalars(
         select(TemplateVersion).where(
@@ -118,9 +121,9 @@ async def retire_version(
     found = await get_version(session=session, key=key, version=version)
     if found.status != "published":
         raise Conflict(
-            (
-                "Only the published version can be retired.",
-                "Kun den offentliggjorte version kan trækkes tilbage.",
+            Localized(
+                da="Kun den offentliggjorte version kan trækkes tilbage.",
+                en="Only the published version can be retired.",
             )
         )
     found.status = "retired"
@@ -209,18 +212,29 @@ async def record_reschedule(*, session: AsyncSession, rescheduled: CaseReschedul
     return True
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound):
     """The case's input is not in this database: nothing about the case can be done."""
 
+    def __init__(self) -> None:
+        super().__init__(Localized(da="sagen", en="case"))
 
-class TemplateVersionMissing(LookupError):
+
+class TemplateVersionMissing(Conflict):
     """The template version a case is pinned to is not in this database."""
+
+    def __init__(self, key: str, version: int) -> None:
+        super().__init__(
+            Localized(
+                da=f"skabelonen {key} v{version} mangler",
+                en=f"template {key} v{version} is missing",
+            )
+        )
 
 
 async def set_case_status(*, session: AsyncSession, case_id: str, status: CaseEnding) -> CaseInput:
     case = await session.get(CaseInput, case_id)
     if case is None:
-        raise CaseNotFound(f"unknown case {case_id}")
+        raise CaseNotFound()
     case.status = status
     return case
 
@@ -229,7 +243,7 @@ async def set_stuck(*, session: AsyncSession, case_id: str, reason: str | None) 
     """Record why a case's workflow cannot proceed (``None``: it proceeds again)."""
     case = await session.get(CaseInput, case_id)
     if case is None:
-        raise CaseNotFound(f"unknown case {case_id}")
+        raise CaseNotFound()
     if reason is None:
         case.stuck_reason, case.stuck_since = None, None
     else:
@@ -273,16 +287,14 @@ async def load_case(
     ``templates``, for as long as the service runs)."""
     case = await session.get(CaseInput, case_id)
     if case is None:
-        raise CaseNotFound(f"unknown case {case_id}")
+        raise CaseNotFound()
     pinned = (case.template_key, case.template_version)
     template = templates.get(pinned) if templates is not None else None
     if template is not None:
         return case, template
     version = await session.get(TemplateVersion, pinned)
     if version is None:
-        raise TemplateVersionMissing(
-            f"template {case.template_key} v{case.template_version} is missing"
-        )
+        raise TemplateVersionMissing(case.template_key, case.template_version)
     template = Template.model_validate(version.definition)
     if templates is not None and version.status != "draft":
         templates.keep(pinned, template)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import Problem
+from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import TemplatePreview, TemplatePreviewRequest
 from lifecase_lifecycle import service
 from lifecase_lifecycle.models import TemplateVersion
@@ -28,8 +29,9 @@ from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
 from lifecase_platform.deps import OutboxDep, SessionDep, TxSessionDep
 from lifecase_platform.documents import DocumentTooComplex, load_json
+from lifecase_platform.errors import Forbidden, Invalid
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Forbidden, ProblemError, language
+from lifecase_platform.problems import language
 from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
 from lifecase_platform.workdays import today_in_denmark
@@ -70,9 +72,9 @@ async def admin(request: Request, user: CurrentUser) -> Principal:
     against the administration rate limit."""
     if not TEMPLATE_KEEPERS & set(user.roles):
         raise Forbidden(
-            (
-                "Only administrators and process owners manage templates.",
-                "Kun administratorer og procesejere kan arbejde med skabeloner.",
+            Localized(
+                da="Kun administratorer og procesejere kan arbejde med skabeloner.",
+                en="Only administrators and process owners manage templates.",
             )
         )
     await count(request, "admin", user)
@@ -90,9 +92,8 @@ async def template_body(request: Request) -> Template:
     try:
         return await asyncio.to_thread(_read_template, raw, is_yaml=is_yaml)
     except InvalidTemplate as invalid:
-        raise ProblemError(
-            422,
-            ("The template is not valid.", "Skabelonen er ikke gyldig."),
+        raise Invalid(
+            Localized(da="Skabelonen er ikke gyldig.", en="The template is not valid."),
             type="urn:lifecase:problem:invalid-template",
             errors=[i.as_dict() for i in invalid.issues],
         ) from invalid

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
-from lifecase_platform.problems import Forbidden
+from lifecase_platform.errors import Forbidden
 from lifecase_routing.models import Member
 
 
@@ -37,9 +38,9 @@ class Access:
         """People act by their role; a robot only as its membership of ``unit`` declares."""
         if self.user.has("robot") and action not in self.robot_actions.get(unit, frozenset()):
             raise Forbidden(
-                (
-                    f"This robot may not {action} work items in this unit.",
-                    f"Denne robot må ikke udføre {action} på opgaver i denne enhed.",
+                Localized(
+                    da=f"Denne robot må ikke udføre {action} på opgaver i denne enhed.",
+                    en=f"This robot may not {action} work items in this unit.",
                 )
             )
 
@@ -59,5 +60,7 @@ async def access_of(*, session: AsyncSession, user: Principal) -> Access:
 def require_admin(user: Principal) -> None:
     if not user.is_admin:
         raise Forbidden(
-            ("Only administrators may change this.", "Kun administratorer må ændre dette.")
+            Localized(
+                da="Kun administratorer må ændre dette.", en="Only administrators may change this."
+            )
         )

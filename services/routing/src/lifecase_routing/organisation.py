@@ -25,7 +25,7 @@ from lifecase_contracts.workspace import (
     UnitPublic,
     UnitUpsert,
 )
-from lifecase_platform.problems import Conflict, NotFound
+from lifecase_platform.errors import Conflict, NotFound
 from lifecase_routing import sla
 from lifecase_routing.models import (
     Member,
@@ -156,7 +156,7 @@ async def get_unit(*, session: AsyncSession, unit: str) -> UnitPublic:
     for found in await list_units(session=session):
         if found.key == unit:
             return found
-    raise NotFound("unit", "enheden")
+    raise NotFound(Localized(da="enheden", en="unit"))
 
 
 async def put_unit(*, session: AsyncSession, unit: str, body: UnitUpsert) -> UnitPublic:
@@ -180,7 +180,10 @@ async def put_queue(
         session.add(Queue(key=queue, unit=unit, name_da=body.name.da, name_en=body.name.en))
     elif row.unit != unit:
         raise Conflict(
-            ("Another unit has a queue with this key.", "En anden enhed har en kø med den nøgle.")
+            Localized(
+                da="En anden enhed har en kø med den nøgle.",
+                en="Another unit has a queue with this key.",
+            )
         )
     else:
         row.name_da, row.name_en = body.name.da, body.name.en
@@ -192,7 +195,7 @@ async def delete_queue(*, session: AsyncSession, unit: str, queue: str) -> UnitP
     """Remove a queue that no work item and no rule set has ever used."""
     row = await session.get(Queue, queue)
     if row is None or row.unit != unit:
-        raise NotFound("queue", "køen")
+        raise NotFound(Localized(da="køen", en="queue"))
     used = await session.scalar(
         select(
             exists().where(WorkItem.queue == queue)
@@ -202,9 +205,9 @@ async def delete_queue(*, session: AsyncSession, unit: str, queue: str) -> UnitP
     )
     if used:
         raise Conflict(
-            (
-                "Work items or routing rules use this queue; transfer them first.",
-                "Opgaver eller routingregler bruger køen; flyt dem først.",
+            Localized(
+                da="Opgaver eller routingregler bruger køen; flyt dem først.",
+                en="Work items or routing rules use this queue; transfer them first.",
             )
         )
     await session.delete(row)
@@ -231,7 +234,7 @@ async def delete_member(*, session: AsyncSession, unit: str, username: str) -> U
     """Remove a member; their open items in the unit go back to its queues, unassigned."""
     row = await session.get(Member, (username, unit))
     if row is None:
-        raise NotFound("member", "medlemmet")
+        raise NotFound(Localized(da="medlemmet", en="member"))
     unit_queues = select(Queue.key).where(Queue.unit == unit)
     base = (
         update(WorkItem)
@@ -253,4 +256,4 @@ async def delete_member(*, session: AsyncSession, unit: str, username: str) -> U
 
 async def _require_unit(session: AsyncSession, unit: str) -> None:
     if await session.get(Unit, unit) is None:
-        raise NotFound("unit", "enheden")
+        raise NotFound(Localized(da="enheden", en="unit"))

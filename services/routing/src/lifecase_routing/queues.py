@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.api import Order, QueuePublic, StatusFilter, WorkItemPublic
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
-from lifecase_platform.problems import NotFound, ProblemError
+from lifecase_platform.errors import BadRequest, NotFound
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.models import Queue, WorkItem
@@ -86,7 +86,7 @@ async def _with_counts(
 async def get_queue(*, session: AsyncSession, access: Access, queue: str) -> Queue:
     found = await session.get(Queue, queue)
     if found is None or not access.sees(found.unit):
-        raise NotFound("queue", "køen")
+        raise NotFound(Localized(da="køen", en="queue"))
     return found
 
 
@@ -160,9 +160,8 @@ def _decode_cursor(cursor: str) -> tuple[date, str]:
         due, item_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         return date.fromisoformat(due), item_id
     except (ValueError, UnicodeDecodeError) as error:
-        raise ProblemError(
-            400,
-            ("The cursor is not valid.", "Markøren er ikke gyldig."),
+        raise BadRequest(
+            Localized(da="Markøren er ikke gyldig.", en="The cursor is not valid."),
             type="urn:lifecase:problem:bad-cursor",
         ) from error
 

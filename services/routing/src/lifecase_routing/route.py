@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Localized, SubcaseOpened, SubcaseRouted
 from lifecase_platform.db import insert_new, transaction_memo
+from lifecase_platform.errors import Conflict
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.emit import emit
 from lifecase_routing.models import Queue, Unit, WorkItem
@@ -61,7 +61,9 @@ async def route_subcase(
         memo["queues"] = await _queues_with_units(session)
     found = memo["queues"].get(decision.queue)
     if found is None:
-        raise Conflict(("The rule's queue is gone.", "Regelens kø findes ikke længere."))
+        raise Conflict(
+            Localized(da="Regelens kø findes ikke længere.", en="The rule's queue is gone.")
+        )
     queue_key, (unit, name) = decision.queue, found
     due = clock.due_date(
         subcase_type=opened.subcase_type,

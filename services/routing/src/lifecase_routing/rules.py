@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lifecase_contracts.workspace import RuleSetSpec
+from lifecase_platform.errors import field_error
 from lifecase_platform.expressions import Expression, ExpressionError, compile_expression
 
 KNOWN_NAMES = ("subcase_type", "department", "unit_hint", "fields")
@@ -81,7 +82,7 @@ class RuleProblem:
     type: str
 
     def as_field_error(self) -> dict[str, Any]:
-        return {"loc": ["body", *self.loc], "msg": self.msg, "type": self.type}
+        return field_error(["body", *self.loc], self.msg, self.type)
 
 
 class InvalidRuleSet(ValueError):

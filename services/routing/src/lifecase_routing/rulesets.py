@@ -21,7 +21,7 @@ from lifecase_contracts.workspace import (
     RuleSpec,
 )
 from lifecase_platform.db import as_utc
-from lifecase_platform.problems import NotFound, ProblemError
+from lifecase_platform.errors import Invalid, NotFound
 from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, WorkItem
 from lifecase_routing.rules import (
     FALLBACK_RULE,
@@ -44,10 +44,8 @@ async def _checked(session: AsyncSession, spec: RuleSetSpec) -> CompiledRuleSet:
     try:
         return compile_rule_set(spec, queues)
     except InvalidRuleSet as invalid:
-        raise ProblemError(
-            422,
-            ("The rule set is not valid.", "Regelsættet er ikke gyldigt."),
-            type="urn:lifecase:problem:validation",
+        raise Invalid(
+            Localized(da="Regelsættet er ikke gyldigt.", en="The rule set is not valid."),
             errors=[p.as_field_error() for p in invalid.problems],
         ) from invalid
 
@@ -89,7 +87,7 @@ async def activate(*, session: AsyncSession, version: int) -> RuleSetPublic:
     """Make an earlier (or later) version the active one again, e.g. to roll back."""
     chosen = await session.get(RuleSet, version)
     if chosen is None:
-        raise NotFound("rule set", "regelsættet")
+        raise NotFound(Localized(da="regelsættet", en="rule set"))
     for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
         active.active = False
     chosen.active = True
@@ -124,7 +122,7 @@ async def list_rule_sets(*, session: AsyncSession) -> list[RuleSetSummary]:
 async def _active(session: AsyncSession) -> RuleSet:
     active = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
     if active is None:
-        raise NotFound("rule set", "regelsættet")
+        raise NotFound(Localized(da="regelsættet", en="rule set"))
     return active
 
 
@@ -132,7 +130,7 @@ async def get_rule_set(*, session: AsyncSession, version: int | None) -> RuleSet
     """A version (None: the active one) with each rule's routed and miss counts."""
     ruleset = await (_active(session) if version is None else session.get(RuleSet, version))
     if ruleset is None:
-        raise NotFound("rule set", "regelsættet")
+        raise NotFound(Localized(da="regelsættet", en="rule set"))
     rules = list(
         await session.scalars(
             select(RoutingRule)

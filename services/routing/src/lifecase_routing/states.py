@@ -9,7 +9,7 @@ from typing import Any
 
 from lifecase_contracts.events import Localized
 from lifecase_contracts.statuses import WorkItemStatus
-from lifecase_platform.problems import Conflict
+from lifecase_platform.errors import Conflict
 from lifecase_routing.models import WorkItem
 
 OPEN: tuple[WorkItemStatus, ...] = ("queued", "claimed", "waiting_for_reporter")
@@ -28,9 +28,9 @@ def set_status(item: WorkItem, status: WorkItemStatus, *, at: datetime | None = 
 def require_open(item: WorkItem) -> None:
     if item.status in CLOSED:
         raise Conflict(
-            (
-                f"The work item is already {item.status.replace('_', ' ')}.",
-                f"Opgaven er allerede {_CLOSED_DA[item.status]}.",
+            Localized(
+                da=f"Opgaven er allerede {_CLOSED_DA[item.status]}.",
+                en=f"The work item is already {item.status.replace('_', ' ')}.",
             )
         )
 

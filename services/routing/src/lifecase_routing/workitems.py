@@ -28,8 +28,8 @@ from lifecase_contracts.workspace import CommentPublic
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, Forbidden, NotFound, ProblemError
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import sla
 from lifecase_routing.access import Access, access_of
@@ -73,7 +73,7 @@ async def open_item(*, session: AsyncSession, user: Principal, item_id: str) -> 
     ).first()
     access = await access_of(session=session, user=user)
     if found is None or not access.sees(found[1]):
-        raise NotFound("work item", "opgaven")
+        raise NotFound(Localized(da="opgaven", en="work item"))
     return Handle(item=found[0], unit=found[1], access=access)
 
 
@@ -170,7 +170,10 @@ def _take(handle: Handle) -> None:
         item.assignee = handle.by
     elif item.assignee != handle.by and not handle.leads:
         raise Conflict(
-            ("Someone else has claimed the work item.", "En anden har allerede taget opgaven.")
+            Localized(
+                da="En anden har allerede taget opgaven.",
+                en="Someone else has claimed the work item.",
+            )
         )
     if item.status == "queued":
         set_status(item, "claimed")
@@ -181,7 +184,10 @@ async def claim(*, session: AsyncSession, user: Principal, item_id: str) -> Hand
     require_open(handle.item)
     if handle.item.assignee not in (None, handle.by):
         raise Conflict(
-            ("Someone else has claimed the work item.", "En anden har allerede taget opgaven.")
+            Localized(
+                da="En anden har allerede taget opgaven.",
+                en="Someone else has claimed the work item.",
+            )
         )
     _take(handle)
     return handle
@@ -193,11 +199,12 @@ async def assign(*, session: AsyncSession, user: Principal, item_id: str, assign
     _require_lead(handle)
     require_open(handle.item)
     if await session.get(Member, (assignee, handle.unit)) is None:
-        raise ProblemError(
-            422,
-            ("The assignee is not a member of the unit.", "Modtageren er ikke med i enheden."),
-            type="urn:lifecase:problem:validation",
-            errors=[{"loc": ["body", "assignee"], "msg": "not a member", "type": "member"}],
+        raise Invalid(
+            Localized(
+                da="Modtageren er ikke med i enheden.",
+                en="The assignee is not a member of the unit.",
+            ),
+            errors=[field_error(["body", "assignee"], "not a member", "member")],
         )
     handle.item.assignee = assignee
     if handle.item.status == "queued":
@@ -220,9 +227,9 @@ async def unassign(*, session: AsyncSession, user: Principal, item_id: str) -> H
 def _require_lead(handle: Handle) -> None:
     if not handle.leads:
         raise Forbidden(
-            (
-                "Only the unit's leads may assign its work.",
-                "Kun enhedens ledere må fordele dens opgaver.",
+            Localized(
+                da="Kun enhedens ledere må fordele dens opgaver.",
+                en="Only the unit's leads may assign its work.",
             )
         )
 
@@ -244,11 +251,9 @@ async def transfer(
     target = await session.get(Queue, queue)
     if target is None or target.key == item.queue:
         problem = "no such queue" if target is None else "the item is already in this queue"
-        raise ProblemError(
-            422,
-            ("The target queue is not valid.", "Målkøen er ikke gyldig."),
-            type="urn:lifecase:problem:validation",
-            errors=[{"loc": ["body", "queue"], "msg": problem, "type": "queue"}],
+        raise Invalid(
+            Localized(da="Målkøen er ikke gyldig.", en="The target queue is not valid."),
+            errors=[field_error(["body", "queue"], problem, "queue")],
         )
     earlier = await session.scalar(
         select(func.count()).select_from(Transfer).where(Transfer.item_id == item.id)

@@ -13,7 +13,8 @@ import secrets
 from fastapi import Request
 from starlette.responses import Response
 
-from lifecase_platform.problems import ProblemError
+from lifecase_contracts.events import Localized
+from lifecase_platform.errors import Forbidden
 
 CSRF_COOKIE = "lifecase_csrf"
 CSRF_FIELD = "csrf_token"
@@ -21,9 +22,9 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_MAX_AGE = 24 * 3600
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-REFUSED = (
-    "The form has expired or was sent from another site. Reload the page and try again.",
-    "Formularen er udløbet eller blev sendt fra et andet websted. Genindlæs siden og prøv igen.",
+REFUSED = Localized(
+    da="Formularen er udløbet eller blev sendt fra et andet websted. Genindlæs siden og prøv igen.",
+    en="The form has expired or was sent from another site. Reload the page and try again.",
 )
 
 
@@ -62,4 +63,4 @@ async def csrf_protect(request: Request) -> None:
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not expected or not given or not hmac.compare_digest(expected, given):
-        raise ProblemError(403, REFUSED)
+        raise Forbidden(REFUSED)

@@ -20,6 +20,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from lifecase_contracts.events import Localized
 from lifecase_platform.auth import InvalidToken, TokenVerifier
 from lifecase_platform.webui.session import safe_next, start_session
 from lifecase_platform.webui.settings import WebSettings
@@ -29,9 +30,8 @@ log = logging.getLogger(__name__)
 
 FLOW_COOKIE = "lifecase_oidc_flow"
 FLOW_MAX_AGE = 600  # seconds a person may spend at the provider's login page
-SIGN_IN_FAILED = (
-    "Signing in did not succeed. Please try again.",
-    "Login lykkedes ikke. Prøv igen.",
+SIGN_IN_FAILED = Localized(
+    da="Login lykkedes ikke. Prøv igen.", en="Signing in did not succeed. Please try again."
 )
 
 

@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from lifecase_contracts.events import Localized
 from lifecase_platform.auth import DevTokens, Principal
-from lifecase_platform.problems import NotFound
+from lifecase_platform.errors import NotFound
 from lifecase_platform.webui.session import safe_next, start_session
 from lifecase_platform.webui.settings import WebSettings
 from lifecase_platform.webui.templating import SignInMethod, WebUI
@@ -41,7 +42,7 @@ class DevSignIn:
         ) -> Response:
             user = self.users.get(username)
             if user is None:
-                raise NotFound("demo user", "demobrugeren")
+                raise NotFound(Localized(da="demobrugeren", en="demo user"))
             response = RedirectResponse(safe_next(next, ui.path("")), status_code=303)
             start_session(response, self.tokens.issue(user), secure=ui.secure_cookies)
             return response

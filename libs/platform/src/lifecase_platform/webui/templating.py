@@ -26,7 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
-from lifecase_platform.problems import TITLES, ProblemError
+from lifecase_platform.errors import DomainError
+from lifecase_platform.problems import ERROR, TITLES
 from lifecase_platform.webui.csrf import csrf_protect, csrf_token, keep_csrf_cookie
 from lifecase_platform.webui.i18n import (
     BABEL_LOCALES,
@@ -183,8 +184,8 @@ class WebUI:
             return RedirectResponse(location, status_code=303)
 
         async def on_problem(request: Request, exc: Exception) -> Response:
-            assert isinstance(exc, ProblemError)
-            return self.error_page(request, exc.status, exc.detail)
+            assert isinstance(exc, DomainError)
+            return self.error_page(request, exc.status, exc.text)
 
         async def on_http(request: Request, exc: Exception) -> Response:
             assert isinstance(exc, StarletteHTTPException)
@@ -198,25 +199,22 @@ class WebUI:
             return self.error_page(request, 500, None)
 
         app.add_exception_handler(SignInRequired, on_sign_in_required)
-        app.add_exception_handler(ProblemError, on_problem)
+        app.add_exception_handler(DomainError, on_problem)
         app.add_exception_handler(StarletteHTTPException, on_http)
         app.add_exception_handler(RequestValidationError, on_validation)
         app.add_exception_handler(Exception, on_unexpected)
 
-    def error_page(
-        self, request: Request, status: int, detail: tuple[str, str] | None
-    ) -> HTMLResponse:
+    def error_page(self, request: Request, status: int, detail: Localized | None) -> HTMLResponse:
         """A friendly page for an error: what happened, in the person's language, and a way on.
         (The HTTP API keeps answering problem+json.)"""
-        en, da = TITLES.get(status, ("Error", "Fejl"))
         lang = language_of(request)
         return self.render(
             request,
             "webui/error.html",
             {
                 "status": status,
-                "title": en if lang == "en" else da,
-                "detail": (detail[0] if lang == "en" else detail[1]) if detail else None,
+                "title": TITLES.get(status, ERROR).pick(lang),
+                "detail": detail.pick(lang) if detail else None,
             },
             status_code=status,
         )

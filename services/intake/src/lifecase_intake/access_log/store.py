@@ -12,12 +12,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import AccessRecordPublic
-from lifecase_contracts.events import AccessRecorded, Envelope, EventData
+from lifecase_contracts.events import AccessRecorded, Envelope, EventData, Localized
 from lifecase_intake.models import AccessRecord
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory, as_utc, insert_new
+from lifecase_platform.errors import Forbidden
 from lifecase_platform.messaging import SessionHandler
-from lifecase_platform.problems import Forbidden
 
 READERS = frozenset({"admin", "auditor"})
 EXPORT_BATCH = 1000
@@ -27,9 +27,9 @@ CSV_COLUMNS = list(AccessRecordPublic.model_fields)
 def require_reader(user: Principal) -> None:
     if not READERS & set(user.roles):
         raise Forbidden(
-            (
-                "Only administrators and auditors may read the access log.",
-                "Kun administratorer og revisorer må læse adgangsloggen.",
+            Localized(
+                da="Kun administratorer og revisorer må læse adgangsloggen.",
+                en="Only administrators and auditors may read the access log.",
             )
         )
 

@@ -17,8 +17,8 @@ from lifecase_intake.models import Case
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import as_utc
+from lifecase_platform.errors import Conflict, Invalid, NotFound, field_error
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import Conflict, NotFound, ProblemError
 
 SOURCE = "lifecase/intake"
 
@@ -35,20 +35,18 @@ async def write(
     in one transaction."""
     case = await session.get(Case, case_id)
     if case is None or case.reporter != reporter.username:
-        raise NotFound("case", "sagen")
+        raise NotFound(Localized(da="sagen", en="case"))
     if case.status == "completed":
-        raise Conflict(("The case is completed.", "Sagen er afsluttet."))
+        raise Conflict(Localized(da="Sagen er afsluttet.", en="The case is completed."))
     if body.in_reply_to is not None:
         asked = await session.get(CaseMessage, body.in_reply_to)
         if asked is None or asked.case_id != case.id or asked.kind == "reply":
-            raise ProblemError(
-                422,
-                (
-                    "There is no such question on the case.",
-                    "Der er ikke noget sådant spørgsmål på sagen.",
+            raise Invalid(
+                Localized(
+                    da="Der er ikke noget sådant spørgsmål på sagen.",
+                    en="There is no such question on the case.",
                 ),
-                type="urn:lifecase:problem:validation",
-                errors=[{"loc": ["body", "in_reply_to"], "msg": "unknown", "type": "unknown"}],
+                errors=[field_error(["body", "in_reply_to"], "unknown", "unknown")],
             )
     message = CaseMessage(
         id=str(uuid.uuid4()),

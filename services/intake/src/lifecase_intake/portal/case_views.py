@@ -27,8 +27,8 @@ from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
+from lifecase_platform.errors import DomainError
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import ProblemError
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
 from lifecase_platform.webui.session import session_token
@@ -284,7 +284,7 @@ async def reschedule(
                 change=CaseReschedule(data=changed, reason=reason),
                 language=language_of(request),
             )
-    except ProblemError as problem:
+    except DomainError as problem:
         if problem.status != 422:
             raise
         errors = _field_errors(request, problem)
@@ -332,13 +332,13 @@ async def _preview_moves(
     return _render_reschedule(request, ui, context, values=values, reason=reason)
 
 
-def _field_errors(request: Request, problem: ProblemError) -> dict[str, str]:
+def _field_errors(request: Request, problem: DomainError) -> dict[str, str]:
     """The first error of each field, or the problem's own text when no field is named."""
     errors: dict[str, str] = {}
     for error in problem.errors or []:
         errors.setdefault(str(error["loc"][-1]), str(error["msg"]))
-    if not errors and problem.detail:
-        errors[""] = _pick(request, problem.detail)
+    if not errors and problem.text:
+        errors[""] = problem.text.pick(language_of(request))
     return errors
 
 

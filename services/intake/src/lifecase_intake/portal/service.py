@@ -17,8 +17,8 @@ from lifecase_intake import service
 from lifecase_intake.models import BulkBatch, Case, Draft, EventType
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
+from lifecase_platform.errors import DomainError, NotFound
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import NotFound, ProblemError
 
 SEARCH_WINDOW = 500  # a reporter's newest cases that search and filters look through
 
@@ -64,7 +64,7 @@ async def save_draft(
 async def get_draft(*, session: AsyncSession, reporter: str, token: str) -> Draft:
     draft = await session.get(Draft, (reporter, token))
     if draft is None:
-        raise NotFound("draft", "kladden")
+        raise NotFound(Localized(da="kladden", en="draft"))
     return draft
 
 
@@ -128,7 +128,7 @@ async def create_batch(
 async def get_batch(*, session: AsyncSession, reporter: str, batch_id: str) -> BulkBatch:
     batch = await session.get(BulkBatch, batch_id)
     if batch is None or batch.reporter != reporter:
-        raise NotFound("upload", "uploaden")
+        raise NotFound(Localized(da="uploaden", en="upload"))
     return batch
 
 
@@ -157,11 +157,9 @@ async def submit_batch_rows(
                 language=language,
             )
             done[row["line"]] = {"case_id": case.id}
-        except ProblemError as error:  # the template changed since the upload was checked
+        except DomainError as error:  # the template changed since the upload was checked
             done[row["line"]] = {
-                "error": error.detail[0 if language == "en" else 1]
-                if error.detail
-                else str(error.status)
+                "error": error.text.pick(language) if error.text else str(error.status)
             }
     async with sessions() as session, session.begin():
         batch = await get_batch(session=session, reporter=reporter.username, batch_id=batch_id)

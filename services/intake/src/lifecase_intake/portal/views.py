@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from lifecase_contracts.api import EventTypePublic
+from lifecase_contracts.events import Localized
 from lifecase_intake import service
 from lifecase_intake.deps import PlannerDep
 from lifecase_intake.portal import service as portal
@@ -22,7 +23,7 @@ from lifecase_intake.portal.preview import CasePlanner, PreviewUnavailable
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
-from lifecase_platform.problems import Conflict, ProblemError
+from lifecase_platform.errors import BadRequest, Conflict
 from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
@@ -154,7 +155,7 @@ async def file_case(
     form = await request.form()
     token = str(form.get("form_token") or "")
     if not TOKEN.match(token):
-        raise ProblemError(400, ("The form has expired.", "Formularen er udløbet."))
+        raise BadRequest(Localized(da="Formularen er udløbet.", en="The form has expired."))
     et = await _event_type(sessions, event_type)
     fields = form_fields(et.input_schema)
     raw = _raw_values(fields, form)

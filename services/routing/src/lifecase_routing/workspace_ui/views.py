@@ -16,8 +16,8 @@ from lifecase_contracts.api import StatusFilter
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
+from lifecase_platform.errors import DomainError, NotFound
 from lifecase_platform.outbox import Outbox
-from lifecase_platform.problems import ProblemError
 from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
@@ -183,13 +183,13 @@ async def _act(
             before.access.require_action(before.unit, action)
             await act(session)
             await workitems.log_access(session=session, outbox=outbox, handle=before, action=action)
-    except ProblemError as error:
-        if error.status in (401, 403, 404) or error.detail is None:
+    except DomainError as error:
+        if error.status in (401, 403, 404) or error.text is None:
             raise
         field_errors = {}
         if action in ("transfer", "assign") and error.errors:
             field = "transfer_queue" if action == "transfer" else "assignee"
-            field_errors[field] = _in_language(request, error.detail)
+            field_errors[field] = error.text.pick(language_of(request))
         return await _item_page(
             request,
             user,
@@ -198,7 +198,7 @@ async def _act(
             outbox,
             item_id,
             errors=field_errors,
-            problem=None if field_errors else _in_language(request, error.detail),
+            problem=None if field_errors else error.text.pick(language_of(request)),
             values=values,
             status_code=error.status,
         )
@@ -407,7 +407,7 @@ async def text_action(
 ) -> Response:
     """Ask the reporter, write to them, note something, reject or resolve: one text each."""
     if action not in TEXT_ACTIONS:
-        raise ProblemError(404)
+        raise NotFound()
     field, call = TEXT_ACTIONS[action]
     values, errors = _texts(request, await request.form(), field)
     if errors:
