@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from lifecase_lifecycle.templates.model import InputField, Template
+from lifecase_platform.errors import field_error
 from lifecase_platform.expressions import ExpressionError, compile_expression
 
 
@@ -21,7 +22,8 @@ class TemplateIssue:
     line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"loc": list(self.loc), "msg": self.message, "line": self.line}
+        """A 422 entry (``field_error``) with the YAML line it points at."""
+        return {**field_error(self.loc, self.message, "template"), "line": self.line}
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
