@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.support import A11y, Api, sign_in, wait_until
+from tests.browser.test_admin import sign_in_to_admin
 from tests.browser.test_bulk import csv_file, row
 from tests.browser.test_portal import fill_hiring, open_hiring_form
 from tests.browser.test_workspace import (
@@ -114,3 +115,15 @@ def test_screenshots_of_the_caseworker_workspace(page: Page, a11y: A11y, api: Ap
     expect(page.get_by_role("alert")).to_contain_text("Write something in the field.")
     a11y.check(page)
     shoot(page, "workspace-item-en")
+
+
+def test_screenshots_of_the_admin_area(page: Page, a11y: A11y) -> None:
+    sign_in_to_admin(page, a11y, "Ada Admin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skabeloner")
+    a11y.check(page)
+    shoot(page, "admin-templates")
+
+    page.goto("/admin/templates/hiring/1")
+    expect(page.locator("#activities")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-template-version")

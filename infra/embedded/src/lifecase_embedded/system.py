@@ -35,6 +35,7 @@ ROUTES = {
     "/api/v1/event-types": "intake",
     "/api/v1/access-log": "intake",
     "/portal": "intake",
+    "/admin": "lifecycle",
     "/api/v1/templates": "lifecycle",
     "/api/v1/operations": "lifecycle",
     "/api/v1/queues": "routing",
@@ -97,7 +98,7 @@ class EmbeddedSystem:
             # no network hop, and the same on whatever port the system listens.
             services_transport=httpx.ASGITransport(app=self._gateway),
         )
-        self.lifecycle = lifecycle.build(settings["lifecycle"])
+        self.lifecycle = lifecycle.build(settings["lifecycle"], dev_users=list(self.users.values()))
         self.routing = routing.build(settings["routing"], dev_users=list(self.users.values()))
         self.notifications = notifications.build(settings["notifications"])
         self._devidp = devidp.create_app(self.tokens, self.users)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ from temporalio.worker import Worker
 
 from lifecase_lifecycle import operations, service
 from lifecase_lifecycle.activities import LifecycleActivities
+from lifecase_lifecycle.admin_ui import PREFIX as ADMIN
+from lifecase_lifecycle.admin_ui import create_admin
 from lifecase_lifecycle.handlers import LifecycleHandlers
 from lifecase_lifecycle.models import outbox as outbox_table
 from lifecase_lifecycle.settings import LifecycleSettings
@@ -21,13 +24,14 @@ from lifecase_lifecycle.views import router
 from lifecase_lifecycle.workflows import DATA_CONVERTER, workflow_runner
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
-from lifecase_platform.auth import build_verifier
+from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.health import temporal_probe
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.transport import temporal_options
 from lifecase_platform.web import create_service_app
+from lifecase_platform.webui.signin import sign_in_method
 
 NAME = "lifecycle"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -45,6 +49,7 @@ class LifecycleService:
     app: FastAPI
     runtime: Runtime
     outbox: Outbox
+    admin: FastAPI
     temporal: Client | None = None
 
     def migrate(self) -> None:
@@ -58,7 +63,7 @@ class LifecycleService:
             settings=s,
             verifier=self.app.state.verifier,
         )
-        self.app.state.sessions = sessions
+        self.app.state.sessions = self.admin.state.sessions = sessions
         self.app.state.outbox = self.outbox
         self.app.state.js = js
         publisher = messaging.Publisher(js, source=service.SOURCE)
@@ -120,17 +125,27 @@ class LifecycleService:
         await self.runtime.aclose()
 
 
-def build(settings: LifecycleSettings) -> LifecycleService:
+def build(settings: LifecycleSettings, *, dev_users: Sequence[Principal] = ()) -> LifecycleService:
+    """The lifecycle service: its API at ``/api/v1``, the admin area at ``/admin``.
+    ``dev_users`` are the demo users the admin area offers in dev mode."""
     runtime = Runtime(NAME)
+    verifier = build_verifier(settings)
     app = create_service_app(
         title="lifecase lifecycle",
         description="Life-cycle templates and case workflows.",
         runtime=runtime,
-        verifier=build_verifier(settings),
+        verifier=verifier,
         routers=[router, operations.router],
         max_body_bytes=settings.max_body_bytes,
         rate_limits=RateLimits(settings),
     )
+    admin = create_admin(
+        verifier=verifier,
+        sign_in=sign_in_method(settings, dev_users=dev_users),
+        secure_cookies=settings.environment == "production",
+    )
+    admin.state.rate_limits = app.state.rate_limits
+    app.mount(ADMIN, admin)
     return LifecycleService(
-        settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table)
+        settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table), admin=admin
     )

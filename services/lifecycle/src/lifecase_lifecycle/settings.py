@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lifecase_platform.settings import PlatformSettings
+from lifecase_platform.webui.settings import WebSettings
 
 
-class LifecycleSettings(PlatformSettings):
+class LifecycleSettings(WebSettings):
+    """Lifecycle serves the admin area's pages too, hence the web settings."""
+
     database_url: str = Field(
         default="sqlite+aiosqlite:///.lifecase/lifecycle.db",
         validation_alias="LIFECASE_LIFECYCLE_DATABASE_URL",

@@ -1,0 +1,41 @@
+"""The admin area: lifecycle's server-rendered pages at ``/admin`` for the people who own
+the processes (administrators, process owners) and those who check them (auditors).
+
+Its first page is the template library: every life event, its versions (draft, published,
+retired) and how many cases run on each, with a version's fields and activities one click
+away. Built on the shared web foundation, ``lifecase_platform.webui``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lifecase_contracts.events import Localized
+from lifecase_lifecycle.admin_ui.views import router
+from lifecase_platform.auth import TokenVerifier
+from lifecase_platform.webui import NavLink, SignInMethod, WebUI
+
+PREFIX = "/admin"
+HERE = Path(__file__).parent
+
+
+def create_admin(
+    *, verifier: TokenVerifier, sign_in: SignInMethod, secure_cookies: bool
+) -> FastAPI:
+    """The admin area as an app of its own, mounted at ``PREFIX`` in lifecycle's app: its
+    errors are friendly pages, while the API beside it keeps answering problem+json."""
+    ui = WebUI(
+        prefix=PREFIX,
+        title=Localized(da="Administration", en="Administration"),
+        template_dirs=[HERE / "templates"],
+        locale_dirs=[HERE / "locale"],
+        nav=[NavLink("", Localized(da="Skabeloner", en="Templates"))],
+        secure_cookies=secure_cookies,
+    )
+    app = FastAPI(title="lifecase admin area", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.verifier = verifier
+    ui.install(app, sign_in=sign_in)
+    app.include_router(router)
+    return app

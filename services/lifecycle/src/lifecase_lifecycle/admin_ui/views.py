@@ -1,0 +1,41 @@
+"""The admin area's pages. Thin, like the API's views: check who asks, read through
+``library``, render."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from lifecase_lifecycle.admin_ui import library
+from lifecase_lifecycle.templates import to_yaml
+from lifecase_platform.deps import SessionDep, WebUIDep
+from lifecase_platform.webui import PageUser
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def template_library(
+    request: Request, user: PageUser, ui: WebUIDep, session: SessionDep
+) -> Response:
+    """Every life event, its versions and the cases running on each."""
+    library.require_reader(user)
+    entries = await library.library(session=session)
+    return ui.render(request, "admin/library.html", {"entries": entries})
+
+
+@router.get("/templates/{key}/{number}")
+async def template_version(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    session: SessionDep,
+    key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
+    number: int = Path(ge=1, le=1_000_000),
+) -> Response:
+    """One version: its fields, its activities (what each waits for, when it is due, where it
+    goes) and the YAML it is written in."""
+    library.require_reader(user)
+    template, row = await library.version(session=session, key=key, number=number)
+    context = {"template": template, "row": row, "source": to_yaml(template)}
+    return ui.render(request, "admin/version.html", context)

@@ -1,0 +1,96 @@
+"""The admin area as its users meet it, in a real Chromium: Ada (administrator) finds every
+life event in the template library with its versions and running cases, opens the hiring
+template's published version and reads its fields, activities and YAML, in Danish and in
+English; Rita (a reporter) is refused."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import Page, expect
+
+from lifecase_platform.workdays import today_in_denmark
+from tests.browser.support import A11y, Api, switch_to_english, unique_name, wait_until
+
+
+def sign_in_to_admin(page: Page, a11y: A11y, name: str) -> None:
+    page.goto("/admin/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
+    a11y.check(page)
+    page.get_by_role("button", name=f"Log ind som {name}").click()
+    expect(page.get_by_text("Logget ind som")).to_be_visible()
+
+
+def file_hiring(api: Api) -> str:
+    start = (today_in_denmark() + timedelta(days=30)).isoformat()
+    response = api.http.post(
+        "/api/v1/cases",
+        headers=api.headers("rita"),
+        json={
+            "event_type": "hiring",
+            "data": {
+                "employee_name": unique_name("Asger"),
+                "cpr": "0202851234",
+                "start_date": start,
+                "position": "Pædagog",
+                "department": "Skovvejens Skole",
+                "employment_type": "permanent",
+                "weekly_hours": 30,
+            },
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def test_ada_reads_the_template_library_and_a_version_in_full(
+    page: Page, a11y: A11y, api: Api
+) -> None:
+    case_id = file_hiring(api)
+    wait_until(lambda: api.case(case_id)["subcases"] or None, what="the case's workflow to start")
+
+    sign_in_to_admin(page, a11y, "Ada Admin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skabeloner")
+    a11y.check(page)
+    library = page.locator("#library")
+    for key in ("hiring", "termination", "leave_of_absence", "parental_leave"):
+        expect(library.locator(f"tr[data-template={key}]")).to_have_count(1)
+    hiring = library.locator("tr[data-template=hiring]")
+    expect(hiring.locator("th")).to_contain_text("Ansættelse")
+    version_1 = hiring.locator("li[data-version='1']")
+    expect(version_1).to_contain_text("Offentliggjort")
+    expect(version_1.locator("[data-running]")).to_contain_text(re.compile(r"\d+ igangværende sag"))
+    assert int(hiring.locator("[data-count=running]").inner_text()) >= 1
+
+    version_1.get_by_role("link", name="Version 1").click()
+    expect(page).to_have_url(re.compile(r"/admin/templates/hiring/1$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ansættelse – Version 1")
+    expect(page.locator("#version-status")).to_have_text("Offentliggjort")
+    cpr = page.locator("#fields tr[data-field=cpr]")
+    expect(cpr).to_contain_text("CPR-nummer")
+    expect(cpr.locator("td").nth(2)).to_have_text("Ja")  # personal data
+    activities = page.locator("#activities tbody tr")
+    assert activities.count() >= 5
+    expect(page.locator("#activities")).to_contain_text("Når sagen starter")
+    expect(page.locator("#source")).to_contain_text("key: hiring")
+    a11y.check(page)
+
+    switch_to_english(page, a11y)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hiring – Version 1")
+    expect(page.locator("#version-status")).to_have_text("Published")
+    expect(page.locator("#fields tr[data-field=cpr]")).to_contain_text("CPR number")
+
+    page.get_by_role("link", name="Back to the templates").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Templates")
+    expect(page.locator("tr[data-template=hiring] li[data-version='1']")).to_contain_text(
+        "Published"
+    )
+    a11y.check(page)
+
+
+def test_a_reporter_is_refused_the_admin_area(page: Page, a11y: A11y) -> None:
+    sign_in_to_admin(page, a11y, "Rita Reporter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ingen adgang")
+    expect(page.get_by_text("Kun administratorer, procesejere og revisorer")).to_be_visible()
+    a11y.check(page)
