@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/*/pyproject.toml)
 # Packages with web pages: each keeps its Babel catalogue in locale/da/LC_MESSAGES/messages.po.
 UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lifecase_intake/portal \
-	services/lifecycle/src/lifecase_lifecycle/admin_ui \
+	services/lifecycle/src/lifecase_lifecycle/admin_ui services/routing/src/lifecase_routing/admin_ui \
 	services/routing/src/lifecase_routing/workspace_ui
 CHROMIUM := /usr/bin/chromium
 # pytest-xdist workers for unit + integration: each worker runs its own Temporal dev server and

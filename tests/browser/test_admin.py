@@ -1,7 +1,8 @@
 """The admin area as its users meet it, in a real Chromium: Ada (administrator) finds every
 life event in the template library with its versions and running cases, opens the hiring
 template's published version and reads its fields, activities and YAML, in Danish and in
-English; Rita (a reporter) is refused."""
+English; Pia (process owner) reads the units, the routing rules with their counts and the
+service levels; Rita (a reporter) is refused both parts."""
 
 from __future__ import annotations
 
@@ -93,4 +94,35 @@ def test_a_reporter_is_refused_the_admin_area(page: Page, a11y: A11y) -> None:
     sign_in_to_admin(page, a11y, "Rita Reporter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ingen adgang")
     expect(page.get_by_text("Kun administratorer, procesejere og revisorer")).to_be_visible()
+    a11y.check(page)
+    page.goto("/admin/routing/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ingen adgang")
+    a11y.check(page)
+
+
+def test_pia_reads_units_routing_rules_and_service_levels(page: Page, a11y: A11y) -> None:
+    sign_in_to_admin(page, a11y, "Pia Procesejer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skabeloner")
+    a11y.check(page)
+    page.get_by_role("navigation").get_by_role("link", name="Enheder og routing").click()
+    expect(page).to_have_url(re.compile(r"/admin/routing/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enheder og routing")
+
+    payroll = page.locator("#units tr[data-unit=payroll]")
+    expect(payroll.locator("li[data-queue=payroll]")).to_have_text("Løn – oprettelser og ændringer")
+    expect(payroll.locator("li[data-member=lene]")).to_contain_text("Leder")
+    rules = page.locator("#rules tbody tr")
+    expect(rules.first).to_have_attribute("data-rule", "hr-by-type")
+    expect(page.locator("#rules tr[data-rule=payroll-by-type]")).to_contain_text(
+        'subcase_type.startsWith("payroll.")'
+    )
+    expect(page.locator("#rules tr[data-rule=fallback]")).to_contain_text("Visitation")
+    expect(page.locator("#sla-targets tr[data-target='payroll.setup']")).to_contain_text("10")
+    a11y.check(page)
+
+    switch_to_english(page, a11y)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Units and routing")
+    expect(page.locator("#rules tr[data-rule=fallback]")).to_contain_text("Triage")
+    page.get_by_role("navigation").get_by_role("link", name="Templates").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Templates")
     a11y.check(page)

@@ -127,3 +127,8 @@ def test_screenshots_of_the_admin_area(page: Page, a11y: A11y) -> None:
     expect(page.locator("#activities")).to_be_visible()
     a11y.check(page)
     shoot(page, "admin-template-version")
+
+    page.goto("/admin/routing/")
+    expect(page.locator("#rules")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-routing")

@@ -36,6 +36,7 @@ ROUTES = {
     "/api/v1/access-log": "intake",
     "/portal": "intake",
     "/admin": "lifecycle",
+    "/admin/routing": "routing",
     "/api/v1/templates": "lifecycle",
     "/api/v1/operations": "lifecycle",
     "/api/v1/queues": "routing",

@@ -19,6 +19,8 @@ from lifecase_platform.web import create_service_app
 from lifecase_platform.webui.signin import sign_in_method
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import admin_views, emit, organisation, sla
+from lifecase_routing.admin_ui import PREFIX as ADMIN
+from lifecase_routing.admin_ui import create_routing_admin
 from lifecase_routing.handlers import RoutingHandlers
 from lifecase_routing.models import outbox as outbox_table
 from lifecase_routing.settings import RoutingSettings
@@ -37,6 +39,7 @@ class RoutingService:
     runtime: Runtime
     outbox: Outbox
     workspace: FastAPI
+    admin: FastAPI
     consumer: messaging.BatchConsumer | None = None
 
     def migrate(self) -> None:
@@ -50,7 +53,7 @@ class RoutingService:
             settings=s,
             verifier=self.app.state.verifier,
         )
-        for app in (self.app, self.workspace):
+        for app in (self.app, self.workspace, self.admin):
             app.state.sessions = sessions
             app.state.outbox = self.outbox
         self.app.state.js, self.app.state.settings = js, s  # for token revocations
@@ -113,10 +116,18 @@ def build(settings: RoutingSettings, *, dev_users: Sequence[Principal] = ()) -> 
     )
     workspace.state.rate_limits = app.state.rate_limits
     app.mount(WORKSPACE, workspace)
+    admin = create_routing_admin(
+        verifier=verifier,
+        sign_in=sign_in_method(settings, dev_users=dev_users),
+        secure_cookies=settings.environment == "production",
+    )
+    admin.state.rate_limits = app.state.rate_limits
+    app.mount(ADMIN, admin)
     return RoutingService(
         settings=settings,
         app=app,
         runtime=runtime,
         outbox=Outbox(outbox_table),
         workspace=workspace,
+        admin=admin,
     )

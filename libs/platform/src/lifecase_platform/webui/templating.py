@@ -65,8 +65,9 @@ CONTENT_SECURITY_POLICY = (
 
 @dataclass(frozen=True)
 class NavLink:
-    """An entry of the main menu; ``path`` is relative to the UI's prefix. With ``roles``,
-    only people who hold one of them see it."""
+    """An entry of the main menu; ``path`` is relative to the UI's prefix, or absolute
+    (``/admin/``) for a page another service serves in the same area. With ``roles``, only
+    people who hold one of them see it."""
 
     path: str
     label: Localized

@@ -31,7 +31,11 @@ def create_admin(
         title=Localized(da="Administration", en="Administration"),
         template_dirs=[HERE / "templates"],
         locale_dirs=[HERE / "locale"],
-        nav=[NavLink("", Localized(da="Skabeloner", en="Templates"))],
+        nav=[
+            NavLink("", Localized(da="Skabeloner", en="Templates")),
+            # routing's part of the admin area (lifecase_routing.admin_ui)
+            NavLink("/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")),
+        ],
         secure_cookies=secure_cookies,
     )
     app = FastAPI(title="lifecase admin area", openapi_url=None, docs_url=None, redoc_url=None)

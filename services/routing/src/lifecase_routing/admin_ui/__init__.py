@@ -1,0 +1,45 @@
+"""Routing's part of the admin area, at ``/admin/routing``: the units with their queues and
+members, the active routing rules with what each has routed and missed, and the SLA
+targets and closing days, for administrators, process owners and auditors. The template
+library beside it is lifecycle's (``/admin``); the two share one menu.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lifecase_contracts.events import Localized
+from lifecase_platform.auth import TokenVerifier
+from lifecase_platform.webui import NavLink, SignInMethod, WebUI
+from lifecase_routing.admin_ui.views import router
+
+PREFIX = "/admin/routing"
+HERE = Path(__file__).parent
+# The admin area's menu, shared with lifecycle's pages at /admin.
+TEMPLATES = NavLink("/admin/", Localized(da="Skabeloner", en="Templates"))
+ORGANISATION = NavLink(
+    "/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")
+)
+
+
+def create_routing_admin(
+    *, verifier: TokenVerifier, sign_in: SignInMethod, secure_cookies: bool
+) -> FastAPI:
+    """Routing's admin pages as an app of their own, mounted at ``PREFIX`` in routing's app."""
+    ui = WebUI(
+        prefix=PREFIX,
+        title=Localized(da="Administration", en="Administration"),
+        template_dirs=[HERE / "templates"],
+        locale_dirs=[HERE / "locale"],
+        nav=[TEMPLATES, ORGANISATION],
+        secure_cookies=secure_cookies,
+    )
+    app = FastAPI(
+        title="lifecase admin area: routing", openapi_url=None, docs_url=None, redoc_url=None
+    )
+    app.state.verifier = verifier
+    ui.install(app, sign_in=sign_in)
+    app.include_router(router)
+    return app
