@@ -13,11 +13,7 @@ from lifecase_contracts.events import Localized
 from lifecase_contracts.statuses import TemplateStatus
 from lifecase_lifecycle.models import CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Template
-from lifecase_platform.auth import Principal
-from lifecase_platform.errors import Forbidden, NotFound
-
-# Who may open the admin area: those who change processes, and those who check them.
-READERS = frozenset({"admin", "process_owner", "auditor"})
+from lifecase_platform.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -42,16 +38,6 @@ class LibraryEntry:
     @property
     def running(self) -> int:
         return sum(v.running for v in self.versions)
-
-
-def require_reader(user: Principal) -> None:
-    if not READERS & set(user.roles):
-        raise Forbidden(
-            Localized(
-                da="Kun administratorer, procesejere og revisorer har adgang til administrationen.",
-                en="Only administrators, process owners and auditors may use the admin area.",
-            )
-        )
 
 
 async def library(*, session: AsyncSession) -> list[LibraryEntry]:

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from lifecase_lifecycle.admin_ui import library
 from lifecase_lifecycle.templates import to_yaml
+from lifecase_platform.auth import require_admin_area
 from lifecase_platform.deps import SessionDep, WebUIDep
 from lifecase_platform.webui import PageUser
 
@@ -19,7 +20,7 @@ async def template_library(
     request: Request, user: PageUser, ui: WebUIDep, session: SessionDep
 ) -> Response:
     """Every life event, its versions and the cases running on each."""
-    library.require_reader(user)
+    require_admin_area(user)
     entries = await library.library(session=session)
     return ui.render(request, "admin/library.html", {"entries": entries})
 
@@ -35,7 +36,7 @@ async def template_version(
 ) -> Response:
     """One version: its fields, its activities (what each waits for, when it is due, where it
     goes) and the YAML it is written in."""
-    library.require_reader(user)
+    require_admin_area(user)
     template, row = await library.version(session=session, key=key, number=number)
     context = {"template": template, "row": row, "source": to_yaml(template)}
     return ui.render(request, "admin/version.html", context)

@@ -5,26 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from lifecase_contracts.events import Localized
-from lifecase_platform.auth import Principal
+from lifecase_platform.auth import require_admin_area
 from lifecase_platform.deps import SessionDep, WebUIDep
-from lifecase_platform.errors import Forbidden
 from lifecase_platform.webui import PageUser
 from lifecase_routing import organisation, rulesets, sla
 
 router = APIRouter(include_in_schema=False)
-# Who may read the admin area: those who change processes, and those who check them.
-READERS = frozenset({"admin", "process_owner", "auditor"})
-
-
-def require_reader(user: Principal) -> None:
-    if not READERS & set(user.roles):
-        raise Forbidden(
-            Localized(
-                da="Kun administratorer, procesejere og revisorer har adgang til administrationen.",
-                en="Only administrators, process owners and auditors may use the admin area.",
-            )
-        )
 
 
 @router.get("/")
@@ -33,7 +19,7 @@ async def units_and_routing(
 ) -> Response:
     """The units with their queues and members, the active rules in the order they are
     tried (with what each routed and how much of it was transferred away), and the SLA."""
-    require_reader(user)
+    require_admin_area(user)
     units = await organisation.list_units(session=session)
     rule_set = await rulesets.get_rule_set(session=session, version=None)
     policy = await sla.sla_policy(session=session)
