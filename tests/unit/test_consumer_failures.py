@@ -1,19 +1,22 @@
-"""How a consumer ends a message whose handler failed: a domain error that no retry can mend
-(a conflict with the current state) dead-letters the event at its first delivery; a
-failure that may pass (a database that is down) is redelivered later."""
+"""How a consumer ends a message whose handler or effect failed: a domain error that no retry
+can mend (a conflict with the current state) dead-letters the event at its first delivery; a
+failure that may pass (an engine that is down) is redelivered later."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import DEAD_LETTER_PREFIX, CaseWithdrawn, Envelope, Localized
+from lifecase_platform.db import SessionFactory, create_engine, session_factory
 from lifecase_platform.errors import Conflict, Unavailable
-from lifecase_platform.messaging import Consumer
+from lifecase_platform.messaging import BatchConsumer, Effect, Inbox
 
 
 @dataclass
@@ -57,22 +60,42 @@ def withdrawn() -> FakeMsg:
     return FakeMsg(Envelope.wrap(data, source="test").to_json())
 
 
-@pytest.mark.parametrize(
-    ("error", "outcome", "dead_lettered"),
-    [
-        (Conflict(Localized(da="Køen findes ikke.", en="The queue is gone.")), "term", True),
-        (Unavailable(Localized(da="Nede.", en="Down.")), "nak", False),
-        (ConnectionError("database down"), "nak", False),
-    ],
-)
+@pytest.fixture
+async def sessions() -> AsyncIterator[SessionFactory]:
+    engine = create_engine("sqlite+aiosqlite:///:memory:")
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+FAILURES = [
+    (Conflict(Localized(da="Køen findes ikke.", en="The queue is gone.")), "term", True),
+    (Unavailable(Localized(da="Nede.", en="Down.")), "nak", False),
+    (ConnectionError("engine down"), "nak", False),
+]
+
+
+@pytest.mark.parametrize(("error", "outcome", "dead_lettered"), FAILURES)
+@pytest.mark.parametrize("where", ["handler", "effect"])
 async def test_a_permanent_error_is_dead_lettered_at_once_and_others_are_retried(
-    error: Exception, outcome: str, dead_lettered: bool
+    sessions: SessionFactory, where: str, error: Exception, outcome: str, dead_lettered: bool
 ) -> None:
-    async def handler(envelope: Envelope[CaseWithdrawn]) -> None:
-        raise error
+    async def handler(session: AsyncSession, envelope: Envelope[CaseWithdrawn]) -> Effect:
+        if where == "handler":
+            raise error
+
+        async def effect() -> None:
+            raise error
+
+        return effect
 
     js = FakeJetStream()
-    consumer = Consumer(js=js, durable="test", handlers={CaseWithdrawn: handler}, max_deliver=5)  # type: ignore[arg-type]
+    consumer = BatchConsumer(
+        js=js,  # type: ignore[arg-type]
+        durable="test",
+        inbox=Inbox(sessions=sessions, consumer="test"),
+        handlers={CaseWithdrawn: handler},
+        max_deliver=5,
+    )
     msg = withdrawn()
     await consumer.handle([msg])  # type: ignore[list-item]
 

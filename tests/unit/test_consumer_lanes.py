@@ -1,16 +1,22 @@
-"""A consumer with lanes handles one case's events in stream order and different cases' at
-the same time: a slow call for one case does not hold up the others."""
+"""A consumer with lanes commits a batch, then runs its events' effects (what leaves the
+database: a workflow start, a signal) one case after another in stream order, and
+different cases' side by side: a slow call for one case does not hold up the others."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from lifecase_contracts.events import CaseWithdrawn, Envelope, EventData
-from lifecase_platform.messaging import Consumer
+from lifecase_platform.db import SessionFactory, create_engine, session_factory
+from lifecase_platform.messaging import BatchConsumer, Effect, Inbox
 
 
 @dataclass
@@ -46,22 +52,36 @@ def case_of(data: EventData) -> object:
     return getattr(data, "case_id", None)
 
 
-async def test_one_case_waits_in_order_while_another_case_goes_ahead() -> None:
+@pytest.fixture
+async def sessions() -> AsyncIterator[SessionFactory]:
+    engine = create_engine("sqlite+aiosqlite:///:memory:")
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def test_one_case_waits_in_order_while_another_case_goes_ahead(
+    sessions: SessionFactory,
+) -> None:
     handled: list[tuple[str, str]] = []
     case_b_done = asyncio.Event()
 
-    async def handler(envelope: Envelope[CaseWithdrawn]) -> None:
+    async def handler(session: AsyncSession, envelope: Envelope[CaseWithdrawn]) -> Effect:
         e = envelope.data
-        if (e.case_id, e.reason) == ("a", "first"):
-            # Case a's first event waits for case b: only possible if b is not behind it.
-            await asyncio.wait_for(case_b_done.wait(), timeout=5)
-        handled.append((e.case_id, e.reason))
-        if e.case_id == "b":
-            case_b_done.set()
 
-    consumer = Consumer(
+        async def effect() -> None:
+            if (e.case_id, e.reason) == ("a", "first"):
+                # Case a's first effect waits for case b: only possible if b is not behind it.
+                await asyncio.wait_for(case_b_done.wait(), timeout=5)
+            handled.append((e.case_id, e.reason))
+            if e.case_id == "b":
+                case_b_done.set()
+
+        return effect
+
+    consumer = BatchConsumer(
         js=None,  # type: ignore[arg-type]
         durable="test",
+        inbox=Inbox(sessions=sessions, consumer="test"),
         handlers={CaseWithdrawn: handler},
         lane=case_of,
     )
@@ -72,16 +92,22 @@ async def test_one_case_waits_in_order_while_another_case_goes_ahead() -> None:
     assert all(msg.acked for msg in messages)
 
 
-async def test_without_lanes_a_batch_is_handled_in_stream_order() -> None:
+async def test_without_lanes_a_batch_is_handled_in_stream_order(
+    sessions: SessionFactory,
+) -> None:
     handled: list[str] = []
 
-    async def handler(envelope: Envelope[CaseWithdrawn]) -> None:
-        await asyncio.sleep(0)  # a handler that yields must still keep the order
-        handled.append(envelope.data.reason)
+    async def handler(session: AsyncSession, envelope: Envelope[CaseWithdrawn]) -> Effect:
+        async def effect() -> None:
+            await asyncio.sleep(0)  # an effect that yields must still keep the order
+            handled.append(envelope.data.reason)
 
-    consumer = Consumer(
+        return effect
+
+    consumer = BatchConsumer(
         js=None,  # type: ignore[arg-type]
         durable="test",
+        inbox=Inbox(sessions=sessions, consumer="test"),
         handlers={CaseWithdrawn: handler},
     )
     cases = [("a", "1"), ("b", "2"), ("a", "3"), ("c", "4")]

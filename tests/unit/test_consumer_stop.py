@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from lifecase_platform.messaging import Consumer
+from lifecase_platform.messaging import BatchConsumer, Inbox
 
 
 class SwallowingSubscription:
@@ -22,7 +22,8 @@ class SwallowingSubscription:
 
 
 async def test_a_consumer_stops_even_when_a_fetch_swallows_the_cancellation() -> None:
-    consumer = Consumer(js=None, durable="test", handlers={})  # type: ignore[arg-type]
+    inbox = Inbox(sessions=None, consumer="test")  # type: ignore[arg-type]
+    consumer = BatchConsumer(js=None, durable="test", inbox=inbox, handlers={})  # type: ignore[arg-type]
 
     subscription = SwallowingSubscription()
 

@@ -3,7 +3,7 @@ replay one (it goes to its original subject again, and every consumer that has n
 it yet gets it; those that have skip it by its event id), or discard it.
 
 A consumer parks an event on ``lifecase.deadletter.<consumer>`` when it can never process it
-or its deliveries ran out (``messaging.Consumer.dead_letter``). The parked copy lives in the
+or its deliveries ran out (``messaging.BatchConsumer.dead_letter``). The parked copy lives in the
 event stream, so it expires with the stream's retention like every other event. What this
 module tells about an event is its type, id and case id, never its data."""
 

@@ -41,9 +41,11 @@ from lifecase_platform.telemetry import context_from_headers, current_trace_head
 log = logging.getLogger(__name__)
 _tracer = tracer("lifecase.messaging")
 
-Handler = Callable[[Envelope[Any]], Awaitable[None]]
-# A handler of a batch consumer: it writes its effect through the batch's session.
-SessionHandler = Callable[[AsyncSession, Envelope[Any]], Awaitable[None]]
+# What a handler does beyond the database (start a workflow, send it a signal): run once
+# the batch's transaction has committed, and retried by redelivery if it fails.
+Effect = Callable[[], Awaitable[None]]
+# A handler of a consumer: it writes through the batch's session, and may return an effect.
+SessionHandler = Callable[[AsyncSession, Envelope[Any]], Awaitable[Effect | None]]
 
 DUPLICATE_WINDOW_SECONDS = 2 * 60 * 60
 
@@ -279,60 +281,6 @@ def permanent(error: BaseException) -> bool:
     return isinstance(error, PERMANENT) or is_permanent(error)
 
 
-@dataclass(kw_only=True)
-class Consumer(_PullConsumer):
-    """Dispatches each event to its handler by type; each handler commits its own effect
-    (used where an effect leaves the database, e.g. starting a workflow).
-
-    ``lane`` names what an event belongs to (its case, say): events of one lane are handled
-    one after another in stream order, lanes of a batch at the same time, so one slow call
-    to another system holds up only its own lane. Without it, a batch is handled in order."""
-
-    handlers: Mapping[type[EventData], Handler]
-    lane: Callable[[EventData], object] | None = None
-
-    @property
-    def subjects(self) -> list[str]:
-        return sorted(event_type.TYPE for event_type in self.handlers)
-
-    async def handle(self, messages: list[Msg]) -> None:
-        lanes: dict[object, list[tuple[Msg, Envelope[Any] | Exception]]] = {}
-        for msg in messages:
-            decoded: Envelope[Any] | Exception
-            try:
-                decoded = decode(msg.data)
-                lane = self.lane(decoded.data) if self.lane is not None else None
-            except Exception as error:
-                decoded, lane = error, None
-            lanes.setdefault(lane, []).append((msg, decoded))
-        if len(lanes) == 1:
-            await self._in_order(*lanes.values())
-        else:
-            await asyncio.gather(*(self._in_order(items) for items in lanes.values()))
-
-    async def _in_order(self, items: list[tuple[Msg, Envelope[Any] | Exception]]) -> None:
-        for msg, decoded in items:
-            await self.process(msg, decoded)
-
-    async def process(self, msg: Msg, decoded: Envelope[Any] | Exception) -> None:
-        with self._span(msg) as span:
-            try:
-                if isinstance(decoded, Exception):
-                    raise decoded
-                handler = self.handlers.get(type(decoded.data))
-                if handler is None:
-                    raise PermanentError(f"no handler for {decoded.type}")
-                span.set_attribute("messaging.message.id", decoded.id)
-                await handler(decoded)
-            except Exception as error:
-                if stopping() and not permanent(error):
-                    raise asyncio.CancelledError from error  # not acked: it will be redelivered
-                await self.failed(msg, error, span)
-                return
-            await self.acknowledge(msg)
-            self.handled([msg])
-
-
 @dataclass(frozen=True)
 class Inbox:
     """Where a batch consumer writes: its database, and (unless every handler is idempotent
@@ -349,10 +297,17 @@ class BatchConsumer(_PullConsumer):
     batch's session, the processed-event records are inserted together, and the messages are
     acked after the commit. Should any event of the batch fail, the batch is rolled back and
     its events are handled one at a time, each in its own transaction, so that one poison
-    event neither holds back nor spoils the others."""
+    event neither holds back nor spoils the others.
+
+    What a handler does beyond the database it returns as an effect, run after the commit:
+    ``lane`` names what an event belongs to (its case, say), and a lane's effects run in
+    stream order while different lanes' run side by side, so one slow call to another
+    system holds up only its own lane. An event is acked once its effect went through; one
+    whose effect failed is redelivered (its handler must then be idempotent)."""
 
     inbox: Inbox
     handlers: Mapping[type[EventData], SessionHandler]
+    lane: Callable[[EventData], object] | None = None
 
     @property
     def subjects(self) -> list[str]:
@@ -375,7 +330,7 @@ class BatchConsumer(_PullConsumer):
             return
         if len(work) > 1:
             try:
-                await self._commit(work)
+                effects = await self._commit(work)
             except Exception:
                 if stopping():
                     raise asyncio.CancelledError from None  # not acked: redelivered
@@ -384,30 +339,65 @@ class BatchConsumer(_PullConsumer):
                     extra={"consumer": self.durable, "count": len(work)},
                 )
             else:
-                for msg, _, _ in work:
-                    await self.acknowledge(msg)
-                self.handled([msg for msg, _, _ in work])
+                await self._after_commit([(msg, envelope) for msg, envelope, _ in work], effects)
                 return
         for item in work:
             await self._one(item)
 
     async def _one(self, item: tuple[Msg, Envelope[Any], SessionHandler]) -> None:
-        msg = item[0]
+        msg, envelope, _ = item
         with self._span(msg) as span:
             try:
-                await self._commit([item], traced=False)
+                effects = await self._commit([item], traced=False)
             except Exception as error:
                 if stopping() and not permanent(error):
                     raise asyncio.CancelledError from error
                 await self.failed(msg, error, span)
                 return
-        await self.acknowledge(msg)
-        self.handled([msg])
+        await self._after_commit([(msg, envelope)], effects)
+
+    async def _after_commit(
+        self, committed: list[tuple[Msg, Envelope[Any]]], effects: dict[str, Effect]
+    ) -> None:
+        """Run the committed events' effects (a lane's in order, lanes side by side) and ack
+        each event whose effect went through."""
+        lanes: dict[object, list[tuple[Msg, Envelope[Any]]]] = {}
+        for msg, envelope in committed:
+            lane = self.lane(envelope.data) if self.lane is not None else None
+            lanes.setdefault(lane, []).append((msg, envelope))
+        acked: list[Msg] = []
+
+        async def in_order(items: list[tuple[Msg, Envelope[Any]]]) -> None:
+            for msg, envelope in items:
+                effect = effects.get(envelope.id)
+                if effect is not None and not await self._effect(msg, effect):
+                    continue
+                await self.acknowledge(msg)
+                acked.append(msg)
+
+        if len(lanes) == 1:
+            await in_order(*lanes.values())
+        else:
+            await asyncio.gather(*(in_order(items) for items in lanes.values()))
+        if acked:
+            self.handled(acked)
+
+    async def _effect(self, msg: Msg, effect: Effect) -> bool:
+        with self._span(msg) as span:
+            try:
+                await effect()
+            except Exception as error:
+                if stopping() and not permanent(error):
+                    raise asyncio.CancelledError from error  # not acked: redelivered
+                await self.failed(msg, error, span)
+                return False
+        return True
 
     async def _commit(
         self, work: list[tuple[Msg, Envelope[Any], SessionHandler]], *, traced: bool = True
-    ) -> None:
-        """Run the handlers of events not seen before, and record them, in one transaction."""
+    ) -> dict[str, Effect]:
+        """Run the handlers of events not seen before, and record them, in one transaction;
+        the effects they returned, by event id."""
         inbox, table = self.inbox, self.inbox.processed
         async with inbox.sessions() as session, session.begin():
             seen: set[str] = set()
@@ -421,6 +411,7 @@ class BatchConsumer(_PullConsumer):
                     )
                 )
             fresh: list[str] = []
+            effects: dict[str, Effect] = {}
             for msg, envelope, handler in work:
                 if envelope.id in seen:
                     continue  # handled before (or twice in this batch): redelivery is harmless
@@ -428,9 +419,11 @@ class BatchConsumer(_PullConsumer):
                 if traced:
                     with self._span(msg) as span:
                         span.set_attribute("messaging.message.id", envelope.id)
-                        await handler(session, envelope)
+                        effect = await handler(session, envelope)
                 else:
-                    await handler(session, envelope)
+                    effect = await handler(session, envelope)
+                if effect is not None:
+                    effects[envelope.id] = effect
                 fresh.append(envelope.id)
             if table is not None and fresh:
                 now = datetime.now(UTC)
@@ -441,3 +434,4 @@ class BatchConsumer(_PullConsumer):
                         for i in fresh
                     ],
                 )
+        return effects

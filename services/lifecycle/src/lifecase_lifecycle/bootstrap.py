@@ -91,12 +91,12 @@ class LifecycleService:
             )
             await worker.run()
 
-        handlers = LifecycleHandlers(
-            sessions=sessions, temporal=temporal, task_queue=s.task_queue, outbox=self.outbox
-        )
-        consumer = messaging.Consumer(
+        handlers = LifecycleHandlers(temporal=temporal, task_queue=s.task_queue, outbox=self.outbox)
+        consumer = messaging.BatchConsumer(
             js,
             durable=NAME,
+            # Every handler is idempotent on the case id: no processed-event records needed.
+            inbox=messaging.Inbox(sessions=sessions, consumer=NAME),
             handlers=handlers.registry(),
             lane=handlers.case_of,
             ack_wait=s.consumer_ack_wait_seconds,
