@@ -126,3 +126,37 @@ def test_pia_reads_units_routing_rules_and_service_levels(page: Page, a11y: A11y
     page.get_by_role("navigation").get_by_role("link", name="Templates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Templates")
     a11y.check(page)
+
+
+def test_ada_sees_what_waits_for_an_operator_and_pia_does_not(
+    page: Page, a11y: A11y, api: Api
+) -> None:
+    sign_in_to_admin(page, a11y, "Ada Admin")
+    page.get_by_role("navigation").get_by_role("link", name="Drift").click()
+    expect(page).to_have_url(re.compile(r"/admin/operations$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Drift")
+    expect(page.get_by_role("heading", level=2, name="Fastlåste sager")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Afviste hændelser")).to_be_visible()
+    a11y.check(page)
+    # The page shows what the operations API says.
+    admin = api.headers("ada")
+    stuck = api.http.get("/api/v1/operations/stuck-cases", headers=admin).json()
+    letters = api.http.get("/api/v1/operations/dead-letters", headers=admin).json()["items"]
+    if stuck:
+        expect(page.locator("#stuck tbody tr")).to_have_count(len(stuck))
+    else:
+        expect(page.locator("#no-stuck")).to_have_text("Ingen sag sidder fast.")
+    if letters:
+        expect(page.locator("#letters tbody tr")).to_have_count(len(letters))
+    else:
+        expect(page.locator("#no-letters")).to_have_text("Ingen hændelse er afvist.")
+    page.get_by_role("button", name="Log ud").click()
+
+    sign_in_to_admin(page, a11y, "Pia Procesejer")
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("link", name="Skabeloner")).to_be_visible()
+    expect(nav.get_by_role("link", name="Drift")).to_have_count(0)
+    a11y.check(page)
+    page.goto("/admin/operations")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ingen adgang")
+    a11y.check(page)

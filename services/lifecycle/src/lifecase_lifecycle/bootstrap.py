@@ -64,6 +64,7 @@ class LifecycleService:
             verifier=self.app.state.verifier,
         )
         self.app.state.sessions = self.admin.state.sessions = sessions
+        self.admin.state.js = js
         self.app.state.outbox = self.outbox
         self.app.state.js = js
         publisher = messaging.Publisher(js, source=service.SOURCE)

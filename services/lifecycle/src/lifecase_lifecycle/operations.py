@@ -38,8 +38,8 @@ Sequence = Annotated[
 CaseId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
-async def operator(request: Request, user: CurrentUser) -> Principal:
-    """Administrators, counted against the administration rate limit."""
+def require_operator(user: Principal) -> None:
+    """Stuck cases and dead letters are the administrators' (the API and the admin pages)."""
     if not user.is_admin:
         raise Forbidden(
             Localized(
@@ -47,6 +47,11 @@ async def operator(request: Request, user: CurrentUser) -> Principal:
                 en="Only administrators handle stuck cases and dead-lettered events.",
             )
         )
+
+
+async def operator(request: Request, user: CurrentUser) -> Principal:
+    """Administrators, counted against the administration rate limit."""
+    require_operator(user)
     await count(request, "admin", user)
     return user
 

@@ -35,6 +35,9 @@ def create_admin(
             NavLink("", Localized(da="Skabeloner", en="Templates")),
             # routing's part of the admin area (lifecase_routing.admin_ui)
             NavLink("/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")),
+            NavLink(
+                "operations", Localized(da="Drift", en="Operations"), roles=frozenset({"admin"})
+            ),
         ],
         secure_cookies=secure_cookies,
     )

@@ -6,13 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
+from lifecase_lifecycle import service
 from lifecase_lifecycle.admin_ui import library
+from lifecase_lifecycle.operations import require_operator
 from lifecase_lifecycle.templates import to_yaml
+from lifecase_platform import deadletters
 from lifecase_platform.auth import require_admin_area
-from lifecase_platform.deps import SessionDep, WebUIDep
+from lifecase_platform.deps import JetStreamDep, SessionDep, WebUIDep
 from lifecase_platform.webui import PageUser
 
 router = APIRouter(include_in_schema=False)
+DEAD_LETTERS_SHOWN = 100
 
 
 @router.get("/")
@@ -23,6 +27,19 @@ async def template_library(
     require_admin_area(user)
     entries = await library.library(session=session)
     return ui.render(request, "admin/library.html", {"entries": entries})
+
+
+@router.get("/operations")
+async def operations_page(
+    request: Request, user: PageUser, ui: WebUIDep, session: SessionDep, js: JetStreamDep
+) -> Response:
+    """What waits for an administrator: cases whose workflow cannot proceed, and events a
+    consumer gave up on (handled with ``lifecase operations`` or the operations API)."""
+    require_operator(user)
+    stuck = await service.stuck_cases(session=session)
+    letters = await deadletters.list_dead_letters(js, limit=DEAD_LETTERS_SHOWN)
+    context = {"stuck": stuck, "letters": letters, "limit": DEAD_LETTERS_SHOWN}
+    return ui.render(request, "admin/operations.html", context)
 
 
 @router.get("/templates/{key}/{number}")

@@ -22,6 +22,9 @@ TEMPLATES = NavLink("/admin/", Localized(da="Skabeloner", en="Templates"))
 ORGANISATION = NavLink(
     "/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")
 )
+OPERATIONS = NavLink(
+    "/admin/operations", Localized(da="Drift", en="Operations"), roles=frozenset({"admin"})
+)
 
 
 def create_routing_admin(
@@ -33,7 +36,7 @@ def create_routing_admin(
         title=Localized(da="Administration", en="Administration"),
         template_dirs=[HERE / "templates"],
         locale_dirs=[HERE / "locale"],
-        nav=[TEMPLATES, ORGANISATION],
+        nav=[TEMPLATES, ORGANISATION, OPERATIONS],
         secure_cookies=secure_cookies,
     )
     app = FastAPI(
