@@ -160,3 +160,29 @@ def test_ada_sees_what_waits_for_an_operator_and_pia_does_not(
     page.goto("/admin/operations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ingen adgang")
     a11y.check(page)
+
+
+def test_ada_test_runs_a_version_with_sample_data(page: Page, a11y: A11y) -> None:
+    sign_in_to_admin(page, a11y, "Ada Admin")
+    a11y.check(page)
+    page.goto("/admin/templates/hiring/1")
+    a11y.check(page)
+    page.get_by_role("link", name="Prøvekør med eksempeldata").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Prøvekørsel")
+    sample = page.get_by_label("Eksempeldata (JSON med felternes nøgler)")
+    expect(sample).to_contain_text('"weekly_hours"')
+    a11y.check(page)
+
+    page.get_by_role("button", name="Prøvekør").click()
+    rows = page.locator("#result tbody tr")
+    expect(rows).to_have_count(5)
+    expect(page.locator("#result tr[data-included=yes]")).to_have_count(5)
+    expect(page.locator("#result")).to_contain_text("Lønoprettelse")
+    a11y.check(page)
+
+    text = sample.input_value().replace('"weekly_hours": 1', '"weekly_hours": "mange"')
+    sample.fill(text)
+    page.get_by_role("button", name="Prøvekør").click()
+    expect(page.get_by_role("alert")).to_contain_text("weekly_hours")
+    expect(page.locator("#result")).to_have_count(0)
+    a11y.check(page)

@@ -4,16 +4,21 @@ event with its versions and the cases running on each) and one version in full."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Localized
+from lifecase_contracts.preview import ActivityPreview
 from lifecase_contracts.statuses import TemplateStatus
 from lifecase_lifecycle.models import CaseInput, TemplateVersion
+from lifecase_lifecycle.preview import preview
 from lifecase_lifecycle.templates import Template
-from lifecase_platform.errors import NotFound
+from lifecase_platform.case_data import validate_case_data
+from lifecase_platform.documents import load_json
+from lifecase_platform.errors import NotFound, field_error
 
 
 @dataclass(frozen=True)
@@ -103,3 +108,57 @@ async def version(*, session: AsyncSession, key: str, number: int) -> tuple[Temp
 def _title(v: TemplateVersion) -> Localized:
     title = v.definition.get("title") or {}
     return Localized(da=title.get("da") or v.key, en=title.get("en") or v.key)
+
+
+def example_data(template: Template, today: date) -> dict[str, Any]:
+    """Sample data a designer can start a test run from: a valid value for every field
+    (dates a month ahead, the first choice, the lowest number allowed). Invented values,
+    never anybody's."""
+    data: dict[str, Any] = {}
+    for f in template.fields:
+        match f.type:
+            case "number":
+                data[f.key] = f.minimum if f.minimum is not None and f.minimum > 0 else 1
+            case "date":
+                data[f.key] = (today + timedelta(days=30)).isoformat()
+            case "boolean":
+                data[f.key] = True
+            case "choice":
+                data[f.key] = (f.choices or [])[0].value
+            case "email":
+                data[f.key] = "navn@example.dk"
+            case "cpr":
+                data[f.key] = "0101901234"
+            case _:
+                data[f.key] = f.label.da[: f.max_length]
+    return data
+
+
+def try_sample(
+    template: Template, raw: str, *, today: date, language: str
+) -> tuple[list[ActivityPreview], list[dict[str, Any]]]:
+    """What a case of ``template`` with the sample data ``raw`` (JSON) would become, by the
+    same planning as the workflow; or the problems with the data, as intake would name them."""
+    if len(raw.encode()) > MAX_SAMPLE_BYTES:
+        return [], [field_error(["data"], SAMPLE_TOO_LARGE.pick(language), "too_large")]
+    try:
+        data = load_json(raw)
+    except ValueError:
+        return [], [field_error(["data"], NOT_JSON.pick(language), "json")]
+    if not isinstance(data, dict):
+        return [], [field_error(["data"], NOT_AN_OBJECT.pick(language), "json")]
+    errors = validate_case_data(template.input_schema(), data, language)
+    if errors:
+        return [], errors
+    return preview(template, data, today), []
+
+
+MAX_SAMPLE_BYTES = 64_000
+SAMPLE_TOO_LARGE = Localized(
+    da="Eksemplet må højst fylde 64 kB.", en="The sample may be at most 64 kB."
+)
+NOT_JSON = Localized(da="Eksemplet er ikke gyldig JSON.", en="The sample is not valid JSON.")
+NOT_AN_OBJECT = Localized(
+    da="Eksemplet skal være et JSON-objekt med felternes nøgler.",
+    en="The sample must be a JSON object keyed by the fields' keys.",
+)

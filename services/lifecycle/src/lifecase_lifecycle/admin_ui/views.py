@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
@@ -14,6 +16,8 @@ from lifecase_platform import deadletters
 from lifecase_platform.auth import require_admin_area
 from lifecase_platform.deps import JetStreamDep, SessionDep, WebUIDep
 from lifecase_platform.webui import PageUser
+from lifecase_platform.webui.i18n import language_of
+from lifecase_platform.workdays import today_in_denmark
 
 router = APIRouter(include_in_schema=False)
 DEAD_LETTERS_SHOWN = 100
@@ -57,3 +61,49 @@ async def template_version(
     template, row = await library.version(session=session, key=key, number=number)
     context = {"template": template, "row": row, "source": to_yaml(template)}
     return ui.render(request, "admin/version.html", context)
+
+
+@router.get("/templates/{key}/{number}/test-run")
+async def test_run_form(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    session: SessionDep,
+    key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
+    number: int = Path(ge=1, le=1_000_000),
+) -> Response:
+    """Sample data to try the version with, filled in to start from."""
+    require_admin_area(user)
+    template, row = await library.version(session=session, key=key, number=number)
+    sample = json.dumps(
+        library.example_data(template, today_in_denmark()), indent=2, ensure_ascii=False
+    )
+    context = {"template": template, "row": row, "sample": sample, "result": None, "errors": []}
+    return ui.render(request, "admin/test_run.html", context)
+
+
+@router.post("/templates/{key}/{number}/test-run")
+async def test_run(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    session: SessionDep,
+    key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
+    number: int = Path(ge=1, le=1_000_000),
+) -> Response:
+    """Which sub-cases the sample would open, when, with which due dates and fields; or what
+    is wrong with the sample. Nothing is filed."""
+    require_admin_area(user)
+    template, row = await library.version(session=session, key=key, number=number)
+    sample = str((await request.form()).get("data") or "")
+    result, errors = library.try_sample(
+        template, sample, today=today_in_denmark(), language=language_of(request)
+    )
+    context = {
+        "template": template,
+        "row": row,
+        "sample": sample,
+        "result": result,
+        "errors": errors,
+    }
+    return ui.render(request, "admin/test_run.html", context, status_code=422 if errors else 200)
