@@ -1,5 +1,6 @@
 """What the admin area shows of templates, read in one place: the library (every life
-event with its versions and the cases running on each) and one version in full."""
+event with its versions and the cases running on each), one version in full, and a test
+run of a version with sample data."""
 
 from __future__ import annotations
 
@@ -37,10 +38,6 @@ class LibraryEntry:
     versions: list[VersionRow] = field(default_factory=list)
 
     @property
-    def published(self) -> VersionRow | None:
-        return next((v for v in self.versions if v.status == "published"), None)
-
-    @property
     def running(self) -> int:
         return sum(v.running for v in self.versions)
 
@@ -48,19 +45,12 @@ class LibraryEntry:
 async def library(*, session: AsyncSession) -> list[LibraryEntry]:
     """Every life event, newest version first, with the number of running cases of each
     version (one grouped count, not one per version)."""
-    running = dict(
-        (
-            (key, version),
-            count,
-        )
-        for key, version, count in (
-            await session.execute(
-                select(CaseInput.template_key, CaseInput.template_version, func.count())
-                .where(CaseInput.status == "running")
-                .group_by(CaseInput.template_key, CaseInput.template_version)
-            )
-        ).tuples()
+    counts = await session.execute(
+        select(CaseInput.template_key, CaseInput.template_version, func.count())
+        .where(CaseInput.status == "running")
+        .group_by(CaseInput.template_key, CaseInput.template_version)
     )
+    running = {(key, version): count for key, version, count in counts.tuples()}
     entries: dict[str, LibraryEntry] = {}
     versions = await session.scalars(
         select(TemplateVersion).order_by(TemplateVersion.key, TemplateVersion.version.desc())
