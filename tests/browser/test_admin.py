@@ -178,6 +178,11 @@ def test_ada_test_runs_a_version_with_sample_data(page: Page, a11y: A11y) -> Non
     expect(rows).to_have_count(5)
     expect(page.locator("#result tr[data-included=yes]")).to_have_count(5)
     expect(page.locator("#result")).to_contain_text("Lønoprettelse")
+    # where routing's active rules would send each sub-case
+    payroll = page.locator("#result tr[data-activity=payroll_setup] [data-unit]")
+    expect(payroll).to_contain_text("Løn")
+    expect(payroll).to_contain_text("payroll-by-type")
+    expect(page.locator("#routes-unavailable")).to_have_count(0)
     a11y.check(page)
 
     text = sample.input_value().replace('"weekly_hours": 1', '"weekly_hours": "mange"')

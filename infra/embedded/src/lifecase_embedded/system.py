@@ -99,7 +99,11 @@ class EmbeddedSystem:
             # no network hop, and the same on whatever port the system listens.
             services_transport=httpx.ASGITransport(app=self._gateway),
         )
-        self.lifecycle = lifecycle.build(settings["lifecycle"], dev_users=list(self.users.values()))
+        self.lifecycle = lifecycle.build(
+            settings["lifecycle"],
+            dev_users=list(self.users.values()),
+            services_transport=httpx.ASGITransport(app=self._gateway),
+        )
         self.routing = routing.build(settings["routing"], dev_users=list(self.users.values()))
         self.notifications = notifications.build(settings["notifications"])
         self._devidp = devidp.create_app(self.tokens, self.users)

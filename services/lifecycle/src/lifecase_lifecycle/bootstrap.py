@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
@@ -18,6 +19,7 @@ from lifecase_lifecycle.admin_ui import PREFIX as ADMIN
 from lifecase_lifecycle.admin_ui import create_admin
 from lifecase_lifecycle.handlers import LifecycleHandlers
 from lifecase_lifecycle.models import outbox as outbox_table
+from lifecase_lifecycle.routing_preview import RoutingPreview
 from lifecase_lifecycle.settings import LifecycleSettings
 from lifecase_lifecycle.templates import load_catalogue
 from lifecase_lifecycle.views import router
@@ -126,9 +128,16 @@ class LifecycleService:
         await self.runtime.aclose()
 
 
-def build(settings: LifecycleSettings, *, dev_users: Sequence[Principal] = ()) -> LifecycleService:
+def build(
+    settings: LifecycleSettings,
+    *,
+    dev_users: Sequence[Principal] = (),
+    services_transport: httpx.AsyncBaseTransport | None = None,
+) -> LifecycleService:
     """The lifecycle service: its API at ``/api/v1``, the admin area at ``/admin``.
-    ``dev_users`` are the demo users the admin area offers in dev mode."""
+    ``dev_users`` are the demo users the admin area offers in dev mode;
+    ``services_transport`` carries the test run's calls to routing (default: the network,
+    at ``settings.routing_url``)."""
     runtime = Runtime(NAME)
     verifier = build_verifier(settings)
     app = create_service_app(
@@ -146,6 +155,7 @@ def build(settings: LifecycleSettings, *, dev_users: Sequence[Principal] = ()) -
         secure_cookies=settings.environment == "production",
     )
     admin.state.rate_limits = app.state.rate_limits
+    admin.state.routing_preview = RoutingPreview(settings.routing_url, services_transport)
     app.mount(ADMIN, admin)
     return LifecycleService(
         settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table), admin=admin

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from temporalio.client import Client
 
+from lifecase_lifecycle.routing_preview import RoutingPreview
+
 
 def temporal_client(request: Request) -> Client:
     """The Temporal client the cases' workflows are signalled through."""
@@ -16,3 +18,12 @@ def temporal_client(request: Request) -> Client:
 
 
 TemporalDep = Annotated[Client, Depends(temporal_client)]
+
+
+def routing_preview(request: Request) -> RoutingPreview:
+    """How the admin area's test run asks routing where sub-cases would go."""
+    preview: RoutingPreview = request.app.state.routing_preview
+    return preview
+
+
+RoutingPreviewDep = Annotated[RoutingPreview, Depends(routing_preview)]

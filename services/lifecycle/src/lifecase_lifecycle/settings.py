@@ -12,6 +12,10 @@ class LifecycleSettings(WebSettings):
         default="sqlite+aiosqlite:///.lifecase/lifecycle.db",
         validation_alias="LIFECASE_LIFECYCLE_DATABASE_URL",
     )
+    # Where the admin area's test run asks routing where sub-cases would go.
+    routing_url: str = Field(
+        default="http://127.0.0.1:8000", validation_alias="LIFECASE_ROUTING_URL"
+    )
     task_queue: str = Field(
         default="lifecase-lifecycle", validation_alias="LIFECASE_LIFECYCLE_TASK_QUEUE"
     )

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from lifecase_lifecycle import service
 from lifecase_lifecycle.admin_ui import library
+from lifecase_lifecycle.deps import RoutingPreviewDep
 from lifecase_lifecycle.operations import require_operator
 from lifecase_lifecycle.templates import to_yaml
 from lifecase_platform import deadletters
@@ -17,6 +18,7 @@ from lifecase_platform.auth import require_admin_area
 from lifecase_platform.deps import JetStreamDep, SessionDep, WebUIDep
 from lifecase_platform.webui import PageUser
 from lifecase_platform.webui.i18n import language_of
+from lifecase_platform.webui.session import session_token
 from lifecase_platform.workdays import today_in_denmark
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +80,14 @@ async def test_run_form(
     sample = json.dumps(
         library.example_data(template, today_in_denmark()), indent=2, ensure_ascii=False
     )
-    context = {"template": template, "row": row, "sample": sample, "result": None, "errors": []}
+    context = {
+        "template": template,
+        "row": row,
+        "sample": sample,
+        "result": None,
+        "errors": [],
+        "routes": None,
+    }
     return ui.render(request, "admin/test_run.html", context)
 
 
@@ -88,6 +97,7 @@ async def test_run(
     user: PageUser,
     ui: WebUIDep,
     session: SessionDep,
+    destinations: RoutingPreviewDep,
     key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
     number: int = Path(ge=1, le=1_000_000),
 ) -> Response:
@@ -99,7 +109,14 @@ async def test_run(
     result, errors = library.try_sample(
         template, sample, today=today_in_denmark(), language=language_of(request)
     )
+    routes = None
+    if result:
+        token = session_token(request) or ""
+        routes = await destinations.destinations(
+            token=token, activities=result, data=json.loads(sample)
+        )
     context = {
+        "routes": routes,
         "template": template,
         "row": row,
         "sample": sample,
