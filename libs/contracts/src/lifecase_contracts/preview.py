@@ -3,6 +3,7 @@ and due when; routing answers which queue and unit each would reach. Both are re
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -63,6 +64,30 @@ class RoutingPreviewItem(_Body):
 
 class RoutingPreviewRequest(_Body):
     items: list[RoutingPreviewItem] = Field(max_length=100)
+
+    @classmethod
+    def of(
+        cls,
+        activities: Sequence[ActivityPreview],
+        data: Mapping[str, Any],
+        department: str | None,
+    ) -> RoutingPreviewRequest:
+        """What the rules see of each planned sub-case: its type, the case's department, the
+        template's unit hint and the fields it would carry (the portal and the admin area's
+        test run ask the same way)."""
+        return cls(
+            items=[
+                RoutingPreviewItem(
+                    subcase_type=a.subcase_type,
+                    department=department,
+                    unit_hint=a.unit_hint,
+                    fields={f.key: data[f.key] for f in a.fields},
+                    opens_on=a.opens_on,
+                    due_date=a.due_date,
+                )
+                for a in activities
+            ]
+        )
 
 
 class RoutingPreviewResult(BaseModel):

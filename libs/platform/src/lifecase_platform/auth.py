@@ -12,7 +12,6 @@ from jwt.types import Options
 from pydantic import BaseModel, ValidationError
 
 from lifecase_contracts.events import Localized
-from lifecase_platform.errors import Forbidden
 from lifecase_platform.problems import ProblemError
 from lifecase_platform.settings import PlatformSettings
 
@@ -202,18 +201,3 @@ def current_principal(request: Request) -> Principal:
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
-
-
-# Who may read the admin area (lifecycle's /admin, routing's /admin/routing): those who
-# change processes, and those who check them.
-ADMIN_AREA = frozenset({"admin", "process_owner", "auditor"})
-
-
-def require_admin_area(user: Principal) -> None:
-    if not ADMIN_AREA & set(user.roles):
-        raise Forbidden(
-            Localized(
-                da="Kun administratorer, procesejere og revisorer har adgang til administrationen.",
-                en="Only administrators, process owners and auditors may use the admin area.",
-            )
-        )

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from lifecase_contracts.preview import (
     ActivityPreview,
-    RoutingPreviewItem,
     RoutingPreviewRequest,
     RoutingPreviewResult,
 )
@@ -37,18 +36,8 @@ class RoutingPreview:
         if not included:
             return {}
         department = data.get("department")
-        body = RoutingPreviewRequest(
-            items=[
-                RoutingPreviewItem(
-                    subcase_type=a.subcase_type,
-                    department=department if isinstance(department, str) else None,
-                    unit_hint=a.unit_hint,
-                    fields={f.key: data[f.key] for f in a.fields},
-                    opens_on=a.opens_on,
-                    due_date=a.due_date,
-                )
-                for a in included
-            ]
+        body = RoutingPreviewRequest.of(
+            included, data, department if isinstance(department, str) else None
         )
         try:
             async with httpx.AsyncClient(

@@ -38,14 +38,10 @@ router = APIRouter(include_in_schema=False)
 RUNNING = ("submitted", "in_progress")
 NOTICES = ("replied", "rescheduled", "withdrawn")
 REASON_MAX = 2000
-EMPTY_TEXT = ("Write something before you send it.", "Skriv noget, før du sender.")
-EMPTY_REASON = ("Give a reason.", "Skriv en begrundelse.")
-NO_CHANGE = ("Change at least one date.", "Ret mindst én dato.")
-TOO_LONG = ("The text is too long.", "Teksten er for lang.")
-
-
-def _pick(request: Request, text: tuple[str, str]) -> str:
-    return text[0] if language_of(request) == "en" else text[1]
+EMPTY_TEXT = Localized(da="Skriv noget, før du sender.", en="Write something before you send it.")
+EMPTY_REASON = Localized(da="Skriv en begrundelse.", en="Give a reason.")
+NO_CHANGE = Localized(da="Ret mindst én dato.", en="Change at least one date.")
+TOO_LONG = Localized(da="Teksten er for lang.", en="The text is too long.")
 
 
 async def _case_context(
@@ -184,7 +180,7 @@ async def write_message(
         context = await _case_context(
             request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
         )
-        context["message_errors"] = {in_reply_to or "": _pick(request, error)}
+        context["message_errors"] = {in_reply_to or "": error.pick(language_of(request))}
         context["message_values"] = {in_reply_to or "": text}
         return ui.render(request, "portal/case.html", context, status_code=422)
     async with sessions() as session, session.begin():
@@ -268,7 +264,7 @@ async def reschedule(
     reason = str(form.get("reason") or "").strip()[:REASON_MAX]
     changed = {k: v for k, v in values.items() if v != str(case.data.get(k))}
     if not changed:
-        errors = {"": _pick(request, NO_CHANGE)}
+        errors = {"": NO_CHANGE.pick(language_of(request))}
         return _render_reschedule(request, ui, context, values=values, reason=reason, errors=errors)
     if form.get("action") == "preview":
         return await _preview_moves(
@@ -379,7 +375,7 @@ async def withdraw(
         context = await _case_context(
             request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
         )
-        error = _pick(request, EMPTY_REASON if not reason else TOO_LONG)
+        error = (EMPTY_REASON if not reason else TOO_LONG).pick(language_of(request))
         return ui.render(
             request,
             "portal/withdraw.html",

@@ -12,8 +12,10 @@ from typing import Any
 from lifecase_contracts.events import Localized
 from lifecase_platform.case_data import field_label, validate_case_data
 
-NUMBER_ERROR = ("Enter a number, for example 37 or 37,5.", "Skriv et tal, fx 37 eller 37,5.")
-BOOLEAN_ERROR = ("Write yes or no.", "Skriv ja eller nej.")
+NUMBER_ERROR = Localized(
+    da="Skriv et tal, fx 37 eller 37,5.", en="Enter a number, for example 37 or 37,5."
+)
+BOOLEAN_ERROR = Localized(da="Skriv ja eller nej.", en="Write yes or no.")
 TRUE_WORDS = {"true", "yes", "ja", "1", "x", "on", "sand"}
 FALSE_WORDS = {"false", "no", "nej", "0", "off", "falsk"}
 
@@ -129,14 +131,14 @@ def _options(prop: Mapping[str, Any]) -> tuple[Option, ...]:
 
 def read_values(
     fields: list[FormField], raw: Mapping[str, str]
-) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+) -> tuple[dict[str, Any], dict[str, Localized]]:
     """Typed case data from text values, and the values that could not even be typed.
 
     Blank values are left out, so a blank required field reads as missing. Numbers take a
     Danish decimal comma; yes/no take Danish and English words.
     """
     data: dict[str, Any] = {}
-    errors: dict[str, tuple[str, str]] = {}
+    errors: dict[str, Localized] = {}
     for field in fields:
         text = (raw.get(field.key) or "").strip()
         if not text:
@@ -174,8 +176,8 @@ def check(
     data, typing_errors = read_values(fields, raw)
     data = applicable(fields, data)
     errors = {
-        key: (en if language == "en" else da)
-        for key, (en, da) in typing_errors.items()
+        key: text.pick(language)
+        for key, text in typing_errors.items()
         if _applies(fields, key, data)
     }
     ranked: dict[str, tuple[int, str]] = {}

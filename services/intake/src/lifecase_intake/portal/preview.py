@@ -18,7 +18,6 @@ from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import (
     ActivityPreview,
     DirectoryPublic,
-    RoutingPreviewItem,
     RoutingPreviewRequest,
     RoutingPreviewResult,
     TemplatePreview,
@@ -136,19 +135,7 @@ class HttpCasePlanner:
         data: dict[str, Any],
         department: str | None,
     ) -> list[RoutingPreviewResult]:
-        body = RoutingPreviewRequest(
-            items=[
-                RoutingPreviewItem(
-                    subcase_type=a.subcase_type,
-                    department=department,
-                    unit_hint=a.unit_hint,
-                    fields={f.key: data[f.key] for f in a.fields},
-                    opens_on=a.opens_on,
-                    due_date=a.due_date,
-                )
-                for a in activities
-            ]
-        )
+        body = RoutingPreviewRequest.of(activities, data, department)
         response = await client.post(
             f"{self.routing_url}/api/v1/routing/preview", json=body.model_dump(mode="json")
         )

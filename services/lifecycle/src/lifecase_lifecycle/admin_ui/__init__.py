@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from lifecase_contracts.events import Localized
 from lifecase_lifecycle.admin_ui.views import router
 from lifecase_platform.auth import TokenVerifier
-from lifecase_platform.webui import NavLink, SignInMethod, WebUI
+from lifecase_platform.webui import SignInMethod, WebUI, admin_area
 
 PREFIX = "/admin"
 HERE = Path(__file__).parent
@@ -31,14 +31,7 @@ def create_admin(
         title=Localized(da="Administration", en="Administration"),
         template_dirs=[HERE / "templates"],
         locale_dirs=[HERE / "locale"],
-        nav=[
-            NavLink("", Localized(da="Skabeloner", en="Templates")),
-            # routing's part of the admin area (lifecase_routing.admin_ui)
-            NavLink("/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")),
-            NavLink(
-                "operations", Localized(da="Drift", en="Operations"), roles=frozenset({"admin"})
-            ),
-        ],
+        nav=admin_area.MENU,
         secure_cookies=secure_cookies,
     )
     app = FastAPI(title="lifecase admin area", openapi_url=None, docs_url=None, redoc_url=None)

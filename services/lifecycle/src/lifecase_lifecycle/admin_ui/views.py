@@ -14,9 +14,9 @@ from lifecase_lifecycle.deps import RoutingPreviewDep
 from lifecase_lifecycle.operations import require_operator
 from lifecase_lifecycle.templates import to_yaml
 from lifecase_platform import deadletters
-from lifecase_platform.auth import require_admin_area
 from lifecase_platform.deps import JetStreamDep, SessionDep, WebUIDep
 from lifecase_platform.webui import PageUser
+from lifecase_platform.webui.admin_area import require_admin_area
 from lifecase_platform.webui.i18n import language_of
 from lifecase_platform.webui.session import session_token
 from lifecase_platform.workdays import today_in_denmark

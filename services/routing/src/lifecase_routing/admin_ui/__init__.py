@@ -12,19 +12,11 @@ from fastapi import FastAPI
 
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import TokenVerifier
-from lifecase_platform.webui import NavLink, SignInMethod, WebUI
+from lifecase_platform.webui import SignInMethod, WebUI, admin_area
 from lifecase_routing.admin_ui.views import router
 
 PREFIX = "/admin/routing"
 HERE = Path(__file__).parent
-# The admin area's menu, shared with lifecycle's pages at /admin.
-TEMPLATES = NavLink("/admin/", Localized(da="Skabeloner", en="Templates"))
-ORGANISATION = NavLink(
-    "/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")
-)
-OPERATIONS = NavLink(
-    "/admin/operations", Localized(da="Drift", en="Operations"), roles=frozenset({"admin"})
-)
 
 
 def create_routing_admin(
@@ -36,7 +28,7 @@ def create_routing_admin(
         title=Localized(da="Administration", en="Administration"),
         template_dirs=[HERE / "templates"],
         locale_dirs=[HERE / "locale"],
-        nav=[TEMPLATES, ORGANISATION, OPERATIONS],
+        nav=admin_area.MENU,
         secure_cookies=secure_cookies,
     )
     app = FastAPI(

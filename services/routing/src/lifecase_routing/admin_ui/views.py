@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from lifecase_platform.auth import require_admin_area
 from lifecase_platform.deps import SessionDep, WebUIDep
 from lifecase_platform.webui import PageUser
+from lifecase_platform.webui.admin_area import require_admin_area
 from lifecase_routing import organisation, rulesets, sla
 
 router = APIRouter(include_in_schema=False)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from lifecase_contracts.api import StatusFilter
+from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
@@ -29,15 +30,13 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
 MAX_TEXT = 4000
 STATUS_FILTERS: tuple[str, ...] = get_args(StatusFilter)
-BLANK = ("Write something in the field.", "Skriv noget i feltet.")
-TOO_LONG = (f"Write at most {MAX_TEXT} characters.", f"Skriv højst {MAX_TEXT} tegn.")
-NO_QUEUE = ("Choose the queue to transfer to.", "Vælg den kø, opgaven skal flyttes til.")
-NO_ASSIGNEE = ("Choose who gets the work item.", "Vælg, hvem der skal have opgaven.")
+BLANK = Localized(da="Skriv noget i feltet.", en="Write something in the field.")
+TOO_LONG = Localized(da=f"Skriv højst {MAX_TEXT} tegn.", en=f"Write at most {MAX_TEXT} characters.")
+NO_QUEUE = Localized(
+    da="Vælg den kø, opgaven skal flyttes til.", en="Choose the queue to transfer to."
+)
+NO_ASSIGNEE = Localized(da="Vælg, hvem der skal have opgaven.", en="Choose who gets the work item.")
 Act = Callable[[AsyncSession], Awaitable[object]]
-
-
-def _in_language(request: Request, text: tuple[str, str]) -> str:
-    return text[0] if language_of(request) == "en" else text[1]
 
 
 # --- My queues ------------------------------------------------------------------------------
@@ -213,9 +212,9 @@ def _texts(request: Request, form: FormData, *names: str) -> tuple[dict[str, str
         raw = form.get(name)
         values[name] = raw.strip() if isinstance(raw, str) else ""
         if not values[name]:
-            errors[name] = _in_language(request, BLANK)
+            errors[name] = BLANK.pick(language_of(request))
         elif len(values[name]) > MAX_TEXT:
-            errors[name] = _in_language(request, TOO_LONG)
+            errors[name] = TOO_LONG.pick(language_of(request))
     return values, errors
 
 
@@ -297,7 +296,7 @@ async def assign(
     chosen = (await request.form()).get("assignee")
     assignee = chosen if isinstance(chosen, str) else ""
     if not assignee:
-        errors = {"assignee": _in_language(request, NO_ASSIGNEE)}
+        errors = {"assignee": NO_ASSIGNEE.pick(language_of(request))}
         return await _item_page(
             request, user, ui, sessions, outbox, item_id, errors=errors, status_code=422
         )
@@ -361,7 +360,7 @@ async def transfer(
     target = form.get("transfer_queue")
     values["transfer_queue"] = target if isinstance(target, str) else ""
     if not values["transfer_queue"]:
-        errors["transfer_queue"] = _in_language(request, NO_QUEUE)
+        errors["transfer_queue"] = NO_QUEUE.pick(language_of(request))
     if errors:
         return await _item_page(
             request,
