@@ -204,7 +204,8 @@ async def resolve_as_unit_workers(api: Api, case: dict[str, Any]) -> None:
 
 
 async def publish_template(api: Api, text: str) -> int:
-    """Publish a template (YAML) through the admin API; returns its new version."""
+    """Publish a template (YAML) through the admin API, four eyes: the admin ``ada`` drafts
+    and submits it, the process owner ``pia`` approves it. Returns its new version."""
     created = await api.post(
         "/api/v1/templates",
         as_="ada",
@@ -213,9 +214,10 @@ async def publish_template(api: Api, text: str) -> int:
     )
     assert created.status_code == 201, created.text
     draft = created.json()
-    published = await api.post(
-        f"/api/v1/templates/{draft['key']}/versions/{draft['version']}/publish", as_="ada"
-    )
+    path = f"/api/v1/templates/{draft['key']}/versions/{draft['version']}"
+    submitted = await api.post(f"{path}/submit", as_="ada", json={"note": "Til godkendelse"})
+    assert submitted.status_code == 200, submitted.text
+    published = await api.post(f"{path}/publish", as_="pia")
     assert published.status_code == 200, published.text
     return int(draft["version"])
 

@@ -1,6 +1,7 @@
 """Every operation of the served API declares who may call it, and the system holds to it
 for every role: no token is 401 everywhere but the dev identity endpoints; administration
-is admins' alone, templates admins' and process owners'; the access log is admins' and
+is admins' alone; templates are drafted by admins and process owners, approved by process
+owners and read by auditors too; the access log is admins' and
 auditors'; filing is reporters' alone; the rest is open to any signed-in user and narrowed
 per object inside (tested per endpoint elsewhere: a case, a queue, a work item).
 
@@ -28,12 +29,18 @@ ROLES = {
 }
 ADMIN = "admin"
 AUDIT = "audit"  # the access log: admins and auditors
-TEMPLATES = "templates"  # life-cycle templates: admins and process owners
+TEMPLATES = "templates"  # drafting life-cycle templates: admins and process owners
+TEMPLATE_READERS = "template-readers"  # ... and auditors, who read them
+APPROVE = "process_owner"  # approving, sending back and publishing them
 REPORTER = "reporter"
 SIGNED_IN = "signed-in"
 PUBLIC = "public"
 
-HOLDERS = {AUDIT: {"admin", "auditor"}, TEMPLATES: {"admin", "process_owner"}}
+HOLDERS = {
+    AUDIT: {"admin", "auditor"},
+    TEMPLATES: {"admin", "process_owner"},
+    TEMPLATE_READERS: {"admin", "process_owner", "auditor"},
+}
 PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/access-log"): AUDIT,
     ("GET", "/api/v1/access-log/export"): AUDIT,
@@ -68,16 +75,20 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/operations/dead-letters"): ADMIN,
     ("POST", "/api/v1/operations/dead-letters/{sequence}/replay"): ADMIN,
     ("DELETE", "/api/v1/operations/dead-letters/{sequence}"): ADMIN,
-    ("GET", "/api/v1/templates"): TEMPLATES,
+    ("GET", "/api/v1/templates"): TEMPLATE_READERS,
     ("POST", "/api/v1/templates"): TEMPLATES,
     ("GET", "/api/v1/templates/schema"): SIGNED_IN,
     ("POST", "/api/v1/templates/validate"): TEMPLATES,
     ("POST", "/api/v1/templates/{key}/preview"): SIGNED_IN,
-    ("GET", "/api/v1/templates/{key}/versions"): TEMPLATES,
-    ("GET", "/api/v1/templates/{key}/versions/{version}"): TEMPLATES,
+    ("GET", "/api/v1/templates/{key}/versions"): TEMPLATE_READERS,
+    ("GET", "/api/v1/templates/{key}/versions/{version}"): TEMPLATE_READERS,
     ("PUT", "/api/v1/templates/{key}/versions/{version}"): TEMPLATES,
-    ("GET", "/api/v1/templates/{key}/versions/{version}/cases"): TEMPLATES,
-    ("POST", "/api/v1/templates/{key}/versions/{version}/publish"): TEMPLATES,
+    ("GET", "/api/v1/templates/{key}/versions/{version}/cases"): TEMPLATE_READERS,
+    ("GET", "/api/v1/templates/{key}/versions/{version}/changes"): TEMPLATE_READERS,
+    ("GET", "/api/v1/templates/{key}/versions/{version}/history"): TEMPLATE_READERS,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/submit"): TEMPLATES,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/send-back"): APPROVE,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/publish"): APPROVE,
     ("POST", "/api/v1/templates/{key}/versions/{version}/retire"): TEMPLATES,
     ("GET", "/api/v1/units"): SIGNED_IN,
     ("PUT", "/api/v1/units/{unit}"): ADMIN,

@@ -60,7 +60,8 @@ async def test_a_published_version_is_immutable_and_drafts_are_not(api: Api) -> 
     )
     assert edited.status_code == 200
     assert edited.json()["definition"]["activities"][1]["title"]["da"] == "Lønning"
-    assert (await api.post(f"{path}/publish", as_="ada")).status_code == 200
+    assert (await api.post(f"{path}/submit", as_="ada", json={"note": "Ny"})).status_code == 200
+    assert (await api.post(f"{path}/publish", as_="pia")).status_code == 200
     again = await api.client.put(
         path, content=ONBOARDING.encode(), headers={**api.headers("ada"), **YAML}
     )

@@ -153,7 +153,7 @@ class EmbeddedSystem:
         if seed:
             await self.routing.seed()
             published = await self.lifecycle.seed()
-            log.info("seeded", extra={"templates_published": published})
+            log.info("seeded", extra={"templates": published})
 
     async def stop(self) -> None:
         for service in reversed(list(self.services.values())):

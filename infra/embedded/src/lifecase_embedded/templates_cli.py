@@ -1,5 +1,5 @@
-"""``lifecase templates``: validate template files offline; import, publish and export them
-through a running lifecase's admin API."""
+"""``lifecase templates``: validate template files offline; import, submit for approval,
+approve and export them through a running lifecase's admin API."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from lifecase_lifecycle.templates import (
 )
 
 app = typer.Typer(
-    help="Life-cycle templates: validate, import, publish, export.", no_args_is_help=True
+    help="Life-cycle templates: validate, import, submit for approval, approve, export.",
+    no_args_is_help=True,
 )
 
 Url = Annotated[str, typer.Option("--url", help="Base URL of a running lifecase.")]
@@ -46,9 +47,9 @@ def _load(file: Path) -> Template:
         raise typer.Exit(1) from error
 
 
-def _client(url: str, token: str | None) -> httpx.Client:
+def _client(url: str, token: str | None, dev_user: str = "ada") -> httpx.Client:
     if token is None:
-        response = httpx.post(f"{url}/api/v1/dev/token", json={"username": "ada"}, timeout=10)
+        response = httpx.post(f"{url}/api/v1/dev/token", json={"username": dev_user}, timeout=10)
         if response.status_code != 200:
             typer.echo("No --token given and no dev identity provider answered.", err=True)
             raise typer.Exit(2)
@@ -95,8 +96,16 @@ def import_(file: Path, url: Url = DEFAULT_URL, token: Token = None) -> None:
 
 
 @app.command()
-def publish(file: Path, url: Url = DEFAULT_URL, token: Token = None) -> None:
-    """Save a template file as a new version and publish it."""
+def publish(
+    file: Path,
+    note: Annotated[
+        str, typer.Option(help="What the version changes and why, for the approver.")
+    ] = "Indsendt fra kommandolinjen / submitted from the command line",
+    url: Url = DEFAULT_URL,
+    token: Token = None,
+) -> None:
+    """Save a template file as a new version and submit it for approval (four eyes: a
+    process owner publishes it with 'approve' or in the admin area)."""
     template = _load(file)
     with _client(url, token) as client:
         draft = _ok(
@@ -106,8 +115,37 @@ def publish(file: Path, url: Url = DEFAULT_URL, token: Token = None) -> None:
                 headers={"Content-Type": "application/yaml"},
             )
         )
-        _ok(client.post(f"/api/v1/templates/{template.key}/versions/{draft['version']}/publish"))
-    typer.echo(f"{template.key}: published version {draft['version']}")
+        version = draft["version"]
+        _ok(
+            client.post(
+                f"/api/v1/templates/{template.key}/versions/{version}/submit", json={"note": note}
+            )
+        )
+    typer.echo(
+        f"{template.key}: version {version} submitted for approval "
+        f"(lifecase templates approve {template.key} {version})"
+    )
+
+
+@app.command()
+def approve(
+    key: str,
+    version: int,
+    url: Url = DEFAULT_URL,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="LIFECASE_TOKEN",
+            help="A process owner's bearer token. Without one, the dev identity provider's "
+            "'pia' is used.",
+        ),
+    ] = None,
+) -> None:
+    """Approve and publish a submitted version (a process owner who did not draft it)."""
+    with _client(url, token, dev_user="pia") as client:
+        _ok(client.post(f"/api/v1/templates/{key}/versions/{version}/publish"))
+    typer.echo(f"{key}: published version {version}")
 
 
 @app.command()

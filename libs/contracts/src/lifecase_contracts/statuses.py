@@ -23,5 +23,11 @@ CaseEnding = Literal["completed", "withdrawn", "failed"]
 # ... and its stored input's status: running until then.
 CaseRunStatus = Literal["running", CaseEnding]
 
-# A template version (lifecycle): draft → published, and retired when a newer one is.
-TemplateStatus = Literal["draft", "published", "retired"]
+# A template version (lifecycle): draft → in_review (submitted for approval; sent back to
+# draft or approved) → published, and retired when a newer one is.
+TemplateStatus = Literal["draft", "in_review", "published", "retired"]
+
+# What happened to a template version, as its history records it (lifecycle).
+TemplateAction = Literal[
+    "created", "changed", "submitted", "sent_back", "published", "retired", "imported"
+]

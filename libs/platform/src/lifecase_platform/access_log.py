@@ -38,7 +38,15 @@ ACTIONS: Final[dict[str, Localized]] = {
     "work_item.rejected": Localized(da="Afviste en opgave", en="Rejected a work item"),
     "template.created": Localized(da="Oprettede en skabelon", en="Created a template"),
     "template.changed": Localized(da="Ændrede en skabelonkladde", en="Changed a template draft"),
-    "template.published": Localized(da="Udgav en skabelon", en="Published a template"),
+    "template.submitted": Localized(
+        da="Sendte en skabelon til godkendelse", en="Submitted a template for approval"
+    ),
+    "template.sent_back": Localized(
+        da="Sendte en skabelon tilbage til kladde", en="Sent a template back to draft"
+    ),
+    "template.published": Localized(
+        da="Godkendte og udgav en skabelon", en="Approved and published a template"
+    ),
     "template.retired": Localized(da="Trak en skabelon tilbage", en="Retired a template"),
     "rule_set.created": Localized(da="Oprettede routingregler", en="Created routing rules"),
     "rule_set.activated": Localized(da="Aktiverede routingregler", en="Activated routing rules"),

@@ -13,7 +13,8 @@ from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.worker import Worker
 
-from lifecase_lifecycle import operations, service
+from lifecase_contracts.statuses import TemplateAction
+from lifecase_lifecycle import operations, publishing, service
 from lifecase_lifecycle.activities import LifecycleActivities
 from lifecase_lifecycle.admin_ui import PREFIX as ADMIN
 from lifecase_lifecycle.admin_ui import create_admin
@@ -67,6 +68,7 @@ class LifecycleService:
         )
         self.app.state.sessions = self.admin.state.sessions = sessions
         self.admin.state.js = js
+        self.admin.state.outbox = self.outbox
         self.app.state.outbox = self.outbox
         self.app.state.js = js
         publisher = messaging.Publisher(js, source=service.SOURCE)
@@ -113,16 +115,21 @@ class LifecycleService:
         rt.ready = True
 
     async def seed(self) -> list[tuple[str, int]]:
-        """Publish every catalogue template whose definition changed. Returns what was new."""
-        published = []
+        """Bring in every catalogue template whose definition is new (``service.seed_template``).
+        Returns the versions that were published or drafted."""
+        seeded = []
         async with self.app.state.sessions() as session, session.begin():
             for template in load_catalogue():
-                version = await service.publish_template(
+                version = await service.seed_template(
                     session=session, outbox=self.outbox, template=template
                 )
                 if version is not None:
-                    published.append((template.key, version))
-        return published
+                    action: TemplateAction = "published" if version.published_at else "created"
+                    publishing.record(
+                        session, version=version, action=action, actor=publishing.SYSTEM
+                    )
+                    seeded.append((template.key, version.version))
+        return seeded
 
     async def stop(self) -> None:
         await self.runtime.aclose()

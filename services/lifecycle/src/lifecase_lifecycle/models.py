@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from lifecase_contracts.statuses import CaseRunStatus, TemplateStatus
+from lifecase_contracts.statuses import CaseRunStatus, TemplateAction, TemplateStatus
 from lifecase_platform.inbox import processed_events_table
 from lifecase_platform.outbox import outbox_table
 
@@ -26,6 +26,25 @@ class TemplateVersion(Base):
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+NOTE_LENGTH = 1000
+
+
+class TemplateChange(Base):
+    """One line of a template version's history: who did what, when, and the note they
+    gave (a submission's reason, an approver's reason for sending it back)."""
+
+    __tablename__ = "template_changes"
+    __table_args__ = (Index("ix_template_changes_version", "key", "version", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(63))
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[TemplateAction] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(String(NOTE_LENGTH), default="", server_default="")
 
 
 STUCK_REASON_LENGTH = 300

@@ -1,7 +1,8 @@
 """Lifecycle domain operations (keyword-only): template versions and the cases pinned to them.
 
-A version is a draft until published; a published version never changes. Publishing a new
-version retires the one before it for new cases; cases already running keep their version.
+A version is a draft until published (who may publish what: ``publishing``); a published
+version never changes. Publishing a new version retires the one before it for new cases;
+cases already running keep their version.
 """
 
 from __future__ import annotations
@@ -86,11 +87,15 @@ async def replace_draft(
 async def publish_version(
     *, session: AsyncSession, outbox: Outbox, key: str, version: int
 ) -> TemplateVersion:
-    """Publish a draft: reporters file new cases on it; the previous version is retired."""
+    """Publish a version not yet published: reporters file new cases on it; the previous
+    version is retired. (Who may: ``publishing.approve``.)"""
     draft = await get_version(session=session, key=key, version=version)
-    if draft.status != "draft":
+    if draft.status not in ("draft", "in_review"):
         raise Conflict(
-            Localized(da="Kun en kladde kan offentliggøres.", en="Only a draft can be published.")
+            Localized(
+                da="Versionen er allerede offentliggjort eller trukket tilbage.",
+                en="The version has been published or retired already.",
+            )
         )
     template = validate_template(draft.definition)
     for current in await session.scalars(
@@ -138,24 +143,25 @@ async def retire_version(
     return found
 
 
-async def publish_template(
+async def seed_template(
     *, session: AsyncSession, outbox: Outbox, template: Template
-) -> int | None:
-    """Publish ``template`` as a new version unless the published one is identical (seeding).
-
-    Returns the new version, or None when nothing changed.
-    """
-    latest = await session.scalar(
-        select(TemplateVersion)
-        .where(TemplateVersion.key == template.key, TemplateVersion.status == "published")
-        .order_by(TemplateVersion.version.desc())
-        .limit(1)
+) -> TemplateVersion | None:
+    """Bring a shipped template in: published at once where the life event has no version
+    yet; where it has (the municipality may have changed it), a changed catalogue template
+    becomes a draft that goes through approval like any other. Nothing happens when a
+    version with the same definition exists already. Returns the new version, if any."""
+    definition = template.model_dump(mode="json", by_alias=True)
+    existing = list(
+        await session.scalars(select(TemplateVersion).where(TemplateVersion.key == template.key))
     )
-    if latest is not None and latest.definition == template.model_dump(mode="json", by_alias=True):
+    if any(v.definition == definition for v in existing):
         return None
     draft = await create_draft(session=session, template=template)
-    await publish_version(session=session, outbox=outbox, key=draft.key, version=draft.version)
-    return draft.version
+    if not existing:
+        return await publish_version(
+            session=session, outbox=outbox, key=draft.key, version=draft.version
+        )
+    return draft
 
 
 async def list_versions(*, session: AsyncSession, key: str | None = None) -> list[TemplateVersion]:

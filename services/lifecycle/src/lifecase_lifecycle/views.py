@@ -1,21 +1,23 @@
-"""Admin API for life-cycle templates: drafts, validation, publishing, retiring, and the
+"""Admin API for life-cycle templates: drafts, validation, four-eyes publishing (submit,
+send back, approve; ``publishing``), what a version changes, its history, retiring, and the
 cases running on each version. Templates are sent as JSON or as YAML
 (``Content-Type: application/yaml``); problems name the place, with the YAML line."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic import BaseModel, Field
 
 from lifecase_contracts.api import Problem
 from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import TemplatePreview, TemplatePreviewRequest
-from lifecase_lifecycle import service
-from lifecase_lifecycle.models import TemplateVersion
+from lifecase_contracts.statuses import TemplateAction
+from lifecase_lifecycle import publishing, service
+from lifecase_lifecycle.models import NOTE_LENGTH, TemplateVersion
 from lifecase_lifecycle.preview import preview_case
 from lifecase_lifecycle.templates import (
     InvalidTemplate,
@@ -25,12 +27,11 @@ from lifecase_lifecycle.templates import (
     template_json_schema,
     validate_template,
 )
-from lifecase_platform import access_log
 from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_platform.db import as_utc
 from lifecase_platform.deps import OutboxDep, SessionDep, TxSessionDep
 from lifecase_platform.documents import DocumentTooComplex, load_json
 from lifecase_platform.errors import Forbidden, Invalid
-from lifecase_platform.outbox import Outbox
 from lifecase_platform.problems import language
 from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
@@ -64,13 +65,10 @@ class VersionPublic(BaseModel):
     definition: dict[str, Any]
 
 
-TEMPLATE_KEEPERS = frozenset({"admin", "process_owner"})
-
-
-async def admin(request: Request, user: CurrentUser) -> Principal:
-    """Administrators and process owners (who design the life events' templates), counted
+async def drafter(request: Request, user: CurrentUser) -> Principal:
+    """Administrators and process owners (who draft the life events' templates), counted
     against the administration rate limit."""
-    if not TEMPLATE_KEEPERS & set(user.roles):
+    if not publishing.may(user, publishing.DRAFTERS):
         raise Forbidden(
             Localized(
                 da="Kun administratorer og procesejere kan arbejde med skabeloner.",
@@ -81,7 +79,66 @@ async def admin(request: Request, user: CurrentUser) -> Principal:
     return user
 
 
-Admin = Annotated[Principal, Depends(admin)]
+async def reader(request: Request, user: CurrentUser) -> Principal:
+    """Those who draft and approve templates, and auditors, who check them."""
+    if not publishing.may(user, publishing.READERS):
+        raise Forbidden(
+            Localized(
+                da="Kun administratorer, procesejere og revisorer kan se skabelonerne.",
+                en="Only administrators, process owners and auditors may read templates.",
+            )
+        )
+    await count(request, "admin", user)
+    return user
+
+
+async def approver(request: Request, user: CurrentUser) -> Principal:
+    """Process owners, who approve, send back and publish."""
+    publishing.require_approver(user)
+    await count(request, "admin", user)
+    return user
+
+
+Drafter = Annotated[Principal, Depends(drafter)]
+Reader = Annotated[Principal, Depends(reader)]
+Approver = Annotated[Principal, Depends(approver)]
+
+
+class Note(BaseModel):
+    """Why: a submission's summary for the approver, or the approver's reason."""
+
+    note: str = Field(min_length=1, max_length=NOTE_LENGTH)
+
+
+class OptionalNote(BaseModel):
+    note: str = Field(default="", max_length=NOTE_LENGTH)
+
+
+class ChangePublic(BaseModel):
+    action: TemplateAction
+    actor: str
+    at: datetime
+    note: str
+
+
+class PartPublic(BaseModel):
+    name: str
+    before: str | None
+    after: str | None
+
+
+class DifferencePublic(BaseModel):
+    section: str
+    key: str
+    kind: str
+    parts: list[PartPublic]
+
+
+class ComparisonPublic(BaseModel):
+    """What a version changes against the published version of its template."""
+
+    against: int | None
+    changes: list[DifferencePublic]
 
 
 async def template_body(request: Request) -> Template:
@@ -132,29 +189,13 @@ async def schema(_: CurrentUser) -> dict[str, Any]:
 
 
 @router.post("/validate", responses=PROBLEMS, openapi_extra=TEMPLATE_BODY)
-async def validate(_: Admin, template: Body) -> dict[str, Any]:
+async def validate(_: Drafter, template: Body) -> dict[str, Any]:
     """Check a template without saving it."""
     return {"valid": True, "key": template.key, "input_schema": template.input_schema()}
 
 
-async def _log(
-    outbox: Outbox, session: AsyncSession, admin: Principal, action: str, v: TemplateVersion
-) -> None:
-    """The change's line in the access log, in the change's transaction."""
-    await access_log.record(
-        session,
-        outbox,
-        source=service.SOURCE,
-        user=admin,
-        action=action,
-        resource="template",
-        resource_id=f"{v.key}/{v.version}",
-        reason="administrator" if admin.is_admin else "process owner",
-    )
-
-
 @router.get("", responses=PROBLEMS)
-async def list_templates(_: Admin, session: SessionDep) -> list[VersionPublic]:
+async def list_templates(_: Reader, session: SessionDep) -> list[VersionPublic]:
     """Every version of every template."""
     return [_public(v) for v in await service.list_versions(session=session)]
 
@@ -163,23 +204,22 @@ async def list_templates(_: Admin, session: SessionDep) -> list[VersionPublic]:
     "", status_code=status.HTTP_201_CREATED, responses=PROBLEMS, openapi_extra=TEMPLATE_BODY
 )
 async def create_draft(
-    response: Response, admin: Admin, template: Body, session: TxSessionDep, outbox: OutboxDep
+    response: Response, admin: Drafter, template: Body, session: TxSessionDep, outbox: OutboxDep
 ) -> VersionPublic:
     """Save a template as a new draft version."""
-    draft = await service.create_draft(session=session, template=template)
-    await _log(outbox, session, admin, "template.created", draft)
+    draft = await publishing.create_draft(session, outbox, user=admin, template=template)
     response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
     return _public(draft)
 
 
 @router.get("/{key}/versions", responses=PROBLEMS)
-async def list_versions(key: str, _: Admin, session: SessionDep) -> list[VersionPublic]:
+async def list_versions(key: str, _: Reader, session: SessionDep) -> list[VersionPublic]:
     return [_public(v) for v in await service.list_versions(session=session, key=key)]
 
 
 @router.get("/{key}/versions/{version}", responses=PROBLEMS)
 async def get_version(
-    key: str, version: VersionNumber, _: Admin, session: SessionDep
+    key: str, version: VersionNumber, _: Reader, session: SessionDep
 ) -> VersionPublic:
     return _public(await service.get_version(session=session, key=key, version=version))
 
@@ -188,38 +228,112 @@ async def get_version(
 async def replace_draft(
     key: str,
     version: VersionNumber,
-    admin: Admin,
+    admin: Drafter,
     template: Body,
     session: TxSessionDep,
     outbox: OutboxDep,
 ) -> VersionPublic:
     """Change a draft (a published version is immutable: 409)."""
-    draft = await service.replace_draft(
-        session=session, key=key, version=version, template=template
+    draft = await publishing.change_draft(
+        session, outbox, user=admin, key=key, version=version, template=template
     )
-    await _log(outbox, session, admin, "template.changed", draft)
     return _public(draft)
+
+
+@router.post("/{key}/versions/{version}/submit", responses=PROBLEMS)
+async def submit(
+    key: str,
+    version: VersionNumber,
+    body: Note,
+    admin: Drafter,
+    session: TxSessionDep,
+    outbox: OutboxDep,
+) -> VersionPublic:
+    """Send a draft to a process owner for approval, with a note on what it changes and why.
+    It can no longer be edited unless it is sent back."""
+    submitted = await publishing.submit(
+        session, outbox, key=key, version=version, user=admin, note=body.note
+    )
+    return _public(submitted)
+
+
+@router.post("/{key}/versions/{version}/send-back", responses=PROBLEMS)
+async def send_back(
+    key: str,
+    version: VersionNumber,
+    body: Note,
+    user: Approver,
+    session: TxSessionDep,
+    outbox: OutboxDep,
+) -> VersionPublic:
+    """Return a submitted version to draft, saying why (process owners)."""
+    returned = await publishing.send_back(
+        session, outbox, key=key, version=version, user=user, note=body.note
+    )
+    return _public(returned)
 
 
 @router.post("/{key}/versions/{version}/publish", responses=PROBLEMS)
 async def publish(
-    key: str, version: VersionNumber, admin: Admin, session: TxSessionDep, outbox: OutboxDep
+    key: str,
+    version: VersionNumber,
+    user: Approver,
+    session: TxSessionDep,
+    outbox: OutboxDep,
+    body: OptionalNote | None = None,
 ) -> VersionPublic:
-    """Publish a draft: new cases use it; running cases keep their version."""
-    published = await service.publish_version(
-        session=session, outbox=outbox, key=key, version=version
+    """Approve and publish a submitted version (a process owner who did not draft, change
+    or submit it): new cases use it; running cases keep their version."""
+    published = await publishing.approve(
+        session,
+        outbox,
+        key=key,
+        version=version,
+        user=user,
+        note=body.note if body else "",
     )
-    await _log(outbox, session, admin, "template.published", published)
     return _public(published)
+
+
+@router.get("/{key}/versions/{version}/changes", responses=PROBLEMS)
+async def changes(
+    key: str, version: VersionNumber, _: Reader, session: SessionDep
+) -> ComparisonPublic:
+    """What the version changes against the published one: fields, activities and
+    withdrawal follow-ups added, removed or changed, and in what."""
+    compared = await publishing.compare(session, key=key, version=version)
+    return ComparisonPublic(
+        against=compared.published.version if compared.published else None,
+        changes=[
+            DifferencePublic(
+                section=c.section,
+                key=c.key,
+                kind=c.kind,
+                parts=[PartPublic(name=p.name, before=p.before, after=p.after) for p in c.parts],
+            )
+            for c in compared.changes
+        ],
+    )
+
+
+@router.get("/{key}/versions/{version}/history", responses=PROBLEMS)
+async def history(
+    key: str, version: VersionNumber, _: Reader, session: SessionDep
+) -> list[ChangePublic]:
+    """Who did what to the version, when, and the note they gave; oldest first."""
+    await service.get_version(session=session, key=key, version=version)
+    rows = await publishing.history(session, key=key, version=version)
+    return [
+        ChangePublic(action=r.action, actor=r.actor, at=as_utc(r.at), note=r.note) for r in rows
+    ]
 
 
 @router.post("/{key}/versions/{version}/retire", responses=PROBLEMS)
 async def retire(
-    key: str, version: VersionNumber, admin: Admin, session: TxSessionDep, outbox: OutboxDep
+    key: str, version: VersionNumber, admin: Drafter, session: TxSessionDep, outbox: OutboxDep
 ) -> VersionPublic:
     """Stop new cases on a version; running cases finish on it."""
-    retired = await service.retire_version(session=session, outbox=outbox, key=key, version=version)
-    await _log(outbox, session, admin, "template.retired", retired)
+    retired = await publishing.retire(session, outbox, user=admin, key=key, version=version)
     return _public(retired)
 
 
@@ -242,7 +356,7 @@ async def preview(
 
 @router.get("/{key}/versions/{version}/cases", responses=PROBLEMS)
 async def running_cases(
-    key: str, version: VersionNumber, _: Admin, session: SessionDep
+    key: str, version: VersionNumber, _: Reader, session: SessionDep
 ) -> list[dict[str, Any]]:
     """The cases still running on a version."""
     return await service.running_cases(session=session, key=key, version=version)

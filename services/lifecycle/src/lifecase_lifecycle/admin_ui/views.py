@@ -3,19 +3,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from lifecase_lifecycle import service
+from lifecase_contracts.events import Localized
+from lifecase_lifecycle import publishing, service
 from lifecase_lifecycle.admin_ui import library
 from lifecase_lifecycle.deps import RoutingPreviewDep
+from lifecase_lifecycle.models import NOTE_LENGTH
 from lifecase_lifecycle.operations import require_operator
-from lifecase_lifecycle.templates import to_yaml
+from lifecase_lifecycle.templates import InvalidTemplate, TemplateIssue, parse_template, to_yaml
 from lifecase_platform import deadletters
-from lifecase_platform.deps import JetStreamDep, SessionDep, WebUIDep
-from lifecase_platform.webui import PageUser
+from lifecase_platform.auth import Principal
+from lifecase_platform.deps import (
+    JetStreamDep,
+    OutboxDep,
+    SessionDep,
+    SessionsDep,
+    WebUIDep,
+)
+from lifecase_platform.errors import DomainError, Forbidden
+from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.admin_area import require_admin_area
 from lifecase_platform.webui.i18n import language_of
 from lifecase_platform.webui.session import session_token
@@ -48,21 +61,192 @@ async def operations_page(
     return ui.render(request, "admin/operations.html", context)
 
 
+Key = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+Number = Annotated[int, Path(ge=1, le=1_000_000)]
+
+
 @router.get("/templates/{key}/{number}")
 async def template_version(
+    request: Request, user: PageUser, ui: WebUIDep, session: SessionDep, key: Key, number: Number
+) -> Response:
+    """One version: its fields, its activities (what each waits for, when it is due, where it
+    goes), its YAML, what it changes against the published version, its history, and what
+    the signed-in person may do with it (edit, submit, approve or send back)."""
+    require_admin_area(user)
+    return await _version_page(request, user, ui, session, key, number)
+
+
+async def _version_page(
+    request: Request,
+    user: Principal,
+    ui: WebUI,
+    session: AsyncSession,
+    key: str,
+    number: int,
+    *,
+    note_error: str | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    template, row = await library.version(session=session, key=key, number=number)
+    authors = await publishing.authors(session, key=key, version=number)
+    context = {
+        "template": template,
+        "row": row,
+        "source": to_yaml(template),
+        "comparison": await publishing.compare(session, key=key, version=number),
+        "history": await publishing.history(session, key=key, version=number),
+        "may_draft": publishing.may(user, publishing.DRAFTERS),
+        "may_approve": publishing.may(user, publishing.APPROVERS),
+        "is_author": user.username in authors,
+        "note_error": note_error,
+        "problem": problem,
+        "done": request.query_params.get("done"),
+    }
+    return ui.render(request, "admin/version.html", context, status_code=status_code)
+
+
+@router.get("/templates/{key}/{number}/edit")
+async def edit_form(
+    request: Request, user: PageUser, ui: WebUIDep, session: SessionDep, key: Key, number: Number
+) -> Response:
+    """The version's YAML to edit: a draft is changed in place, any other version is the
+    starting point of a new draft."""
+    _require_drafter(user)
+    template, row = await library.version(session=session, key=key, number=number)
+    context = {"template": template, "row": row, "source": to_yaml(template), "issues": []}
+    return ui.render(request, "admin/edit.html", context)
+
+
+@router.post("/templates/{key}/{number}/edit")
+async def save_edit(
     request: Request,
     user: PageUser,
     ui: WebUIDep,
-    session: SessionDep,
-    key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
-    number: int = Path(ge=1, le=1_000_000),
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    key: Key,
+    number: Number,
 ) -> Response:
-    """One version: its fields, its activities (what each waits for, when it is due, where it
-    goes) and the YAML it is written in."""
+    """Save the YAML, checked as the API checks it: a draft is changed, any other version
+    gets a new draft. Problems are listed with their lines and nothing is saved."""
+    _require_drafter(user)
+    source = str((await request.form()).get("source") or "")
+    try:
+        edited = await asyncio.to_thread(parse_template, source)
+        if edited.key != key:
+            raise InvalidTemplate([TemplateIssue(loc=("key",), message=KEY_CHANGED, line=None)])
+    except InvalidTemplate as invalid:
+        async with sessions() as session:
+            template, row = await library.version(session=session, key=key, number=number)
+        context = {"template": template, "row": row, "source": source, "issues": invalid.issues}
+        return ui.render(request, "admin/edit.html", context, status_code=422)
+    async with sessions() as session, session.begin():
+        current = await service.get_version(session=session, key=key, version=number)
+        if current.status == "draft":
+            saved = await publishing.change_draft(
+                session, outbox, user=user, key=key, version=number, template=edited
+            )
+        else:
+            saved = await publishing.create_draft(session, outbox, user=user, template=edited)
+        target = f"templates/{key}/{saved.version}?done=saved"
+    return RedirectResponse(ui.path(target), status_code=303)
+
+
+Step = Literal["submit", "approve", "send-back"]
+
+
+@router.post("/templates/{key}/{number}/steps/{step}")
+async def publishing_step(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    key: Key,
+    number: Number,
+    step: Step,
+) -> Response:
+    """Submit a draft for approval, approve and publish it, or send it back: one step of
+    four-eyes publishing, with its note. A refusal is shown on the version's page."""
     require_admin_area(user)
-    template, row = await library.version(session=session, key=key, number=number)
-    context = {"template": template, "row": row, "source": to_yaml(template)}
-    return ui.render(request, "admin/version.html", context)
+    note = str((await request.form()).get("note") or "").strip()
+    language = language_of(request)
+    if step != "approve" and not note:
+        async with sessions() as session:
+            return await _version_page(
+                request,
+                user,
+                ui,
+                session,
+                key,
+                number,
+                note_error=NOTE_NEEDED.pick(language),
+                status_code=422,
+            )
+    if len(note) > NOTE_LENGTH:
+        async with sessions() as session:
+            return await _version_page(
+                request,
+                user,
+                ui,
+                session,
+                key,
+                number,
+                note_error=NOTE_TOO_LONG.pick(language),
+                status_code=422,
+            )
+    try:
+        async with sessions() as session, session.begin():
+            match step:
+                case "submit":
+                    _require_drafter(user)
+                    await publishing.submit(
+                        session, outbox, key=key, version=number, user=user, note=note
+                    )
+                case "approve":
+                    await publishing.approve(
+                        session, outbox, key=key, version=number, user=user, note=note
+                    )
+                case "send-back":
+                    await publishing.send_back(
+                        session, outbox, key=key, version=number, user=user, note=note
+                    )
+    except DomainError as error:
+        if error.status in (401, 404) or error.text is None:
+            raise
+        async with sessions() as session:
+            return await _version_page(
+                request,
+                user,
+                ui,
+                session,
+                key,
+                number,
+                problem=error.text.pick(language),
+                status_code=error.status,
+            )
+    return RedirectResponse(ui.path(f"templates/{key}/{number}?done={step}"), status_code=303)
+
+
+def _require_drafter(user: Principal) -> None:
+    if not publishing.may(user, publishing.DRAFTERS):
+        raise Forbidden(
+            Localized(
+                da="Kun administratorer og procesejere kan udarbejde skabeloner.",
+                en="Only administrators and process owners draft templates.",
+            )
+        )
+
+
+KEY_CHANGED = "the key names the life event and cannot change in a new version"
+NOTE_NEEDED = Localized(
+    da="Skriv en note: hvad ændres og hvorfor.", en="Write a note: what changes and why."
+)
+NOTE_TOO_LONG = Localized(
+    da=f"Noten må højst være {NOTE_LENGTH} tegn.",
+    en=f"The note may be at most {NOTE_LENGTH} characters.",
+)
 
 
 @router.get("/templates/{key}/{number}/test-run")
@@ -71,8 +255,8 @@ async def test_run_form(
     user: PageUser,
     ui: WebUIDep,
     session: SessionDep,
-    key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
-    number: int = Path(ge=1, le=1_000_000),
+    key: Key,
+    number: Number,
 ) -> Response:
     """Sample data to try the version with, filled in to start from."""
     require_admin_area(user)
@@ -98,8 +282,8 @@ async def test_run(
     ui: WebUIDep,
     session: SessionDep,
     destinations: RoutingPreviewDep,
-    key: str = Path(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
-    number: int = Path(ge=1, le=1_000_000),
+    key: Key,
+    number: Number,
 ) -> Response:
     """Which sub-cases the sample would open, when, with which due dates and fields; or what
     is wrong with the sample. Nothing is filed."""

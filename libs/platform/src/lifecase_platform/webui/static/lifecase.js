@@ -43,3 +43,24 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("change", update);
   update();
 });
+
+// A problem that names a line of a text area (the template editor's YAML) moves the caret to
+// that line when its link is followed: data-goto-line="14" on a link to "#source".
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-goto-line]");
+  if (!link) {
+    return;
+  }
+  var area = document.querySelector(link.getAttribute("href"));
+  if (!area || area.tagName !== "TEXTAREA") {
+    return;
+  }
+  event.preventDefault();
+  var lines = area.value.split("\n");
+  var line = Math.min(parseInt(link.dataset.gotoLine, 10), lines.length);
+  var start = lines.slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
+  area.focus();
+  area.setSelectionRange(start, start + lines[line - 1].length);
+  var height = area.scrollHeight / Math.max(lines.length, 1);
+  area.scrollTop = Math.max(0, (line - 3) * height);
+});
