@@ -77,6 +77,8 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/operations/dead-letters/{sequence}"): ADMIN,
     ("GET", "/api/v1/templates"): TEMPLATE_READERS,
     ("POST", "/api/v1/templates"): TEMPLATES,
+    ("POST", "/api/v1/templates/bundles"): TEMPLATES,
+    ("GET", "/api/v1/templates/{key}/versions/{version}/bundle"): TEMPLATE_READERS,
     ("GET", "/api/v1/templates/schema"): SIGNED_IN,
     ("POST", "/api/v1/templates/validate"): TEMPLATES,
     ("POST", "/api/v1/templates/{key}/preview"): SIGNED_IN,

@@ -37,6 +37,9 @@ ACTIONS: Final[dict[str, Localized]] = {
     "work_item.resolved": Localized(da="Løste en opgave", en="Resolved a work item"),
     "work_item.rejected": Localized(da="Afviste en opgave", en="Rejected a work item"),
     "template.created": Localized(da="Oprettede en skabelon", en="Created a template"),
+    "template.imported": Localized(
+        da="Importerede en skabelon fra en pakke", en="Imported a template from a bundle"
+    ),
     "template.changed": Localized(da="Ændrede en skabelonkladde", en="Changed a template draft"),
     "template.submitted": Localized(
         da="Sendte en skabelon til godkendelse", en="Submitted a template for approval"

@@ -184,16 +184,22 @@ def _unauthorized(detail: Localized) -> ProblemError:
     )
 
 
-def current_principal(request: Request) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+def bearer_token(request: Request) -> str:
+    """The request's bearer token (unverified: ``current_principal`` verifies it), to pass
+    on when a service asks another on the caller's behalf."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized(
             Localized(da="Der kræves et bearer-token.", en="A bearer token is required.")
         )
+    return token.strip()
+
+
+def current_principal(request: Request) -> Principal:
+    token = bearer_token(request)
     verifier: TokenVerifier = request.app.state.verifier
     try:
-        return verifier.verify(token.strip())
+        return verifier.verify(token)
     except InvalidToken as error:
         raise _unauthorized(
             Localized(da="Tokenet er ikke gyldigt.", en="The token is not valid.")

@@ -162,7 +162,9 @@ def build(
         secure_cookies=settings.environment == "production",
     )
     admin.state.rate_limits = app.state.rate_limits
-    admin.state.routing_preview = RoutingPreview(settings.routing_url, services_transport)
+    app.state.routing_preview = admin.state.routing_preview = RoutingPreview(
+        settings.routing_url, services_transport
+    )
     app.mount(ADMIN, admin)
     return LifecycleService(
         settings=settings, app=app, runtime=runtime, outbox=Outbox(outbox_table), admin=admin

@@ -16,7 +16,8 @@ from lifecase_contracts.api import Problem
 from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import TemplatePreview, TemplatePreviewRequest
 from lifecase_contracts.statuses import TemplateAction
-from lifecase_lifecycle import publishing, service
+from lifecase_lifecycle import publishing, service, sharing
+from lifecase_lifecycle.deps import RoutingPreviewDep
 from lifecase_lifecycle.models import NOTE_LENGTH, TemplateVersion
 from lifecase_lifecycle.preview import preview_case
 from lifecase_lifecycle.templates import (
@@ -27,9 +28,10 @@ from lifecase_lifecycle.templates import (
     template_json_schema,
     validate_template,
 )
-from lifecase_platform.auth import CurrentUser, Principal
+from lifecase_lifecycle.templates.bundle import bundle_name, bundle_yaml, read_bundle
+from lifecase_platform.auth import CurrentUser, Principal, bearer_token
 from lifecase_platform.db import as_utc
-from lifecase_platform.deps import OutboxDep, SessionDep, TxSessionDep
+from lifecase_platform.deps import OutboxDep, SessionDep, SessionsDep, TxSessionDep
 from lifecase_platform.documents import DocumentTooComplex, load_json
 from lifecase_platform.errors import Forbidden, Invalid
 from lifecase_platform.problems import language
@@ -210,6 +212,93 @@ async def create_draft(
     draft = await publishing.create_draft(session, outbox, user=admin, template=template)
     response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
     return _public(draft)
+
+
+class ImportPublic(BaseModel):
+    """The draft a bundle became, and what must be mapped here before it routes as intended:
+    units the template names and queues its example rules use that this system lacks, and
+    sub-case types its active rules send to triage (``routing_checked`` false: routing could
+    not be asked)."""
+
+    draft: VersionPublic
+    routing_checked: bool
+    unknown_units: list[str]
+    unknown_queues: list[str]
+    unrouted_types: list[str]
+
+
+BUNDLE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/yaml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.post(
+    "/bundles", status_code=status.HTTP_201_CREATED, responses=PROBLEMS, openapi_extra=BUNDLE_BODY
+)
+async def import_bundle(
+    request: Request,
+    response: Response,
+    admin: Drafter,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    routing: RoutingPreviewDep,
+) -> ImportPublic:
+    """Import a bundle (YAML, as exported by another lifecase) as a new draft of its life
+    event, checked as any template is; the draft goes through approval like any other."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        bundle, template = await asyncio.to_thread(read_bundle, raw)
+    except InvalidTemplate as invalid:
+        raise Invalid(
+            Localized(da="Pakken er ikke gyldig.", en="The bundle is not valid."),
+            type="urn:lifecase:problem:invalid-template",
+            errors=[i.as_dict() for i in invalid.issues],
+        ) from invalid
+    mapping = await sharing.local_mapping(
+        routing, token=bearer_token(request), bundle=bundle, template=template
+    )
+    async with sessions() as session, session.begin():
+        draft = await sharing.import_draft(
+            session, outbox, user=admin, bundle=bundle, template=template
+        )
+        public = _public(draft)
+    response.headers["Location"] = f"/api/v1/templates/{draft.key}/versions/{draft.version}"
+    return ImportPublic(
+        draft=public,
+        routing_checked=mapping.routing_checked,
+        unknown_units=mapping.unknown_units,
+        unknown_queues=mapping.unknown_queues,
+        unrouted_types=mapping.unrouted_types,
+    )
+
+
+@router.get(
+    "/{key}/versions/{version}/bundle",
+    responses={**PROBLEMS, 200: {"content": {"application/yaml": {"schema": {"type": "string"}}}}},
+    response_class=Response,
+)
+async def export_bundle(
+    key: str,
+    version: VersionNumber,
+    request: Request,
+    _: Reader,
+    session: SessionDep,
+    routing: RoutingPreviewDep,
+) -> Response:
+    """The version as a bundle to share with another municipality: the template, its
+    documentation, the sub-case types it opens and example routing rules (where this
+    system's active rules send each type)."""
+    bundle = await sharing.export_bundle(
+        session, routing, token=bearer_token(request), key=key, version=version
+    )
+    return Response(
+        bundle_yaml(bundle),
+        media_type="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{bundle_name(key, version)}"'},
+    )
 
 
 @router.get("/{key}/versions", responses=PROBLEMS)

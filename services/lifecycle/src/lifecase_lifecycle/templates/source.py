@@ -30,19 +30,19 @@ def parse_template(text: str) -> Template:
                 )
             ]
         ) from error
-    lines = _line_map(root)
+    lines = line_map(root)
     try:
         return validate_template(document)
     except InvalidTemplate as invalid:
         raise InvalidTemplate(
             [
-                TemplateIssue(loc=i.loc, message=i.message, line=_line_of(i.loc, lines))
+                TemplateIssue(loc=i.loc, message=i.message, line=line_of(i.loc, lines))
                 for i in invalid.issues
             ]
         ) from invalid
 
 
-def _line_map(root: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
+def line_map(root: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
     """The 1-based line of every mapping key and sequence item in a composed YAML document
     (already measured, so the walk is bounded)."""
     lines: dict[tuple[str | int, ...], int] = {}
@@ -60,7 +60,7 @@ def _line_map(root: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
     return lines
 
 
-def _line_of(loc: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> int | None:
+def line_of(loc: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> int | None:
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
             return lines[loc[:end]]
