@@ -172,6 +172,49 @@ def export(
     typer.echo(to_yaml(Template.model_validate(chosen[-1]["definition"])), nl=False)
 
 
+@app.command("export-bundle")
+def export_bundle(
+    key: str,
+    version: Annotated[int, typer.Argument(help="The version to share.")],
+    url: Url = DEFAULT_URL,
+    token: Token = None,
+) -> None:
+    """Print a version as a bundle to share with another municipality (YAML)."""
+    with _client(url, token) as client:
+        response = client.get(f"/api/v1/templates/{key}/versions/{version}/bundle")
+        if not response.is_success:
+            _ok(response)
+    typer.echo(response.text, nl=False)
+
+
+@app.command("import-bundle")
+def import_bundle(file: Path, url: Url = DEFAULT_URL, token: Token = None) -> None:
+    """Import a bundle as a new draft; prints what must be mapped here before it routes."""
+    try:
+        content = file.read_bytes()
+    except OSError as error:
+        typer.echo(f"{file}: {error.strerror}", err=True)
+        raise typer.Exit(1) from error
+    with _client(url, token) as client:
+        report = _ok(
+            client.post(
+                "/api/v1/templates/bundles",
+                content=content,
+                headers={"Content-Type": "application/yaml"},
+            )
+        )
+    draft = report["draft"]
+    typer.echo(f"{draft['key']}: draft version {draft['version']} (submit it for approval)")
+    if not report["routing_checked"]:
+        typer.echo("  routing could not be asked: check units and rules by hand")
+    for unit in report["unknown_units"]:
+        typer.echo(f"  unknown unit: {unit}")
+    for queue in report["unknown_queues"]:
+        typer.echo(f"  example rules name a queue not here: {queue}")
+    for subcase_type in report["unrouted_types"]:
+        typer.echo(f"  no rule routes {subcase_type}: it would go to triage")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the template format."""

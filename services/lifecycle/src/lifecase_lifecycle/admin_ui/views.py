@@ -10,14 +10,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 
 from lifecase_contracts.events import Localized
-from lifecase_lifecycle import publishing, service
+from lifecase_lifecycle import publishing, service, sharing
 from lifecase_lifecycle.admin_ui import library
 from lifecase_lifecycle.deps import RoutingPreviewDep
 from lifecase_lifecycle.models import NOTE_LENGTH
 from lifecase_lifecycle.operations import require_operator
 from lifecase_lifecycle.templates import InvalidTemplate, TemplateIssue, parse_template, to_yaml
+from lifecase_lifecycle.templates.bundle import Bundle, bundle_name, bundle_yaml, read_bundle
 from lifecase_platform import deadletters
 from lifecase_platform.auth import Principal
 from lifecase_platform.deps import (
@@ -27,7 +29,7 @@ from lifecase_platform.deps import (
     SessionsDep,
     WebUIDep,
 )
-from lifecase_platform.errors import DomainError, Forbidden
+from lifecase_platform.errors import DomainError, Forbidden, NotFound
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.admin_area import require_admin_area
 from lifecase_platform.webui.i18n import language_of
@@ -104,6 +106,105 @@ async def _version_page(
         "done": request.query_params.get("done"),
     }
     return ui.render(request, "admin/version.html", context, status_code=status_code)
+
+
+@router.get("/templates/{key}/{number}/bundle")
+async def download_bundle(
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    routing: RoutingPreviewDep,
+    key: Key,
+    number: Number,
+) -> Response:
+    """The version as a bundle file, to share with another municipality."""
+    require_admin_area(user)
+    bundle = await sharing.export_bundle(
+        session, routing, token=session_token(request) or "", key=key, version=number
+    )
+    return _bundle_file(bundle_yaml(bundle), bundle_name(key, number))
+
+
+@router.get("/catalogue")
+async def catalogue(request: Request, user: PageUser, ui: WebUIDep) -> Response:
+    """The bundles that ship with lifecase, to download or import as a draft, and a form
+    to import a bundle file from another municipality."""
+    require_admin_area(user)
+    context = {
+        "bundles": sharing.shipped_bundles(),
+        "may_draft": publishing.may(user, publishing.DRAFTERS),
+        "issues": [],
+    }
+    return ui.render(request, "admin/catalogue.html", context)
+
+
+@router.get("/catalogue/{key}")
+async def download_shipped(user: PageUser, key: Key) -> Response:
+    require_admin_area(user)
+    bundle = _shipped(key)
+    return _bundle_file(bundle_yaml(bundle), bundle_name(key, bundle.source_version))
+
+
+@router.post("/catalogue/import")
+async def import_bundle(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    routing: RoutingPreviewDep,
+) -> Response:
+    """Import an uploaded bundle file, or a shipped one, as a new draft; show what must be
+    mapped here before it routes as intended. A broken file is refused with its problems
+    and nothing is saved."""
+    _require_drafter(user)
+    form = await request.form()
+    upload, shipped = form.get("bundle"), form.get("shipped")
+    if isinstance(shipped, str) and shipped:
+        text = bundle_yaml(_shipped(shipped))
+    elif isinstance(upload, UploadFile):
+        text = (await upload.read(MAX_BUNDLE_BYTES + 1)).decode("utf-8", errors="replace")
+    else:
+        text = ""
+    try:
+        if len(text.encode()) > MAX_BUNDLE_BYTES:
+            raise InvalidTemplate([TemplateIssue(loc=(), message=BUNDLE_TOO_LARGE)])
+        bundle, template = await asyncio.to_thread(read_bundle, text)
+    except InvalidTemplate as invalid:
+        context = {
+            "bundles": sharing.shipped_bundles(),
+            "may_draft": True,
+            "issues": invalid.issues,
+        }
+        return ui.render(request, "admin/catalogue.html", context, status_code=422)
+    token = session_token(request) or ""
+    mapping = await sharing.local_mapping(routing, token=token, bundle=bundle, template=template)
+    async with sessions() as session, session.begin():
+        draft = await sharing.import_draft(
+            session, outbox, user=user, bundle=bundle, template=template
+        )
+        key, version = draft.key, draft.version
+    context = {"template": template, "version": version, "key": key, "mapping": mapping}
+    return ui.render(request, "admin/imported.html", context, status_code=201)
+
+
+def _shipped(key: str) -> Bundle:
+    for bundle in sharing.shipped_bundles():
+        if bundle.template["key"] == key:
+            return bundle
+    raise NotFound(Localized(da="pakken", en="bundle"))
+
+
+def _bundle_file(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+MAX_BUNDLE_BYTES = 200_000
+BUNDLE_TOO_LARGE = "the file is larger than 200 kB"
 
 
 @router.get("/templates/{key}/{number}/edit")
