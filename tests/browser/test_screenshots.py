@@ -132,3 +132,30 @@ def test_screenshots_of_the_admin_area(page: Page, a11y: A11y) -> None:
     expect(page.locator("#rules")).to_be_visible()
     a11y.check(page)
     shoot(page, "admin-routing")
+
+
+def test_screenshots_of_approval_and_bundles(page: Page, a11y: A11y, api: Api) -> None:
+    current = api.http.get("/api/v1/templates/termination/versions", headers=api.headers("ada"))
+    published = next(v for v in current.json() if v["status"] == "published")
+    definition = published["definition"]
+    definition["activities"][0]["due"] = {"working_days": 3}
+    definition["description"]["da"] += " Opsigelsen behandles inden for tre arbejdsdage."
+    draft = api.http.post("/api/v1/templates", headers=api.headers("ada"), json=definition)
+    assert draft.status_code == 201, draft.text
+    path = f"/api/v1/templates/termination/versions/{draft.json()['version']}"
+    submitted = api.http.post(
+        f"{path}/submit", headers=api.headers("ada"), json={"note": "Kortere frist på opsigelsen"}
+    )
+    assert submitted.status_code == 200, submitted.text
+
+    sign_in_to_admin(page, a11y, "Pia Procesejer")
+    a11y.check(page)
+    page.goto(f"/admin/templates/termination/{draft.json()['version']}")
+    expect(page.locator("#changes")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-template-review")
+
+    page.goto("/admin/catalogue")
+    expect(page.locator("#shipped")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-bundles")
