@@ -61,9 +61,10 @@ T = TypeVar("T")
 Resource = tuple[str, str]  # what changed: its kind and its id
 
 
-async def _record(
+async def record_change(
     outbox: Outbox, session: AsyncSession, admin: Principal, action: str, resource: Resource
 ) -> None:
+    """An administrator's change, in the access log (the admin pages record theirs here too)."""
     await access_log.record(
         session,
         outbox,
@@ -87,7 +88,7 @@ async def _change(
     """Make one administrative change in the route's transaction (``TxSessionDep``), with its
     line in the access log."""
     result = await change(session)
-    await _record(outbox, session, admin, action, resource)
+    await record_change(outbox, session, admin, action, resource)
     return result
 
 
@@ -201,7 +202,9 @@ async def create_rule_set(
     """Save the rules as the next version and route with it from now on. Every condition
     must compile and every queue exist; otherwise nothing is saved (422, per rule)."""
     created = await rulesets.create_rule_set(session=session, spec=body, by=admin.username)
-    await _record(outbox, session, admin, "rule_set.created", ("rule_set", str(created.version)))
+    await record_change(
+        outbox, session, admin, "rule_set.created", ("rule_set", str(created.version))
+    )
     return created
 
 
@@ -258,7 +261,7 @@ async def revoke_tokens(
     leaver."""
     at = await revocations.revoke(js, username, ttl_seconds=settings.max_token_lifetime_seconds)
     async with sessions() as session, session.begin():
-        await _record(outbox, session, admin, "user.tokens_revoked", ("user", username))
+        await record_change(outbox, session, admin, "user.tokens_revoked", ("user", username))
     return TokensRevoked(username=username, revoked_before=datetime.fromtimestamp(at, UTC))
 
 

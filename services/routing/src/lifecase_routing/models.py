@@ -78,6 +78,9 @@ class RuleSet(Base):
     active: Mapped[bool] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(100))
+    # The last time it became the active one: the newest among the others is the version to
+    # roll back to. None: never active.
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SlaPolicyRow(Base):

@@ -50,21 +50,30 @@ async def _checked(session: AsyncSession, spec: RuleSetSpec) -> CompiledRuleSet:
         ) from invalid
 
 
+async def check_rule_set(*, session: AsyncSession, spec: RuleSetSpec) -> None:
+    """Refuse ``spec`` as creating it would (``Invalid``, one error per problem); saves
+    nothing."""
+    await _checked(session, spec)
+
+
 async def create_rule_set(
-    *, session: AsyncSession, spec: RuleSetSpec, by: str | None
+    *, session: AsyncSession, spec: RuleSetSpec, by: str | None, activate: bool = True
 ) -> RuleSetPublic:
-    """Store ``spec`` as the next version and make it the active one."""
+    """Store ``spec`` as the next version and make it the active one (unless ``activate`` is
+    false: then it waits to be activated, e.g. after a look at its dry run)."""
     await _checked(session, spec)
     version = (await session.scalar(select(func.max(RuleSet.version))) or 0) + 1
-    for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
-        active.active = False
+    now = datetime.now(UTC)
+    if activate:
+        await _deactivate(session)
     session.add(
         RuleSet(
             version=version,
             fallback_queue=spec.fallback_queue,
-            active=True,
-            created_at=datetime.now(UTC),
+            active=activate,
+            created_at=now,
             created_by=by,
+            activated_at=now if activate else None,
         )
     )
     await session.flush()
@@ -88,11 +97,27 @@ async def activate(*, session: AsyncSession, version: int) -> RuleSetPublic:
     chosen = await session.get(RuleSet, version)
     if chosen is None:
         raise NotFound(Localized(da="regelsættet", en="rule set"))
-    for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
-        active.active = False
+    await _deactivate(session)
     chosen.active = True
+    chosen.activated_at = datetime.now(UTC)
     await session.flush()
     return await get_rule_set(session=session, version=version)
+
+
+async def _deactivate(session: AsyncSession) -> None:
+    for active in await session.scalars(select(RuleSet).where(RuleSet.active.is_(True))):
+        active.active = False
+
+
+async def previously_active(*, session: AsyncSession) -> int | None:
+    """The version that was active before the active one: what a roll back returns to."""
+    version: int | None = await session.scalar(
+        select(RuleSet.version)
+        .where(RuleSet.active.is_(False), RuleSet.activated_at.is_not(None))
+        .order_by(RuleSet.activated_at.desc(), RuleSet.version.desc())
+        .limit(1)
+    )
+    return version
 
 
 async def list_rule_sets(*, session: AsyncSession) -> list[RuleSetSummary]:
