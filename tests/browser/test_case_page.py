@@ -1,6 +1,7 @@
 """A parental-leave case from the reporter's side, in Danish: the partner's fields appear when
 the partner is employed, the preview lists the partner's tasks, and on the case page the
-reporter answers a caseworker's question, moves a date and finally withdraws the case."""
+reporter answers a caseworker's question, moves a date and finally withdraws the case. (Leave
+in several periods: test_leave_periods.py.)"""
 
 from __future__ import annotations
 
@@ -22,20 +23,31 @@ def ahead(days: int) -> str:
     return (today_in_denmark() + timedelta(days=days)).isoformat()
 
 
+def period(page: Page, group: str, n: int) -> Locator:
+    """Row ``n`` of a repeatable group of the form: "Periode 2" of "Orlovsperioder"."""
+    return page.get_by_role("group", name=group, exact=True).get_by_role(
+        "group", name=f"Periode {n}", exact=True
+    )
+
+
+def fill_period(page: Page, group: str, n: int, start: str, end: str) -> None:
+    row = period(page, group, n)
+    row.get_by_label("Fra", exact=True).fill(start)
+    row.get_by_label("Til og med", exact=True).fill(end)
+
+
 def fill_parental_leave(page: Page, name: str) -> None:
     page.get_by_label("Medarbejderens navn", exact=True).fill(name)
     page.get_by_label("CPR-nummer", exact=True).fill("010190-1234")
     page.get_by_label("Forventet fødselsdato", exact=True).fill(ahead(70))
-    page.get_by_label("Orlov fra", exact=True).fill(ahead(56))
-    page.get_by_label("Orlov til og med", exact=True).fill(ahead(300))
+    fill_period(page, "Orlovsperioder", 1, ahead(56), ahead(300))
 
 
 def fill_partner(page: Page) -> None:
     page.get_by_label("Partnerens navn", exact=True).fill(unique_name("Jonas"))
     page.get_by_label("Partnerens CPR-nummer", exact=True).fill("020285-1234")
     page.get_by_label("Partnerens afdeling", exact=True).fill("Vej og Park")
-    page.get_by_label("Partnerens orlov fra", exact=True).fill(ahead(70))
-    page.get_by_label("Partnerens orlov til og med", exact=True).fill(ahead(84))
+    fill_period(page, "Partnerens orlovsperioder", 1, ahead(70), ahead(84))
 
 
 def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_moved_and_withdrawn(
@@ -59,11 +71,11 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     expect(page.get_by_role("heading", level=1)).to_have_text("Det sker der, når du indsender")
     tasks = page.locator("#preview tbody tr")
     expect(tasks).to_have_count(5)
-    partner_task = task(tasks, "Registrering af partnerens orlov")
+    partner_task = task(tasks, "Registrering af partnerens orlov (periode 1)")
     expect(partner_task).to_contain_text("HR")
     expect(partner_task).to_contain_text("Partnerens navn")
-    expect(task(tasks, "Lønregulering for partneren")).to_contain_text(
-        "Når Registrering af partnerens orlov er klaret"
+    expect(task(tasks, "Lønregulering for partneren (periode 1)")).to_contain_text(
+        "Når Registrering af partnerens orlov (periode 1) er klaret"
     )
     a11y.check(page)
 
@@ -71,16 +83,18 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     expect(page).to_have_url(re.compile(r"/portal/cases/[0-9a-f-]{36}$"))
     rows = page.locator("#subcases tbody tr")
     expect(rows.filter(has_text="Hos enheden")).to_have_count(2)  # no reload
-    expect(task(rows, "Registrering af partnerens orlov")).to_contain_text("Hos enheden")
-    expect(task(rows, "Lønregulering for partneren")).to_contain_text(
-        "Venter på: Registrering af partnerens orlov"
+    expect(task(rows, "Registrering af partnerens orlov (periode 1)")).to_contain_text(
+        "Hos enheden"
     )
-    expect(task(rows, "Refusionsanmodning (barselsdagpenge)")).to_contain_text("Åbner")
+    expect(task(rows, "Lønregulering for partneren (periode 1)")).to_contain_text(
+        "Venter på: Registrering af partnerens orlov (periode 1)"
+    )
+    expect(task(rows, "Refusionsanmodning (barselsdagpenge) (periode 1)")).to_contain_text("Åbner")
     a11y.check(page)
 
     # HR asks a question; it is highlighted on the case page and answered there.
     [case] = api.cases_of(name)
-    periods = next(s for s in case["subcases"] if s["activity"] == "leave_periods")
+    periods = next(s for s in case["subcases"] if s["activity"] == "leave_periods_1")
     api.ask(periods["id"], "hans", "Hvilken uge starter orloven?")
     alert = page.get_by_role("note")
     expect(alert).to_contain_text("En sagsbehandler har et spørgsmål til dig.")  # no reload
@@ -94,23 +108,22 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     expect(page.locator(".message-reply")).to_contain_text("Uge 12")
     a11y.check(page)
 
-    # The leave starts a week later: first what moves, then the timeline says so.
+    # The child is expected a week later: first what moves (no task: the periods set the
+    # tasks' dates), then the timeline says so.
     page.get_by_role("link", name="Ret datoer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ret datoer")
     a11y.check(page)
-    page.get_by_label("Orlov fra", exact=True).fill(ahead(63))
-    page.get_by_label("Hvorfor ændres datoerne?").fill("Orloven starter en uge senere")
+    page.get_by_label("Forventet fødselsdato", exact=True).fill(ahead(77))
+    page.get_by_label("Hvorfor ændres datoerne?").fill("Terminen er rykket en uge")
     page.get_by_role("button", name="Se hvad der flytter").click()
     moves = page.locator("#moves")
     expect(moves).to_contain_text("Det flytter")
-    expect(moves.get_by_role("listitem").filter(has_text="Refusionsanmodning")).to_contain_text(
-        "starter"
-    )
-    expect(page.get_by_label("Orlov fra", exact=True)).to_have_value(ahead(63))
+    expect(moves).to_contain_text("Ingen opgaver flytter")
+    expect(page.get_by_label("Forventet fødselsdato", exact=True)).to_have_value(ahead(77))
     a11y.check(page)
     page.get_by_role("button", name="Gem de nye datoer").click()
-    expect(page.locator("#timeline")).to_contain_text("Datoer ændret (Orlov fra).")
-    expect(page.locator("#timeline")).to_contain_text("Orloven starter en uge senere")
+    expect(page.locator("#timeline")).to_contain_text("Datoer ændret (Forventet fødselsdato).")
+    expect(page.locator("#timeline")).to_contain_text("Terminen er rykket en uge")
     a11y.check(page)
 
     # Withdrawing asks for a reason, and the case then says it is withdrawn.

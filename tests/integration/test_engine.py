@@ -52,8 +52,10 @@ def parental_leave(partner: bool) -> dict[str, Any]:
         "cpr": "0202891234",
         "department": "Rådhuset",
         "expected_birth_date": days_ahead(40),
-        "leave_start": days_ahead(30),
-        "leave_end": days_ahead(300),
+        "leave_periods": [
+            {"start": days_ahead(30), "end": days_ahead(120)},
+            {"start": days_ahead(200), "end": days_ahead(300)},
+        ],
         "partner_employed": partner,
     }
     if partner:
@@ -61,33 +63,81 @@ def parental_leave(partner: bool) -> dict[str, Any]:
             partner_name="Ole Jensen",
             partner_cpr="0303881234",
             partner_department="Vej og Park",
-            partner_leave_start=days_ahead(40),
-            partner_leave_end=days_ahead(120),
+            partner_leave_periods=[{"start": days_ahead(40), "end": days_ahead(120)}],
         )
     return data
 
 
-async def test_the_partners_subcases_open_only_when_the_partner_is_employed(api: Api) -> None:
+async def test_a_leave_in_periods_for_both_parents_is_one_case_with_a_subcase_per_period(
+    api: Api,
+) -> None:
     with_partner = await submit(api, "parental_leave", parental_leave(partner=True))
     without = await submit(api, "parental_leave", parental_leave(partner=False))
 
     case = await wait_for_case(
         api,
         with_partner["id"],
-        lambda c: statuses(c).get("partner_leave_periods") == "routed",
-        what="the partner's leave registration to be routed",
+        lambda c: all(
+            statuses(c).get(k) == "routed"
+            for k in ("leave_periods_1", "leave_periods_2", "partner_leave_periods_1")
+        ),
+        what="each period's leave registration to be routed",
     )
-    assert statuses(case)["partner_payroll_adjustment"] == "scheduled"
-    assert subcases(case)["partner_payroll_adjustment"]["waits_for"] == ["partner_leave_periods"]
+    # Two periods for the employee, one for the partner: a registration, a payroll
+    # adjustment and (for the employee) a reimbursement claim per period.
+    assert sorted(statuses(case)) == sorted(
+        [
+            "leave_periods_1",
+            "leave_periods_2",
+            "payroll_adjustment_1",
+            "payroll_adjustment_2",
+            "reimbursement_claim_1",
+            "reimbursement_claim_2",
+            "partner_leave_periods_1",
+            "partner_payroll_adjustment_1",
+        ]
+    )
+    periods = subcases(case)
+    assert periods["leave_periods_2"]["title"]["da"] == "Registrering af orlovsperiode (periode 2)"
+    assert periods["payroll_adjustment_2"]["waits_for"] == ["leave_periods_2"]
+    assert periods["reimbursement_claim_2"]["opens_on"] == days_ahead(200)
+    assert statuses(case)["partner_payroll_adjustment_1"] == "scheduled"
+    assert periods["partner_payroll_adjustment_1"]["waits_for"] == ["partner_leave_periods_1"]
 
     alone = await wait_for_case(
         api,
         without["id"],
-        lambda c: statuses(c).get("leave_periods") == "routed",
+        lambda c: statuses(c).get("leave_periods_1") == "routed",
         what="the employee's leave registration to be routed",
     )
-    assert "partner_leave_periods" not in statuses(alone)
-    assert "partner_payroll_adjustment" not in statuses(alone)
+    assert not any(key.startswith("partner_") for key in statuses(alone))
+
+
+async def test_a_period_that_ends_before_it_starts_is_refused_in_both_languages(
+    api: Api,
+) -> None:
+    data = parental_leave(partner=True)
+    data["partner_leave_periods"] = [{"start": days_ahead(40), "end": days_ahead(39)}]
+    for language, text in (("da", "Må ikke ligge før Fra."), ("en", "Must not be before From.")):
+        response = await api.client.post(
+            "/api/v1/cases",
+            headers={**api.headers("rita"), "Accept-Language": language},
+            json={"event_type": "parental_leave", "data": data},
+        )
+        assert response.status_code == 422
+        errors = response.json()["errors"]
+        assert {"loc": ["body", "data", "partner_leave_periods", 0, "end"], "msg": text} in [
+            {"loc": e["loc"], "msg": e["msg"]} for e in errors
+        ], errors
+    too_many = parental_leave(partner=False)
+    too_many["leave_periods"] = [{"start": days_ahead(30), "end": days_ahead(31)}] * 7
+    refused = await api.post(
+        "/api/v1/cases", as_="rita", json={"event_type": "parental_leave", "data": too_many}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["msg"] == "Højst 6."
+    # Nothing was filed.
+    assert (await api.get("/api/v1/cases", as_="rita")).json()["items"] == []
 
 
 async def test_payroll_setup_opens_only_after_the_contract_is_resolved(api: Api) -> None:

@@ -122,17 +122,18 @@ async def parental_leave_with_partner(api: Api) -> str:
             "cpr": "0202891234",
             "department": "Rådhuset",
             "expected_birth_date": days_ahead(5),
-            "leave_start": days_ahead(-1),
-            "leave_end": days_ahead(200),
+            "leave_periods": [
+                {"start": days_ahead(-1), "end": days_ahead(100)},
+                {"start": days_ahead(-1), "end": days_ahead(200)},
+            ],
             "partner_employed": True,
             "partner_name": "Ole Jensen",
             "partner_cpr": "0303881234",
             "partner_department": "Vej og Park",
-            "partner_leave_start": days_ahead(5),
-            "partner_leave_end": days_ahead(60),
+            "partner_leave_periods": [{"start": days_ahead(5), "end": days_ahead(60)}],
         },
     )
-    await wait_for_case(api, case["id"], lambda c: len(c["subcases"]) == 5, what="5 sub-cases")
+    await wait_for_case(api, case["id"], lambda c: len(c["subcases"]) == 8, what="8 sub-cases")
     await resolve_until_done(api, case["id"])
     return str(case["id"])
 

@@ -17,16 +17,14 @@ LEAVE = {
     "cpr": "010190-1234",
     "department": "Solsikken",
     "expected_birth_date": days_ahead(70),
-    "leave_start": days_ahead(60),
-    "leave_end": days_ahead(300),
+    "leave_periods": [{"start": days_ahead(60), "end": days_ahead(300)}],
 }
 PARTNER = {
     "partner_employed": True,
     "partner_name": "Jonas Berg",
     "partner_cpr": "0202851234",
     "partner_department": "Vej og Park",
-    "partner_leave_start": days_ahead(70),
-    "partner_leave_end": days_ahead(120),
+    "partner_leave_periods": [{"start": days_ahead(70), "end": days_ahead(120)}],
 }
 
 
@@ -38,8 +36,8 @@ async def test_the_template_preview_lists_each_task_with_its_dates_and_fields(ap
     )
     assert alone.status_code == 200, alone.text
     included = {a["key"]: a["included"] for a in alone.json()["activities"]}
-    assert included["partner_leave_periods"] is False
-    assert included["leave_periods"] is True
+    assert not any(key.startswith("partner_") for key in included)  # no partner periods
+    assert included["leave_periods_1"] is True
 
     both = await api.post(
         "/api/v1/templates/parental_leave/preview",
@@ -47,7 +45,7 @@ async def test_the_template_preview_lists_each_task_with_its_dates_and_fields(ap
         json={"data": {**LEAVE, **PARTNER}},
     )
     activities = {a["key"]: a for a in both.json()["activities"]}
-    partner = activities["partner_leave_periods"]
+    partner = activities["partner_leave_periods_1"]
     assert partner["included"] is True
     assert partner["opens_on"] == today_in_denmark().isoformat()
     assert partner["due_date"] is not None
@@ -55,11 +53,12 @@ async def test_the_template_preview_lists_each_task_with_its_dates_and_fields(ap
         "Partnerens navn",
         "Partnerens CPR-nummer",
     ]
-    claim = activities["reimbursement_claim"]
-    assert (claim["opens_on"], claim["waits_for"]) == (LEAVE["leave_start"], ["payroll_adjustment"])
-    adjustment = activities["payroll_adjustment"]
-    assert adjustment["opens_on"] is None and adjustment["waits_for"] == ["leave_periods"]
-    assert adjustment["due_date"] < LEAVE["leave_start"]  # five working days before
+    start = days_ahead(60)
+    claim = activities["reimbursement_claim_1"]
+    assert (claim["opens_on"], claim["waits_for"]) == (start, ["payroll_adjustment_1"])
+    adjustment = activities["payroll_adjustment_1"]
+    assert adjustment["opens_on"] is None and adjustment["waits_for"] == ["leave_periods_1"]
+    assert adjustment["due_date"] < start  # five working days before the period starts
 
 
 async def test_the_routing_preview_names_queue_and_unit_without_routing_anything(

@@ -12,6 +12,7 @@ import pytest
 from lifecase_lifecycle.admin_ui.library import example_data, try_sample
 from lifecase_lifecycle.preview import preview
 from lifecase_lifecycle.templates import Template, load_catalogue
+from lifecase_lifecycle.templates.expansion import expand
 
 TODAY = date(2026, 12, 7)
 CATALOGUE = {template.key: template for template in load_catalogue()}
@@ -24,7 +25,9 @@ def test_the_example_is_valid_and_plans_like_the_workflow(key: str) -> None:
     result, errors = try_sample(template, json.dumps(data), today=TODAY, language="da")
     assert errors == []
     assert result == preview(template, data, TODAY)
-    assert {a.key for a in result} == {a.key for a in template.activities}
+    # One entry per activity the workflow would plan (repeatable groups: one per row).
+    expanded, _ = expand(template, data)
+    assert {a.key for a in result} == {a.key for a in expanded.activities}
 
 
 def hiring() -> Template:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from starlette.datastructures import FormData
+
 from lifecase_contracts.events import Localized
 from lifecase_intake.portal.csvfile import read_csv, template_csv
-from lifecase_intake.portal.forms import check, form_fields
+from lifecase_intake.portal.forms import check, form_fields, row_numbers, rows_shown
 from lifecase_intake.portal.preview import PlannedTask, moves
+from lifecase_intake.portal.views import _raw_values
 from lifecase_lifecycle.templates import load_catalogue
 
 SCHEMA = next(t for t in load_catalogue() if t.key == "hiring").input_schema()
@@ -125,21 +128,22 @@ PARENTAL_VALID = {
     "cpr": "010190-1234",
     "department": "Solsikken",
     "expected_birth_date": "2027-03-01",
-    "leave_start": "2027-02-15",
-    "leave_end": "2027-12-15",
+    "leave_periods-1-start": "2027-02-15",
+    "leave_periods-1-end": "2027-12-15",
 }
 PARTNER = {
     "partner_name": "Jonas Berg",
     "partner_cpr": "0202851234",
     "partner_department": "Vej og Park",
-    "partner_leave_start": "2027-03-01",
-    "partner_leave_end": "2027-05-01",
+    "partner_leave_periods-1-start": "2027-03-01",
+    "partner_leave_periods-1-end": "2027-05-01",
 }
+PARTNER_FIELDS = {"partner_name", "partner_cpr", "partner_department", "partner_leave_periods"}
 
 
 def test_partner_fields_apply_only_when_the_partner_is_employed() -> None:
     conditions = {f.key: f.shown_if for f in PARENTAL_FIELDS if f.shown_if}
-    assert set(conditions) == set(PARTNER)
+    assert set(conditions) == PARTNER_FIELDS
     condition = conditions["partner_name"]
     assert (condition.field, condition.equals, condition.value) == (
         "partner_employed",
@@ -154,20 +158,21 @@ def test_a_schema_without_x_shown_if_gives_the_condition_from_its_if_then_rule()
         for key, prop in PARENTAL["properties"].items()
     }
     fields = form_fields({**PARENTAL, "properties": plain})
-    assert {f.key for f in fields if f.shown_if} == set(PARTNER)
+    assert {f.key for f in fields if f.shown_if} == PARTNER_FIELDS
 
 
 def test_partner_fields_are_required_when_ticked_and_dropped_when_not() -> None:
     ticked = {**PARENTAL_VALID, "partner_employed": "true"}
     _, errors = check(PARENTAL, PARENTAL_FIELDS, ticked, "en")
-    assert set(errors) == set(PARTNER)
+    assert set(errors) == PARTNER_FIELDS
     data, errors = check(PARENTAL, PARENTAL_FIELDS, {**ticked, **PARTNER}, "en")
     assert errors == {} and data["partner_name"] == "Jonas Berg"
+    assert data["partner_leave_periods"] == [{"start": "2027-03-01", "end": "2027-05-01"}]
 
     unticked = {**PARENTAL_VALID, **PARTNER, "partner_cpr": "bad", "partner_employed": "false"}
     data, errors = check(PARENTAL, PARENTAL_FIELDS, unticked, "en")
     assert errors == {}
-    assert not set(PARTNER) & set(data)  # typed in, then unticked: neither checked nor kept
+    assert not PARTNER_FIELDS & set(data)  # typed in, then unticked: neither checked nor kept
 
 
 def test_a_conditional_field_is_marked_required_because_it_is_whenever_it_is_shown() -> None:
@@ -197,3 +202,239 @@ def test_moves_list_only_what_changes_for_tasks_that_can_still_change() -> None:
     assert found["b"].opens_on == (date(2027, 1, 5), date(2027, 1, 9))
     assert found["b"].due_date == (date(2027, 2, 5), date(2027, 2, 9))
     assert found["d"].dropped
+
+
+# Repeatable groups: a template's leave periods are rows of the form, a list in the case data.
+PERIOD = {
+    "start": {
+        "type": "string",
+        "format": "date",
+        "title": "From",
+        "x-label": {"da": "Fra", "en": "From"},
+        "x-type": "date",
+        "x-personal": False,
+    },
+    "end": {
+        "type": "string",
+        "format": "date",
+        "title": "Until (inclusive)",
+        "x-label": {"da": "Til og med", "en": "Until (inclusive)"},
+        "x-type": "date",
+        "x-personal": False,
+    },
+    "hours": {"type": "number", "x-type": "number", "x-label": {"da": "Timer", "en": "Hours"}},
+    "paid": {"type": "boolean", "x-type": "boolean", "x-label": {"da": "Med løn", "en": "Paid"}},
+}
+
+
+def group(label: str, **extra: object) -> dict[str, object]:
+    return {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 3,
+        "title": label,
+        "x-label": {"da": label, "en": label},
+        "x-type": "group",
+        "x-personal": False,
+        "x-item-label": {"da": "Periode", "en": "Period"},
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": PERIOD,
+            "required": ["start", "end"],
+            "x-date-order": [
+                {"field": "end", "not_before": "start", "label": {"da": "Fra", "en": "From"}}
+            ],
+        },
+        **extra,
+    }
+
+
+GROUPS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "employee_name": {"type": "string", "minLength": 1, "x-type": "text"},
+        "partner_employed": {"type": "boolean", "x-type": "boolean"},
+        "leave_periods": group("Orlovsperioder"),
+        "partner_leave_periods": group(
+            "Partnerens orlovsperioder",
+            **{"x-shown-if": {"field": "partner_employed", "equals": True}},
+        ),
+    },
+    "required": ["employee_name", "leave_periods"],
+    "allOf": [
+        {
+            "if": {
+                "properties": {"partner_employed": {"const": True}},
+                "required": ["partner_employed"],
+            },
+            "then": {"required": ["partner_leave_periods"]},
+        }
+    ],
+}
+GROUP_FIELDS = form_fields(GROUPS)
+NAMED = {"employee_name": "Mette Hansen", "partner_employed": "false"}
+
+
+def test_a_group_is_read_with_its_sub_fields_row_limits_and_item_label() -> None:
+    periods = next(f for f in GROUP_FIELDS if f.key == "leave_periods")
+    assert (periods.kind, periods.required, periods.min_items, periods.max_items) == (
+        "group",
+        True,
+        1,
+        3,
+    )
+    assert (periods.label.da, periods.item_label.da, periods.item_label.en) == (
+        "Orlovsperioder",
+        "Periode",
+        "Period",
+    )
+    assert [(f.key, f.kind, f.label.da, f.required) for f in periods.fields] == [
+        ("start", "date", "Fra", True),
+        ("end", "date", "Til og med", True),
+        ("hours", "number", "Timer", False),
+        ("paid", "boolean", "Med løn", False),
+    ]
+    assert periods.row_key(2, "end") == "leave_periods-2-end"
+    partner = next(f for f in GROUP_FIELDS if f.key == "partner_leave_periods")
+    assert partner.shown_if is not None and partner.shown_if.field == "partner_employed"
+    assert partner.required  # whenever it is shown
+
+
+def test_rows_become_a_typed_list_without_the_rows_left_blank() -> None:
+    raw = {
+        **NAMED,
+        "leave_periods-1-start": "2027-03-01",
+        "leave_periods-1-end": "2027-04-30",
+        "leave_periods-1-hours": "18,5",
+        "leave_periods-1-paid": "true",
+        "leave_periods-2-start": " ",
+        "leave_periods-2-end": "",
+        "leave_periods-2-paid": "false",  # an unticked box is nothing typed
+        "leave_periods-3-start": "2027-08-01",
+        "leave_periods-3-end": "2027-09-15",
+        "leave_periods-3-paid": "false",
+    }
+    data, errors = check(GROUPS, GROUP_FIELDS, raw, "da")
+    assert errors == {}
+    assert data["leave_periods"] == [
+        {"start": "2027-03-01", "end": "2027-04-30", "hours": 18.5, "paid": True},
+        {"start": "2027-08-01", "end": "2027-09-15", "paid": False},
+    ]
+    assert "partner_leave_periods" not in data
+
+
+def test_row_errors_are_keyed_by_the_input_of_the_row_the_person_sees() -> None:
+    raw = {
+        **NAMED,
+        "leave_periods-1-start": "2027-03-01",
+        "leave_periods-1-end": "2027-04-30",
+        "leave_periods-1-hours": "mange",
+        # Row 2 is blank: row 3 is the second row of the list validate_case_data checks.
+        "leave_periods-3-start": "2027-08-01",
+        "leave_periods-4-start": "2027-10-01",
+        "leave_periods-4-end": "2027-10-31",
+        "leave_periods-5-start": "2027-11-15",
+        "leave_periods-5-end": "2027-11-01",
+    }
+    _, errors = check(GROUPS, GROUP_FIELDS, raw, "da")
+    assert errors == {
+        "leave_periods-1-hours": "Skriv et tal, fx 37 eller 37,5.",
+        "leave_periods-3-end": "Feltet skal udfyldes.",
+        "leave_periods-5-end": "Må ikke ligge før Fra.",
+        "leave_periods": "Højst 3.",  # four rows: too many for the group as a whole
+    }
+    _, errors = check(GROUPS, GROUP_FIELDS, {**raw, "leave_periods-4-start": ""}, "en")
+    assert errors["leave_periods-3-end"] == "This field is required."
+    assert errors["leave_periods-5-end"] == "Must not be before From."
+
+
+def test_a_group_with_only_blank_rows_is_missing_as_a_whole() -> None:
+    raw = {**NAMED, "leave_periods-1-start": "", "leave_periods-1-end": ""}
+    data, errors = check(GROUPS, GROUP_FIELDS, raw, "en")
+    assert "leave_periods" not in data
+    assert errors == {"leave_periods": "This field is required."}
+
+
+def test_a_conditional_group_applies_only_when_its_condition_holds() -> None:
+    valid = {**NAMED, "leave_periods-1-start": "2027-03-01", "leave_periods-1-end": "2027-04-30"}
+    partner = {
+        "partner_leave_periods-1-start": "2027-05-01",
+        "partner_leave_periods-1-end": "2027-05-01x",
+        "partner_leave_periods-1-hours": "nogle",
+    }
+    data, errors = check(GROUPS, GROUP_FIELDS, {**valid, **partner}, "da")
+    assert (
+        errors == {} and "partner_leave_periods" not in data
+    )  # unticked: neither checked nor kept
+
+    ticked = {**valid, "partner_employed": "true"}
+    _, errors = check(GROUPS, GROUP_FIELDS, ticked, "da")
+    assert errors == {"partner_leave_periods": "Feltet skal udfyldes."}
+    _, errors = check(GROUPS, GROUP_FIELDS, {**ticked, **partner}, "da")
+    assert errors == {
+        "partner_leave_periods-1-end": "Ikke et gyldigt dato (ÅÅÅÅ-MM-DD, år 1900-2199).",
+        "partner_leave_periods-1-hours": "Skriv et tal, fx 37 eller 37,5.",
+    }
+
+
+def test_the_form_shows_every_row_up_to_the_last_filled_in_and_one_more_when_asked() -> None:
+    periods = next(f for f in GROUP_FIELDS if f.key == "leave_periods")
+    assert rows_shown(periods, {}) == 1
+    assert rows_shown(periods, {}, add=True) == 2
+    filled = {"leave_periods-2-start": "2027-03-01", "leave_periods-1-paid": "false"}
+    assert rows_shown(periods, filled) == 2
+    assert rows_shown(periods, filled, add=True) == 3
+    full = {**filled, "leave_periods-3-end": "2027-04-01"}
+    assert rows_shown(periods, full, add=True) == 3  # at most three rows
+    keys = ["leave_periods-2-end", "leave_periods-0-end", "leave_periods-1-shoe", "other-1-end"]
+    assert row_numbers(periods, [*keys, "leave_periods-51-end", "leave_periods-1-start"]) == [1, 2]
+
+
+def test_a_csv_template_has_no_column_for_a_group() -> None:
+    assert template_csv(GROUP_FIELDS).strip() == "employee_name;partner_employed"
+
+
+def test_the_shipped_parental_leave_names_the_period_whose_end_comes_before_its_start() -> None:
+    periods = {
+        "leave_periods-2-start": "2027-08-01",
+        "leave_periods-2-end": "2027-09-15",
+        "leave_periods-3-start": "2027-11-01",
+        "leave_periods-3-end": "2027-10-01",
+    }
+    typed = {**PARENTAL_VALID, **periods, "partner_employed": "false"}
+    _, errors = check(PARENTAL, PARENTAL_FIELDS, typed, "da")
+    assert errors == {"leave_periods-3-end": "Må ikke ligge før Fra."}
+
+
+def test_the_posted_form_gives_the_text_of_every_row_it_had() -> None:
+    posted = FormData(
+        [
+            ("employee_name", "Mette"),
+            ("leave_periods-1-start", "2027-03-01"),
+            ("leave_periods-1-end", ""),
+            ("leave_periods-2-start", ""),
+            ("leave_periods-2-end", ""),
+            ("leave_periods-9-start", "2027-09-01"),
+            ("leave_periods-1-paid", "true"),
+            ("leave_periods-x-end", "2027-01-01"),
+        ]
+    )
+    raw = _raw_values(GROUP_FIELDS, posted)
+    assert {k: v for k, v in raw.items() if k.startswith("leave_periods")} == {
+        "leave_periods-1-start": "2027-03-01",
+        "leave_periods-1-end": "",
+        "leave_periods-1-hours": "",
+        "leave_periods-1-paid": "true",
+        "leave_periods-2-start": "",
+        "leave_periods-2-end": "",
+        "leave_periods-2-hours": "",
+        "leave_periods-2-paid": "false",
+        "leave_periods-9-start": "2027-09-01",
+        "leave_periods-9-end": "",
+        "leave_periods-9-hours": "",
+        "leave_periods-9-paid": "false",
+    }
+    assert raw["partner_employed"] == "false"
+    assert not any(k.startswith("partner_leave_periods") for k in raw)

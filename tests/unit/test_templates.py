@@ -19,6 +19,7 @@ from lifecase_lifecycle.templates import (
     template_json_schema,
     to_yaml,
 )
+from lifecase_lifecycle.templates.expansion import expand
 
 CATALOGUE = {t.key: t for t in load_catalogue()}
 SCHEMA_DOC = Path(__file__).parents[2] / "docs" / "templates" / "template.schema.json"
@@ -128,9 +129,15 @@ def test_a_template_round_trips_through_yaml() -> None:
 
 def test_conditions_decide_which_partner_subcases_a_parental_leave_needs() -> None:
     leave = CATALOGUE["parental_leave"]
-    without = {p.key for p in plan(leave, {"partner_employed": False}) if p.included}
-    with_partner = {p.key for p in plan(leave, {"partner_employed": True}) if p.included}
-    assert with_partner - without == {"partner_leave_periods", "partner_payroll_adjustment"}
+    period = [{"start": "2027-03-01", "end": "2027-04-30"}]
+
+    def included(data: dict[str, object]) -> set[str]:
+        expanded, flat = expand(leave, {"leave_periods": period, **data})
+        return {p.key for p in plan(expanded, flat) if p.included}
+
+    without = included({"partner_employed": False})
+    with_partner = included({"partner_employed": True, "partner_leave_periods": period})
+    assert with_partner - without == {"partner_leave_periods_1", "partner_payroll_adjustment_1"}
 
 
 def test_date_triggers_and_due_rules_follow_the_start_date() -> None:

@@ -81,7 +81,9 @@ class RoutingPreviewRequest(_Body):
                     subcase_type=a.subcase_type,
                     department=department,
                     unit_hint=a.unit_hint,
-                    fields={f.key: data[f.key] for f in a.fields},
+                    # A repeatable group's row values are planned, not filed, under their
+                    # own keys: the rules see the fields the case data has.
+                    fields={f.key: data[f.key] for f in a.fields if f.key in data},
                     opens_on=a.opens_on,
                     due_date=a.due_date,
                 )

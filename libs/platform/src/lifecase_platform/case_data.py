@@ -9,6 +9,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import ValidationError as SchemaError
+from jsonschema.validators import extend
 from stdnum.dk import cpr
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -57,6 +59,24 @@ def _is_email(value: object) -> bool:
     return True
 
 
+def _date_order(validator: Any, order: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+    """``x-date-order``: each entry's date field must not be before its ``not_before`` field
+    (both set and valid dates; a missing or malformed one has its own error)."""
+    if not isinstance(instance, dict) or not isinstance(order, list):
+        return
+    for rule in order:
+        try:
+            later = date.fromisoformat(instance[rule["field"]])
+            earlier = date.fromisoformat(instance[rule["not_before"]])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if later < earlier:
+            yield SchemaError("date order", validator_value=rule, path=[rule["field"]])
+
+
+# The template's JSON Schema, with the one rule JSON Schema cannot say: dates in order.
+CaseDataValidator = extend(Draft202012Validator, {"x-date-order": _date_order})
+
 MESSAGES = {
     "required": ("This field is required.", "Feltet skal udfyldes."),
     "type": ("Wrong type: expected {expected}.", "Forkert type: forventede {expected}."),
@@ -68,6 +88,9 @@ MESSAGES = {
     "pattern": ("Wrong format.", "Forkert format."),
     "minimum": ("Must be at least {limit}.", "Skal være mindst {limit}."),
     "maximum": ("Must be at most {limit}.", "Må højst være {limit}."),
+    "minItems": ("Fill in at least {limit}.", "Udfyld mindst {limit}."),
+    "maxItems": ("At most {limit}.", "Højst {limit}."),
+    "x-date-order": ("Must not be before {other_en}.", "Må ikke ligge før {other_da}."),
 }
 FORMAT_NAMES_DA = {
     "date": "dato (ÅÅÅÅ-MM-DD, år 1900-2199)",
@@ -98,22 +121,28 @@ def validate_case_data(
 ) -> list[dict[str, Any]]:
     """Field-level errors (empty if the data is valid), in the caller's language."""
     errors = []
-    for error in Draft202012Validator(schema, format_checker=format_checker).iter_errors(data):
+    for error in CaseDataValidator(schema, format_checker=format_checker).iter_errors(data):
         loc: list[str | int] = ["body", "data", *error.absolute_path]
         kind = str(error.validator)
         if kind == "required":
             loc.append(str(error.message).split("'")[1])
         if kind == "additionalProperties":
-            extra = sorted(set(data) - set(schema.get("properties", {})))
+            instance = error.instance if isinstance(error.instance, dict) else data
+            allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            extra = sorted(set(instance) - set(allowed))
             loc.extend(extra[:1])
         expected = error.validator_value if kind in ("type", "format") else ""
-        limit = error.validator_value if kind in ("minimum", "maximum") else ""
+        limits = ("minimum", "maximum", "minItems", "maxItems")
+        limit = error.validator_value if kind in limits else ""
+        other = error.validator_value.get("label", {}) if kind == "x-date-order" else {}
         en, da = MESSAGES.get(kind, ("Invalid value.", "Ugyldig værdi."))
         text = (en if language == "en" else da).format(
             expected=expected,
             limit=f"{limit:g}" if isinstance(limit, int | float) else limit,
             expected_en=FORMAT_NAMES_EN.get(str(expected), expected),
             expected_da=FORMAT_NAMES_DA.get(str(expected), expected),
+            other_en=other.get("en", ""),
+            other_da=other.get("da", ""),
         )
         errors.append(field_error(loc, text, kind))
     return sorted(errors, key=lambda e: [str(p) for p in e["loc"]])

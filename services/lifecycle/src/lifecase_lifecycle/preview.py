@@ -15,6 +15,7 @@ from lifecase_contracts.preview import ActivityPreview, CarriedField, TemplatePr
 from lifecase_lifecycle.models import TemplateVersion
 from lifecase_lifecycle.service import VersionNotFound
 from lifecase_lifecycle.templates import PlannedActivity, Template, due_date, plan
+from lifecase_lifecycle.templates.expansion import expand
 from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.errors import Invalid
 
@@ -64,6 +65,9 @@ async def _version(*, session: AsyncSession, key: str, version: int | None) -> T
 
 
 def preview(template: Template, data: dict[str, Any], today: date) -> list[ActivityPreview]:
+    """One entry per activity the case may open (per row of a repeatable group, as the
+    workflow will open them)."""
+    template, data = expand(template, data)
     result = []
     for planned in plan(template, data):
         activity = template.activity(planned.key)

@@ -25,6 +25,7 @@ from lifecase_contracts.events import (
 from lifecase_contracts.statuses import CaseEnding
 from lifecase_lifecycle.models import STUCK_REASON_LENGTH, CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Template, validate_template
+from lifecase_lifecycle.templates.expansion import expand
 from lifecase_platform.db import insert_new
 from lifecase_platform.errors import Conflict, NotFound
 from lifecase_platform.outbox import Outbox
@@ -290,18 +291,23 @@ async def load_case(
     *, session: AsyncSession, case_id: str, templates: PinnedTemplates | None = None
 ) -> tuple[CaseInput, Template]:
     """A case's input and the template version it is pinned to (parsed once, in
-    ``templates``, for as long as the service runs)."""
+    ``templates``, for as long as the service runs), with its repeatable groups expanded
+    for its data (``templates.expansion``): the activities see one activity per row and the
+    rows' values as plain fields. The input returned is then a copy, never written back."""
     case = await session.get(CaseInput, case_id)
     if case is None:
         raise CaseNotFound()
     pinned = (case.template_key, case.template_version)
     template = templates.get(pinned) if templates is not None else None
-    if template is not None:
+    if template is None:
+        version = await session.get(TemplateVersion, pinned)
+        if version is None:
+            raise TemplateVersionMissing(case.template_key, case.template_version)
+        template = Template.model_validate(version.definition)
+        if templates is not None and version.status != "draft":
+            templates.keep(pinned, template)
+    expanded, data = expand(template, case.data)
+    if expanded is template:
         return case, template
-    version = await session.get(TemplateVersion, pinned)
-    if version is None:
-        raise TemplateVersionMissing(case.template_key, case.template_version)
-    template = Template.model_validate(version.definition)
-    if templates is not None and version.status != "draft":
-        templates.keep(pinned, template)
-    return case, template
+    columns = {c.key: getattr(case, c.key) for c in CaseInput.__table__.columns}
+    return CaseInput(**{**columns, "data": data}), expanded

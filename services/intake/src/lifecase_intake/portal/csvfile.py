@@ -39,9 +39,11 @@ class CsvReport:
 
 
 def template_csv(fields: list[FormField]) -> str:
-    """An empty file with the right headings, for the person to fill in."""
+    """An empty file with the right headings, for the person to fill in (a repeatable group
+    has no column: the portal files such life events with the form only)."""
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow([f.key for f in fields])
+    headings = [f.key for f in fields if not f.is_group]
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(headings)
     return out.getvalue()
 
 

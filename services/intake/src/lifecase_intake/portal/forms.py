@@ -1,12 +1,18 @@
 """The form of a life event, generated from the input JSON Schema its template publishes, and
 the way back: what a person typed (in a form or a CSV row) into case data, with errors per
 field in their language. Validation is intake's own ``validate_case_data``, the same check the
-API makes, so the portal can never accept what the API would refuse."""
+API makes, so the portal can never accept what the API would refuse.
+
+A repeatable group (``x-type: group``, e.g. leave periods) is a list of rows in the case data.
+On the form, the inputs of row ``n`` (from 1) are named ``{group}-{n}-{sub}``
+(``leave_periods-2-end``); rows left entirely blank are skipped, and errors are keyed by the
+input they concern, or by the group for the group as a whole (too few or too many rows)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lifecase_contracts.events import Localized
@@ -18,6 +24,11 @@ NUMBER_ERROR = Localized(
 BOOLEAN_ERROR = Localized(da="Skriv ja eller nej.", en="Write yes or no.")
 TRUE_WORDS = {"true", "yes", "ja", "1", "x", "on", "sand"}
 FALSE_WORDS = {"false", "no", "nej", "0", "off", "falsk"}
+ROW_LABEL = Localized(da="Række", en="Row")
+# Rows read from a posted form or a draft, at most: beyond what any template allows (the
+# schema's maxItems then refuses the extra ones), yet bounded whatever is posted.
+ROW_LIMIT = 50
+ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-([1-9][0-9]{0,2})-([a-z][a-z0-9_]*)$")
 
 # When one value breaks several rules, the most specific message wins.
 ERROR_PRIORITY = {"required": 0, "format": 1, "enum": 2, "minLength": 3, "pattern": 4}
@@ -50,7 +61,9 @@ class Condition:
 
 @dataclass(frozen=True)
 class FormField:
-    """One input of a life event's form; ``kind`` is the template's field type."""
+    """One input of a life event's form; ``kind`` is the template's field type. A group
+    (``kind == "group"``) has ``fields``, the sub-fields of each of its rows, between
+    ``min_items`` and ``max_items`` rows, each called ``item_label`` and its number."""
 
     key: str
     kind: str
@@ -59,6 +72,22 @@ class FormField:
     options: tuple[Option, ...] = ()
     max_length: int | None = None
     shown_if: Condition | None = None
+    fields: tuple[FormField, ...] = ()
+    min_items: int = 0
+    max_items: int | None = None
+    item_label: Localized = ROW_LABEL
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "group"
+
+    def row_key(self, n: int, sub: str) -> str:
+        """The form key of sub-field ``sub`` in row ``n`` (from 1) of this group."""
+        return row_key(self.key, n, sub)
+
+
+def row_key(group: str, n: int, sub: str) -> str:
+    return f"{group}-{n}-{sub}"
 
 
 def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
@@ -67,18 +96,42 @@ def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
     required = set(schema.get("required", [])) | {
         key for rule in schema.get("allOf", []) for key in rule.get("then", {}).get("required", [])
     }
-    return [
-        FormField(
-            key=key,
-            kind=_kind(prop),
-            label=field_label(schema, key),
-            required=key in required,
-            options=_options(prop),
-            max_length=prop.get("maxLength"),
-            shown_if=_condition(key, prop, schema),
-        )
-        for key, prop in schema.get("properties", {}).items()
-    ]
+    return [_form_field(schema, key, prop, key in required) for key, prop in _properties(schema)]
+
+
+def _properties(schema: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    properties = schema.get("properties", {})
+    return [(k, p) for k, p in properties.items() if isinstance(p, Mapping)]
+
+
+def _form_field(
+    schema: Mapping[str, Any], key: str, prop: Mapping[str, Any], required: bool
+) -> FormField:
+    kind = _kind(prop)
+    field = FormField(
+        key=key,
+        kind=kind,
+        label=field_label(schema, key),
+        required=required,
+        options=_options(prop),
+        max_length=prop.get("maxLength"),
+        shown_if=_condition(key, prop, schema),
+    )
+    if kind != "group":
+        return field
+    items = prop.get("items")
+    item_label = prop.get("x-item-label")
+    return replace(
+        field,
+        fields=tuple(form_fields(items if isinstance(items, Mapping) else {})),
+        min_items=int(prop.get("minItems", 0)),
+        max_items=int(prop["maxItems"]) if "maxItems" in prop else None,
+        item_label=(
+            Localized(da=item_label["da"], en=item_label["en"])
+            if isinstance(item_label, Mapping) and item_label.get("da") and item_label.get("en")
+            else ROW_LABEL
+        ),
+    )
 
 
 def _condition(key: str, prop: Mapping[str, Any], schema: Mapping[str, Any]) -> Condition | None:
@@ -100,9 +153,33 @@ def _condition(key: str, prop: Mapping[str, Any], schema: Mapping[str, Any]) -> 
 
 def applicable(fields: list[FormField], data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` without the values of fields that do not apply (e.g. partner data typed in
-    before the reporter unticked "partner employed"), so they are neither checked nor kept."""
-    shown = {f.key for f in fields if f.shown_if is None or f.shown_if.holds(data)}
-    return {key: value for key, value in data.items() if key in shown}
+    before the reporter unticked "partner employed"), so they are neither checked nor kept.
+    In a group's rows, a sub-field's condition is read in its row (then the case data)."""
+    result: dict[str, Any] = {}
+    for field in fields:
+        if field.key not in data or not _shown(field, data):
+            continue
+        value = data[field.key]
+        if field.is_group and isinstance(value, list):
+            value = [
+                _applicable_row(field, row, data) if isinstance(row, Mapping) else row
+                for row in value
+            ]
+        result[field.key] = value
+    return result
+
+
+def _applicable_row(
+    group: FormField, row: Mapping[str, Any], data: Mapping[str, Any]
+) -> dict[str, Any]:
+    context = {**data, **row}
+    return {
+        sub.key: row[sub.key] for sub in group.fields if sub.key in row and _shown(sub, context)
+    }
+
+
+def _shown(field: FormField, data: Mapping[str, Any]) -> bool:
+    return field.shown_if is None or field.shown_if.holds(data)
 
 
 def _kind(prop: Mapping[str, Any]) -> str:
@@ -114,6 +191,8 @@ def _kind(prop: Mapping[str, Any]) -> str:
     formats = {"date": "date", "dk-cpr": "cpr", "email": "email"}
     if prop.get("format") in formats:
         return formats[prop["format"]]
+    if prop.get("type") == "array" and isinstance(prop.get("items"), Mapping):
+        return "group"
     return {"number": "number", "integer": "number", "boolean": "boolean"}.get(
         prop.get("type", ""), "text"
     )
@@ -129,34 +208,99 @@ def _options(prop: Mapping[str, Any]) -> tuple[Option, ...]:
     return tuple(options)
 
 
+def row_numbers(group: FormField, keys: Iterable[str]) -> list[int]:
+    """The row numbers of ``group`` that ``keys`` (a posted form's, or a draft's) have a
+    sub-field of, in order."""
+    subs = {f.key for f in group.fields}
+    numbers = set()
+    for key in keys:
+        match = ROW_KEY.match(key)
+        if match and match[1] == group.key and match[3] in subs:
+            n = int(match[2])
+            if n <= ROW_LIMIT:
+                numbers.add(n)
+    return sorted(numbers)
+
+
+def filled_rows(group: FormField, raw: Mapping[str, str]) -> list[int]:
+    """The numbers of the rows with something in them (an unticked checkbox is nothing)."""
+    return [n for n in row_numbers(group, raw) if not _blank_row(group, n, raw)]
+
+
+def _blank_row(group: FormField, n: int, raw: Mapping[str, str]) -> bool:
+    for sub in group.fields:
+        text = (raw.get(group.row_key(n, sub.key)) or "").strip()
+        if text and not (sub.kind == "boolean" and text.lower() in FALSE_WORDS):
+            return False
+    return True
+
+
+def rows_shown(group: FormField, values: Mapping[str, str], *, add: bool = False) -> int:
+    """How many rows the form shows: at least ``min_items`` and one, every row up to the
+    last one with a value, and with ``add`` one more (while the group has room)."""
+    count = max(group.min_items, 1, *filled_rows(group, values))
+    if add and (group.max_items is None or count < group.max_items):
+        count += 1
+    return count
+
+
 def read_values(
     fields: list[FormField], raw: Mapping[str, str]
 ) -> tuple[dict[str, Any], dict[str, Localized]]:
     """Typed case data from text values, and the values that could not even be typed.
 
     Blank values are left out, so a blank required field reads as missing. Numbers take a
-    Danish decimal comma; yes/no take Danish and English words.
+    Danish decimal comma; yes/no take Danish and English words. A group's rows become its
+    list, blank rows skipped (without rows, the group is left out too).
     """
     data: dict[str, Any] = {}
     errors: dict[str, Localized] = {}
     for field in fields:
-        text = (raw.get(field.key) or "").strip()
-        if not text:
+        if field.is_group:
+            rows = []
+            for n in filled_rows(field, raw):
+                row, row_errors = _read_row(field, n, raw)
+                rows.append(row)
+                errors.update(row_errors)
+            if rows:
+                data[field.key] = rows
             continue
-        if field.kind == "number":
-            number = _number(text)
-            if number is None:
-                errors[field.key] = NUMBER_ERROR
-            else:
-                data[field.key] = number
-        elif field.kind == "boolean":
-            if text.lower() in TRUE_WORDS | FALSE_WORDS:
-                data[field.key] = text.lower() in TRUE_WORDS
-            else:
-                errors[field.key] = BOOLEAN_ERROR
-        else:
-            data[field.key] = text
+        value, error = _typed(field, raw.get(field.key))
+        if error is not None:
+            errors[field.key] = error
+        elif value is not None:
+            data[field.key] = value
     return data, errors
+
+
+def _read_row(
+    group: FormField, n: int, raw: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Localized]]:
+    row: dict[str, Any] = {}
+    errors: dict[str, Localized] = {}
+    for sub in group.fields:
+        key = group.row_key(n, sub.key)
+        value, error = _typed(sub, raw.get(key))
+        if error is not None:
+            errors[key] = error
+        elif value is not None:
+            row[sub.key] = value
+    return row, errors
+
+
+def _typed(field: FormField, raw: str | None) -> tuple[Any, Localized | None]:
+    """The value of one input as its field's type, or why it is not one (None: blank)."""
+    text = (raw or "").strip()
+    if not text:
+        return None, None
+    if field.kind == "number":
+        number = _number(text)
+        return (None, NUMBER_ERROR) if number is None else (number, None)
+    if field.kind == "boolean":
+        if text.lower() in TRUE_WORDS | FALSE_WORDS:
+            return text.lower() in TRUE_WORDS, None
+        return None, BOOLEAN_ERROR
+    return text, None
 
 
 def _number(text: str) -> int | float | None:
@@ -172,17 +316,20 @@ def _number(text: str) -> int | float | None:
 def check(
     schema: Mapping[str, Any], fields: list[FormField], raw: Mapping[str, str], language: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Case data from text values and every field's first error, in ``language``."""
+    """Case data from text values and every field's first error, in ``language``: keyed by
+    the input (``leave_periods-2-end`` in a group's row), or by a group as a whole."""
     data, typing_errors = read_values(fields, raw)
     data = applicable(fields, data)
+    # validate_case_data counts the rows kept, from 0; the person sees the form's numbers.
+    kept = {f.key: filled_rows(f, raw) for f in fields if f.is_group}
     errors = {
         key: text.pick(language)
         for key, text in typing_errors.items()
-        if _applies(fields, key, data)
+        if _applies(fields, key, data, kept)
     }
     ranked: dict[str, tuple[int, str]] = {}
     for error in validate_case_data(dict(schema), data, language):
-        key = str(error["loc"][-1])
+        key = _error_key(error["loc"], kept)
         if key in errors:
             continue
         rank = ERROR_PRIORITY.get(error["type"], 9)
@@ -192,6 +339,36 @@ def check(
     return data, errors
 
 
-def _applies(fields: list[FormField], key: str, data: Mapping[str, Any]) -> bool:
-    field = next(f for f in fields if f.key == key)
-    return field.shown_if is None or field.shown_if.holds(data)
+def _error_key(loc: list[str | int], kept: Mapping[str, list[int]]) -> str:
+    """The form key an error of ``validate_case_data`` concerns: ``["body", "data",
+    "leave_periods", 1, "end"]`` is the end of the second row kept."""
+    path = loc[2:]
+    if not path:
+        return str(loc[-1])
+    key = str(path[0])
+    numbers = kept.get(key)
+    index = path[1] if len(path) >= 3 else None
+    if numbers is not None and isinstance(index, int) and 0 <= index < len(numbers):
+        return row_key(key, numbers[index], str(path[2]))
+    return key
+
+
+def _applies(
+    fields: list[FormField], key: str, data: Mapping[str, Any], kept: Mapping[str, list[int]]
+) -> bool:
+    match = ROW_KEY.match(key)
+    name = match[1] if match else key
+    field = next((f for f in fields if f.key == name), None)
+    if field is None:
+        return True
+    if not _shown(field, data):
+        return False
+    if not match:
+        return True
+    rows = data.get(field.key)
+    n = int(match[2])
+    sub = next((f for f in field.fields if f.key == match[3]), None)
+    if sub is None or not isinstance(rows, list) or n not in kept.get(field.key, []):
+        return False
+    row = rows[kept[field.key].index(n)]
+    return _shown(sub, {**data, **row})

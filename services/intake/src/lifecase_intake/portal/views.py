@@ -18,7 +18,14 @@ from lifecase_intake import service
 from lifecase_intake.deps import PlannerDep
 from lifecase_intake.portal import service as portal
 from lifecase_intake.portal.csvfile import read_csv, template_csv
-from lifecase_intake.portal.forms import FormField, check, form_fields
+from lifecase_intake.portal.forms import (
+    FormField,
+    check,
+    filled_rows,
+    form_fields,
+    row_numbers,
+    rows_shown,
+)
 from lifecase_intake.portal.preview import CasePlanner, PreviewUnavailable
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
@@ -34,6 +41,12 @@ router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn", "failed")
 BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
+NO_CSV = Localized(
+    da="Denne hændelse kan ikke indsendes fra en CSV-fil, fordi formularen har felter, der "
+    "kan gentages (fx flere perioder). Brug formularen.",
+    en="This life event cannot be filed from a CSV file, because its form has fields that "
+    "repeat (such as several periods). Use the form.",
+)
 
 
 def _htmx(request: Request) -> bool:
@@ -59,8 +72,11 @@ async def start(request: Request, user: PageUser, ui: WebUIDep, sessions: Sessio
         types = await service.event_types(session=session)
         drafts = await portal.list_drafts(session=session, reporter=user.username)
     titles = {t.key: t.title for t in types}
+    bulk = {t.key for t in types if _csv_possible(t)}
     return ui.render(
-        request, "portal/start.html", {"event_types": types, "drafts": drafts, "titles": titles}
+        request,
+        "portal/start.html",
+        {"event_types": types, "drafts": drafts, "titles": titles, "bulk": bulk},
     )
 
 
@@ -68,14 +84,29 @@ async def start(request: Request, user: PageUser, ui: WebUIDep, sessions: Sessio
 
 
 def _raw_values(fields: list[FormField], form: FormData) -> dict[str, str]:
-    raw = {}
-    for field in fields:
+    """The posted text of every field, and of every sub-field of every row of a group that
+    the form had (``leave_periods-2-end``); an unticked checkbox is "false"."""
+    raw: dict[str, str] = {}
+
+    def read(field: FormField, key: str) -> None:
+        value = form.get(key)
         if field.kind == "boolean":
-            raw[field.key] = "true" if form.get(field.key) == "true" else "false"
+            raw[key] = "true" if value == "true" else "false"
         else:
-            value = form.get(field.key)
-            raw[field.key] = value if isinstance(value, str) else ""
+            raw[key] = value if isinstance(value, str) else ""
+
+    for field in fields:
+        if not field.is_group:
+            read(field, field.key)
+            continue
+        for n in row_numbers(field, form.keys()):
+            for sub in field.fields:
+                read(sub, field.row_key(n, sub.key))
     return raw
+
+
+def _groups(fields: list[FormField]) -> list[FormField]:
+    return [f for f in fields if f.is_group]
 
 
 def _render_form(
@@ -89,11 +120,19 @@ def _render_form(
     errors: dict[str, str] | None = None,
     draft: bool = False,
     notice: str | None = None,
+    adding: str | None = None,
 ) -> HTMLResponse:
+    """The form with ``values``; ``adding`` names a group the person asked one more row of
+    (focus then moves to that row)."""
     fields = form_fields(event_type.input_schema)
     for field in fields:
         if field.kind == "department" and not values.get(field.key) and user.department:
             values[field.key] = user.department
+    rows = {f.key: rows_shown(f, values, add=f.key == adding) for f in _groups(fields)}
+    focus = None
+    for group in _groups(fields):
+        if group.key == adding and group.fields and rows[group.key] > rows_shown(group, values):
+            focus = group.row_key(rows[group.key], group.fields[0].key)
     return ui.render(
         request,
         "portal/form.html",
@@ -101,6 +140,8 @@ def _render_form(
             "event_type": event_type,
             "fields": fields,
             "values": values,
+            "rows": rows,
+            "focus": focus,
             "errors": errors or {},
             "token": token,
             "draft": draft,
@@ -168,6 +209,10 @@ async def file_case(
             data=raw,
         )
         return _see_other(ui.path(f"drafts/{token}?saved=1"))
+    action = str(form.get("action") or "")
+    if action.startswith("add:"):
+        # "Add a period": the same form with one more row of that group, and no errors yet.
+        return _render_form(request, ui, user, et, token=token, values=raw, adding=action[4:])
     lang = language_of(request)
     data, errors = check(et.input_schema, fields, raw, lang)
     if errors or form.get("action") == "edit":
@@ -222,11 +267,29 @@ async def _render_preview(
         {
             "event_type": event_type,
             "fields": fields,
-            "carried": {f.key: raw[f.key] for f in fields if f.key in data},
+            "data": data,
+            "carried": _carried(fields, raw, data),
             "token": token,
             "tasks": tasks,
         },
     )
+
+
+def _carried(fields: list[FormField], raw: dict[str, str], data: dict[str, Any]) -> dict[str, str]:
+    """The form values the preview sends on: those of the fields that apply, with a group's
+    rows numbered anew without the blank ones (as the case data lists them)."""
+    carried = {}
+    for field in fields:
+        if field.key not in data:
+            continue
+        if not field.is_group:
+            carried[field.key] = raw[field.key]
+            continue
+        for n, filled in enumerate(filled_rows(field, raw), start=1):
+            for sub in field.fields:
+                value = raw.get(field.row_key(filled, sub.key), "")
+                carried[field.row_key(n, sub.key)] = value
+    return carried
 
 
 @router.post("/drafts/{token}/delete")
@@ -295,11 +358,24 @@ async def search_my_cases(
 # --- Bulk upload --------------------------------------------------------------------------
 
 
+def _csv_possible(event_type: EventTypePublic) -> bool:
+    """A CSV row is one flat set of values: a life event with repeatable groups (several
+    leave periods) is filed with the form only."""
+    return not _groups(form_fields(event_type.input_schema))
+
+
+async def _csv_event_type(sessions: SessionFactory, key: str) -> EventTypePublic:
+    et = await _event_type(sessions, key)
+    if not _csv_possible(et):
+        raise BadRequest(NO_CSV)
+    return et
+
+
 @router.get("/bulk/{event_type}")
 async def bulk_page(
     event_type: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
 ) -> Response:
-    et = await _event_type(sessions, event_type)
+    et = await _csv_event_type(sessions, event_type)
     return ui.render(
         request,
         "portal/bulk.html",
@@ -309,7 +385,7 @@ async def bulk_page(
 
 @router.get("/bulk/{event_type}/template.csv")
 async def bulk_template(event_type: str, user: PageUser, sessions: SessionsDep) -> Response:
-    et = await _event_type(sessions, event_type)
+    et = await _csv_event_type(sessions, event_type)
     return Response(
         "\ufeff" + template_csv(form_fields(et.input_schema)),
         media_type="text/csv; charset=utf-8",
@@ -328,7 +404,7 @@ async def bulk_upload(
 ) -> Response:
     """Check every row of an uploaded CSV. Only a file whose every row is valid is kept for
     submitting; otherwise the report names each bad row and nothing is submitted."""
-    et = await _event_type(sessions, event_type)
+    et = await _csv_event_type(sessions, event_type)
     fields = form_fields(et.input_schema)
     raw = await file.read() if file is not None else b""
     report = read_csv(raw, et.input_schema, fields, language_of(request))

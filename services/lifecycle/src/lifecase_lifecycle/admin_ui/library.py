@@ -16,7 +16,7 @@ from lifecase_contracts.preview import ActivityPreview
 from lifecase_contracts.statuses import TemplateStatus
 from lifecase_lifecycle.models import CaseInput, TemplateVersion
 from lifecase_lifecycle.preview import preview
-from lifecase_lifecycle.templates import Template
+from lifecase_lifecycle.templates import InputField, Template
 from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.documents import load_json
 from lifecase_platform.errors import NotFound, field_error
@@ -102,11 +102,17 @@ def _title(v: TemplateVersion) -> Localized:
 
 def example_data(template: Template, today: date) -> dict[str, Any]:
     """Sample data a designer can start a test run from: a valid value for every field
-    (dates a month ahead, the first choice, the lowest number allowed). Invented values,
-    never anybody's."""
+    (dates a month ahead, the first choice, the lowest number allowed, one row of each
+    repeatable group). Invented values, never anybody's."""
+    return _example(template.fields, today)
+
+
+def _example(fields: list[InputField], today: date) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for f in template.fields:
+    for f in fields:
         match f.type:
+            case "group":
+                data[f.key] = [_example(f.fields or [], today)] * max(f.min_items, 1)
             case "number":
                 data[f.key] = f.minimum if f.minimum is not None and f.minimum > 0 else 1
             case "date":

@@ -39,9 +39,18 @@ class InvalidTemplate(ValueError):
 def check_template(template: Template) -> list[TemplateIssue]:
     """Problems pydantic cannot see: references, expressions, cycles, reachability."""
     issues: list[TemplateIssue] = []
-    fields = {f.key: f for f in template.fields}
+    fields = {f.key: f for f in template.fields if f.type != "group"}
+    groups = template.groups
     dates = set(template.date_fields)
     activities = {a.key: a for a in template.activities}
+
+    def row_fields(group: str | None) -> tuple[dict[str, InputField], set[str]]:
+        """The fields an activity may name, and its date fields: those of the case, and
+        for one running ``for_each`` row of a group, the row's as ``group.field``."""
+        if group not in groups:
+            return fields, dates
+        subs = {f"{group}.{f.key}": f for f in groups[group].fields or []}
+        return {**fields, **subs}, dates | {k for k, f in subs.items() if f.type == "date"}
 
     def issue(*loc: str | int, message: str) -> None:
         issues.append(TemplateIssue(loc=loc, message=message))
@@ -59,8 +68,14 @@ def check_template(template: Template) -> list[TemplateIssue]:
     for i, f in enumerate(template.fields):
         if f.shown_if is not None and f.shown_if.field not in fields:
             issue("fields", i, "shown_if", "field", message=f"unknown field '{f.shown_if.field}'")
+        if f.not_before is not None and f.not_before not in dates - {f.key}:
+            issue("fields", i, "not_before", message=f"'{f.not_before}' is not another date field")
+        _check_group(issue, i, f)
     for i, a in enumerate(template.activities):
-        _check_carries(issue, ("activities", i), a.carries, fields)
+        if a.for_each is not None and a.for_each not in groups:
+            issue("activities", i, "for_each", message=f"'{a.for_each}' is not a group field")
+        visible, visible_dates = row_fields(a.for_each)
+        _check_carries(issue, ("activities", i), a.carries, visible)
         if a.when is not None:
             try:
                 compile_expression(a.when, known=fields)
@@ -71,7 +86,7 @@ def check_template(template: Template) -> list[TemplateIssue]:
                 issue("activities", i, "trigger", "after", j, message=f"unknown activity '{other}'")
             elif other == a.key:
                 issue("activities", i, "trigger", "after", j, message="waits for itself")
-        if a.trigger.date is not None and a.trigger.date.field not in dates:
+        if a.trigger.date is not None and a.trigger.date.field not in visible_dates:
             issue(
                 "activities",
                 i,
@@ -80,7 +95,7 @@ def check_template(template: Template) -> list[TemplateIssue]:
                 "field",
                 message=f"'{a.trigger.date.field}' is not a date field",
             )
-        if a.due and a.due.from_field is not None and a.due.from_field not in dates:
+        if a.due and a.due.from_field is not None and a.due.from_field not in visible_dates:
             issue(
                 "activities", i, "due", "from", message=f"'{a.due.from_field}' is not a date field"
             )
@@ -94,9 +109,11 @@ def check_template(template: Template) -> list[TemplateIssue]:
             )
         if follow_up.key in activities:
             issue("on_withdraw", i, "key", message=f"'{follow_up.key}' is also an activity key")
-        _check_carries(issue, ("on_withdraw", i), follow_up.carries, fields)
+        resolved = activities.get(follow_up.if_resolved)
+        visible, visible_dates = row_fields(resolved.for_each if resolved else None)
+        _check_carries(issue, ("on_withdraw", i), follow_up.carries, visible)
         due = follow_up.due
-        if due and due.from_field is not None and due.from_field not in dates:
+        if due and due.from_field is not None and due.from_field not in visible_dates:
             issue(
                 "on_withdraw", i, "due", "from", message=f"'{due.from_field}' is not a date field"
             )
@@ -110,6 +127,28 @@ def _check_carries(
     for j, key in enumerate(carries):
         if key not in fields:
             issue(*loc, "carries", j, message=f"unknown field '{key}'")
+
+
+def _check_group(issue: Any, i: int, group: InputField) -> None:
+    """A group's sub-fields: unique keys, dates in order among themselves, no conditions
+    (a row is there or not)."""
+    subs = group.fields or []
+    keys = [f.key for f in subs]
+    sub_dates = {f.key for f in subs if f.type == "date"}
+    for j, sub in enumerate(subs):
+        if keys.index(sub.key) != j:
+            issue("fields", i, "fields", j, "key", message=f"duplicate key '{sub.key}'")
+        if sub.shown_if is not None:
+            issue("fields", i, "fields", j, "shown_if", message="not allowed in a group's fields")
+        if sub.not_before is not None and sub.not_before not in sub_dates - {sub.key}:
+            issue(
+                "fields",
+                i,
+                "fields",
+                j,
+                "not_before",
+                message=f"'{sub.not_before}' is not another date field of the group",
+            )
 
 
 def _graph_issues(template: Template) -> list[TemplateIssue]:

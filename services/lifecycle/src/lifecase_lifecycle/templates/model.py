@@ -15,7 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lifecase_contracts.events import Localized
 
-FieldType = Literal["text", "number", "date", "boolean", "choice", "email", "cpr", "department"]
+FieldType = Literal[
+    "text", "number", "date", "boolean", "choice", "email", "cpr", "department", "group"
+]
+# How many rows a repeatable group may have at most (a leave in more periods than this is
+# filed as more cases).
+GROUP_LIMIT = 20
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
 # No number field of a life event needs more; beyond it, arithmetic and storage misbehave.
 NUMBER_LIMIT = 1_000_000_000
@@ -49,6 +54,27 @@ class InputField(_Strict):
     minimum: float | None = Field(default=None, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
     maximum: float | None = Field(default=None, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
     shown_if: ShownIf | None = None
+    # Dates: the key of another date field (beside it: top level, or in the same group) that
+    # this one must not be before, e.g. a period's end not before its start.
+    not_before: str | None = Field(default=None, pattern=KEY_PATTERN)
+    # Groups: a repeatable set of sub-fields (e.g. leave periods: from, until), each row
+    # named by ``item_label`` and a number; an activity with ``for_each`` opens once per row.
+    fields: list[InputField] | None = Field(default=None, max_length=30)
+    item_label: Localized | None = None
+    min_items: int = Field(default=1, ge=0, le=GROUP_LIMIT)
+    max_items: int = Field(default=6, ge=1, le=GROUP_LIMIT)
+
+    @model_validator(mode="after")
+    def _groups_have_sub_fields(self) -> InputField:
+        if (self.type == "group") != bool(self.fields):
+            raise ValueError("fields are required for, and only for, type 'group'")
+        if any(f.type == "group" for f in self.fields or []):
+            raise ValueError("a group's fields cannot be groups themselves")
+        if self.min_items > self.max_items:
+            raise ValueError("min_items must not exceed max_items")
+        if self.not_before is not None and self.type != "date":
+            raise ValueError("not_before applies only to type 'date'")
+        return self
 
     @model_validator(mode="after")
     def _choices_only_for_choice(self) -> InputField:
@@ -66,7 +92,7 @@ class InputField(_Strict):
         return self
 
     def json_schema(self) -> dict[str, Any]:
-        schema = self._type_schema()
+        schema = self._group_schema() if self.type == "group" else self._type_schema()
         schema["title"] = self.label.en
         schema["x-label"] = self.label.model_dump()
         schema["x-personal"] = self.personal
@@ -78,6 +104,18 @@ class InputField(_Strict):
             # required fields.
             schema["x-shown-if"] = self.shown_if.model_dump()
         return schema
+
+    def _group_schema(self) -> dict[str, Any]:
+        """An array of rows, each an object of the sub-fields, checked as a template's top
+        level is (required sub-fields, no others, date order)."""
+        item_label = self.item_label or Localized(da="Række", en="Row")
+        return {
+            "type": "array",
+            "minItems": self.min_items,
+            "maxItems": self.max_items,
+            "items": object_schema(self.fields or []),
+            "x-item-label": item_label.model_dump(),
+        }
 
     def _type_schema(self) -> dict[str, Any]:
         match self.type:
@@ -101,6 +139,44 @@ class InputField(_Strict):
                 return {"type": "string", "format": "dk-cpr", "pattern": r"^\d{6}-?\d{4}$"}
             case "choice":
                 return {"type": "string", "enum": [c.value for c in self.choices or []]}
+            case "group":
+                raise AssertionError("groups have their own schema")
+
+
+def object_schema(fields: list[InputField]) -> dict[str, Any]:
+    """The JSON Schema of an object of ``fields`` (the case's data, or one row of a group):
+    each field's schema, which are required (a field with ``shown_if`` only when its
+    condition holds), no others, and the order of dates (``x-date-order``, checked by
+    ``lifecase_platform.case_data``)."""
+    always = [f.key for f in fields if f.required and f.shown_if is None]
+    conditional = [
+        {
+            "if": {
+                "properties": {f.shown_if.field: {"const": f.shown_if.equals}},
+                "required": [f.shown_if.field],
+            },
+            "then": {"required": [f.key]},
+        }
+        for f in fields
+        if f.required and f.shown_if is not None
+    ]
+    labels = {f.key: f.label for f in fields}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {f.key: f.json_schema() for f in fields},
+        "required": always,
+        "additionalProperties": False,
+    }
+    if conditional:
+        schema["allOf"] = conditional
+    order = [
+        {"field": f.key, "not_before": f.not_before, "label": labels[f.not_before].model_dump()}
+        for f in fields
+        if f.not_before is not None and f.not_before in labels
+    ]
+    if order:
+        schema["x-date-order"] = order
+    return schema
 
 
 class DateOffset(_Strict):
@@ -127,6 +203,10 @@ class DueRule(_Strict):
 
 
 class Activity(_Strict):
+    """One sub-case the case may open. With ``for_each`` (a group field) it opens once per
+    row of the group, and may name the row's sub-fields as ``group.field`` in ``carries``,
+    its date trigger and its due rule."""
+
     key: str = Field(pattern=KEY_PATTERN)
     subcase_type: str = Field(pattern=r"^[a-z][a-z0-9_.]{0,99}$")
     title: Localized
@@ -135,6 +215,7 @@ class Activity(_Strict):
     trigger: Trigger = Trigger()
     due: DueRule | None = None
     unit_hint: str | None = None
+    for_each: str | None = Field(default=None, pattern=KEY_PATTERN)
 
 
 class FollowUp(_Strict):
@@ -161,11 +242,16 @@ class Template(_Strict):
 
     @property
     def personal_fields(self) -> list[str]:
-        return [f.key for f in self.fields if f.personal]
+        """Fields holding personal data; a group does when any of its sub-fields does."""
+        return [f.key for f in self.fields if f.personal or any(s.personal for s in f.fields or [])]
 
     @property
     def date_fields(self) -> list[str]:
         return [f.key for f in self.fields if f.type == "date"]
+
+    @property
+    def groups(self) -> dict[str, InputField]:
+        return {f.key: f for f in self.fields if f.type == "group"}
 
     def field(self, key: str) -> InputField:
         return next(f for f in self.fields if f.key == key)
@@ -185,29 +271,11 @@ class Template(_Strict):
     def input_schema(self) -> dict[str, Any]:
         """The JSON Schema reporters' data must satisfy (the API validates with exactly this).
         A field with ``shown_if`` is required only when its condition holds."""
-        always = [f.key for f in self.fields if f.required and f.shown_if is None]
-        conditional = [
-            {
-                "if": {
-                    "properties": {f.shown_if.field: {"const": f.shown_if.equals}},
-                    "required": [f.shown_if.field],
-                },
-                "then": {"required": [f.key]},
-            }
-            for f in self.fields
-            if f.required and f.shown_if is not None
-        ]
-        schema: dict[str, Any] = {
+        return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": self.title.en,
-            "type": "object",
-            "properties": {f.key: f.json_schema() for f in self.fields},
-            "required": always,
-            "additionalProperties": False,
+            **object_schema(self.fields),
         }
-        if conditional:
-            schema["allOf"] = conditional
-        return schema
 
 
 def template_json_schema() -> dict[str, Any]:
