@@ -2,20 +2,23 @@
 (administrator) drafts a new version of the hiring template from the published one, adding an
 activity with a condition and a date trigger; the editor refuses a mistake with its line; she
 test-runs the draft and submits it with a note. Pia (process owner) reads what it changes
-and publishes it. A new case is filed on the new version; a running case keeps its own."""
+and publishes it. A new case is filed on the new version; a running case keeps its own until
+Pia moves it, after a dry run that shows what the move changes."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import A11y, Api, switch_to_english, wait_until
+from lifecase_platform.workdays import today_in_denmark
+from tests.browser.support import A11y, Api, switch_to_english, unique_name, wait_until
 from tests.browser.test_admin import file_hiring, sign_in_to_admin
 
 # Only for more than 40 hours a week: the other browser tests file at most 37.5, so their
-# cases stay as they were.
+# cases stay as they were; this test's running case is filed with 45 hours.
 AGREEMENT = """\
 - key: working_hours_agreement
   subcase_type: hr.working_hours_agreement
@@ -46,7 +49,7 @@ def running_on(api: Api, version: int) -> set[str]:
 
 def test_ada_drafts_a_hiring_change_and_pia_publishes_it(page: Page, a11y: A11y, api: Api) -> None:
     before = published(api)
-    running = file_hiring(api)
+    running = file_hiring_for_45_hours(api)
     wait_until(lambda: running in running_on(api, before) or None, what="the case to run")
 
     sign_in_to_admin(page, a11y, "Ada Admin")
@@ -123,11 +126,8 @@ def test_ada_drafts_a_hiring_change_and_pia_publishes_it(page: Page, a11y: A11y,
     expect(history.nth(2)).to_contain_text("Godkendte og offentliggjorde")
     expect(history.nth(2)).to_contain_text("pia")
     a11y.check(page)
-    switch_to_english(page, a11y)
-    expect(page.locator("#history tbody tr").nth(2)).to_contain_text("Approved and published")
-    expect(page.locator("#version-status")).to_have_text("Published")
 
-    # A new case uses the new version; the running case stays on its own.
+    # A new case uses the new version; a running case stays on its own until it is moved.
     assert published(api) == draft
     wait_until(
         lambda: (
@@ -138,6 +138,62 @@ def test_ada_drafts_a_hiring_change_and_pia_publishes_it(page: Page, a11y: A11y,
     new = file_hiring(api)
     wait_until(lambda: new in running_on(api, draft) or None, what="the new case to run")
     assert running in running_on(api, before)
+
+    # Pia moves the running case (45 hours a week) after the dry run shows what changes.
+    page.locator("#migration-link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Flyt igangværende sager til version {draft}"
+    )
+    a11y.check(page)
+    page.locator(f"[data-case='{running}'] input[type=checkbox]").check()
+    page.get_by_role("button", name="Se hvad der ville ændres").click()
+    row = page.locator(f"#moves tr[data-case='{running}']")
+    expect(row).to_have_attribute("data-movable", "yes")
+    expect(row.locator("[data-change='added:working_hours_agreement']")).to_contain_text(
+        "Aftale om arbejdstid over 40 timer"
+    )
+    a11y.check(page)
+    page.get_by_role("button", name="Flyt de valgte sager").click()
+    expect(page.locator("#done")).to_have_text(f"1 sag er flyttet til version {draft}.")
+    a11y.check(page)
+    moved = wait_until(
+        lambda: (
+            (
+                (c := api.case(running))["template_version"] == draft
+                and any(s["activity"] == "working_hours_agreement" for s in c["subcases"])
+                and c
+            )
+            or None
+        ),
+        what="the moved case to open the new version's activity",
+    )
+    assert any(t["kind"] == "case_migrated" for t in moved["timeline"])
+    assert running in running_on(api, draft)
+
+    switch_to_english(page, a11y)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Move running cases")
+
+
+def file_hiring_for_45_hours(api: Api) -> str:
+    start = (today_in_denmark() + timedelta(days=30)).isoformat()
+    response = api.http.post(
+        "/api/v1/cases",
+        headers=api.headers("rita"),
+        json={
+            "event_type": "hiring",
+            "data": {
+                "employee_name": unique_name("Signe"),
+                "cpr": "0202851234",
+                "start_date": start,
+                "position": "Kok",
+                "department": "Skovvejens Skole",
+                "employment_type": "permanent",
+                "weekly_hours": 45,
+            },
+        },
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
 
 
 def event_types(api: Api) -> list[dict[str, Any]]:

@@ -89,6 +89,8 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/templates/{key}/versions/{version}/changes"): TEMPLATE_READERS,
     ("GET", "/api/v1/templates/{key}/versions/{version}/history"): TEMPLATE_READERS,
     ("POST", "/api/v1/templates/{key}/versions/{version}/submit"): TEMPLATES,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/migration"): TEMPLATES,
+    ("POST", "/api/v1/templates/{key}/versions/{version}/migration/dry-run"): TEMPLATES,
     ("POST", "/api/v1/templates/{key}/versions/{version}/send-back"): APPROVE,
     ("POST", "/api/v1/templates/{key}/versions/{version}/publish"): APPROVE,
     ("POST", "/api/v1/templates/{key}/versions/{version}/retire"): TEMPLATES,

@@ -256,6 +256,24 @@ class CaseRescheduled(EventData):
     reporter: str
 
 
+class CaseMigrated(EventData):
+    """An administrator moved a running case to a newer version of its template. The titles
+    say what changed for the reporter: sub-cases added, cancelled because the new version no
+    longer has them, and kept because they were already done. Lifecycle's own consumer
+    tells the case's workflow; intake writes it on the reporter's timeline."""
+
+    TYPE: ClassVar[str] = "lifecase.case.migrated"
+
+    case_id: str
+    event_type: str
+    from_version: int
+    to_version: int
+    added: list[Localized]
+    cancelled: list[Localized]
+    kept: list[Localized]
+    reporter: str
+
+
 class TemplateRetired(EventData):
     """A template version may no longer be filed (running cases go on)."""
 
@@ -322,6 +340,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         SlaBreached,
         CaseWithdrawn,
         CaseRescheduled,
+        CaseMigrated,
         TemplateRetired,
         AccessRecorded,
         CaseErased,

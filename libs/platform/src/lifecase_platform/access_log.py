@@ -50,6 +50,10 @@ ACTIONS: Final[dict[str, Localized]] = {
     "template.published": Localized(
         da="Godkendte og udgav en skabelon", en="Approved and published a template"
     ),
+    "template.cases_migrated": Localized(
+        da="Flyttede igangværende sager til en ny skabelonversion",
+        en="Moved running cases to a new template version",
+    ),
     "template.retired": Localized(da="Trak en skabelon tilbage", en="Retired a template"),
     "rule_set.created": Localized(da="Oprettede routingregler", en="Created routing rules"),
     "rule_set.activated": Localized(da="Aktiverede routingregler", en="Activated routing rules"),

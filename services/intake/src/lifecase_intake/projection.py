@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts import reporter_texts
 from lifecase_contracts.events import (
     CaseCompleted,
+    CaseMigrated,
     CasePlanningFailed,
     Envelope,
     EventData,
@@ -132,6 +133,17 @@ class IntakeProjection:
             case.closed_at = e.completed_at
             await note(session, envelope, e.case_id, "case_completed", reporter_texts.completed())
 
+    async def case_migrated(self, session: AsyncSession, envelope: Envelope[CaseMigrated]) -> None:
+        """The case follows a newer version of its template: its reschedules are checked
+        against that version from now on, and its timeline says what changed."""
+        e = envelope.data
+        case = await session.get(Case, e.case_id)
+        if case is None or case.template_version == e.to_version:
+            return
+        case.template_version = e.to_version
+        text = timeline.migrated(e.to_version, e.added, e.cancelled, e.kept)
+        await note(session, envelope, e.case_id, "case_migrated", text)
+
     async def planning_failed(
         self, session: AsyncSession, envelope: Envelope[CasePlanningFailed]
     ) -> None:
@@ -154,5 +166,6 @@ class IntakeProjection:
             SubcaseCancelled: self.subcase_cancelled,
             SubcaseDueDateChanged: self.due_date_changed,
             CaseCompleted: self.case_completed,
+            CaseMigrated: self.case_migrated,
             **ConversationProjection().registry(),
         }

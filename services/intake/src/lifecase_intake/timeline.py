@@ -18,6 +18,10 @@ CANCEL_REASONS = {
         da="en delsag, den ventede på, blev ikke gennemført",
         en="a sub-case it waited for was not done",
     ),
+    "not_in_new_version": Localized(
+        da="den nye version af forløbet har den ikke",
+        en="the new version of the process does not have it",
+    ),
 }
 
 
@@ -46,6 +50,31 @@ def cancelled(title: Localized, reason: str) -> Localized:
     return Localized(
         da=f"»{title.da}« er annulleret: {why.da}.", en=f"“{title.en}” was cancelled: {why.en}."
     )
+
+
+def migrated(
+    version: int, added: list[Localized], cancelled: list[Localized], kept: list[Localized]
+) -> Localized:
+    """A case moved to a newer version of its template, and what that changed."""
+
+    def listed(titles: list[Localized], language: str) -> str:
+        names = [t.da if language == "da" else t.en for t in titles]
+        return ", ".join(f"»{n}«" if language == "da" else f"“{n}”" for n in names)
+
+    da = [f"Sagen følger nu version {version} af forløbet."]
+    en = [f"The case now follows version {version} of the process."]
+    for titles, says_da, says_en in (
+        (added, "Tilføjet", "Added"),
+        (cancelled, "Annulleret", "Cancelled"),
+        (kept, "Allerede klaret og beholdt", "Already done and kept"),
+    ):
+        if titles:
+            da.append(f"{says_da}: {listed(titles, 'da')}.")
+            en.append(f"{says_en}: {listed(titles, 'en')}.")
+    if len(da) == 1:
+        da.append("Ingen af dine delsager ændres.")
+        en.append("None of your sub-cases change.")
+    return Localized(da=" ".join(da), en=" ".join(en))
 
 
 def due_date_moved(title: Localized, due: date | None) -> Localized:

@@ -36,7 +36,7 @@ from lifecase_contracts.events import (
     derived_id,
 )
 from lifecase_lifecycle import service
-from lifecase_lifecycle.models import CaseInput
+from lifecase_lifecycle.models import CaseInput, TemplateVersion
 from lifecase_lifecycle.templates import Activity, FollowUp, Template, due_date, plan
 from lifecase_lifecycle.workflows.types import (
     CANNOT_PROCEED,
@@ -153,6 +153,24 @@ class LifecycleActivities:
         )
         return failed
 
+    async def _activity(self, case: CaseInput, template: Template, key: str) -> Activity:
+        """An activity of the case's template; one the case's new version no longer has is
+        read in the version it was moved from (to cancel it under its own title)."""
+        try:
+            return template.activity(key)
+        except KeyError:
+            if case.previous_version is None:
+                raise
+        async with self.sessions() as session:
+            found = await session.get(TemplateVersion, (case.template_key, case.previous_version))
+        if found is None:
+            raise KeyError(key)
+        before = Template.model_validate(found.definition)
+        base, _, row = key.rpartition("_")
+        if key not in {a.key for a in before.activities} and row.isdigit():
+            return before.activity(base)  # a row of a repeatable group: the row's activity
+        return before.activity(key)
+
     @activity.defn(name="plan_case")
     @permanent_failures
     async def plan_case(self, input: PlanCaseInput) -> CasePlan:
@@ -239,7 +257,7 @@ class LifecycleActivities:
     async def cancel_subcase(self, input: CancelSubcaseInput) -> None:
         """Publish ``lifecase.subcase.cancelled`` with the reason."""
         case, template = await self._load(input.case_id)
-        spec = template.activity(input.activity)
+        spec = await self._activity(case, template, input.activity)
         event = SubcaseCancelled(
             case_id=case.case_id,
             subcase_id=subcase_id(case.case_id, spec.key),
@@ -272,7 +290,9 @@ class LifecycleActivities:
         await self.publisher.publish(
             event,
             subject=case.case_id,
-            id=derived_id("subcase-due-date", case.case_id, spec.key, input.revision),
+            id=derived_id(
+                "subcase-due-date", case.case_id, spec.key, input.revision, case.template_version
+            ),
         )
 
     @activity.defn(name="finish_case")

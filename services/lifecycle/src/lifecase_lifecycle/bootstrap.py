@@ -79,7 +79,7 @@ class LifecycleService:
             interceptors=[TracingInterceptor()],
             **temporal_options(s),
         )
-        self.app.state.temporal = temporal
+        self.app.state.temporal = self.admin.state.temporal = temporal
         rt.readiness.add("temporal", temporal_probe(temporal))
         activities = LifecycleActivities(sessions=sessions, publisher=publisher)
 

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowQueryFailedError, WorkflowQueryRejectedError
+from temporalio.service import RPCError
 
 from lifecase_lifecycle.routing_preview import RoutingPreview
+from lifecase_lifecycle.workflows.case import CaseWorkflow
+from lifecase_lifecycle.workflows.types import workflow_id
 
 
 def temporal_client(request: Request) -> Client:
@@ -18,6 +23,25 @@ def temporal_client(request: Request) -> Client:
 
 
 TemporalDep = Annotated[Client, Depends(temporal_client)]
+
+PROGRESS_TIMEOUT = timedelta(seconds=5)
+
+
+def workflow_progress(temporal: Client) -> Callable[[str], Awaitable[dict[str, str] | None]]:
+    """Where a case's workflow stands (its ``progress`` query), or None when it does not
+    answer in time (the moving of cases reports that case as not movable just now)."""
+
+    async def ask(case_id: str) -> dict[str, str] | None:
+        handle = temporal.get_workflow_handle(workflow_id(case_id))
+        try:
+            state: dict[str, str] = await handle.query(
+                CaseWorkflow.progress, rpc_timeout=PROGRESS_TIMEOUT
+            )
+        except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
+            return None
+        return state
+
+    return ask
 
 
 def routing_preview(request: Request) -> RoutingPreview:

@@ -15,6 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from lifecase_contracts.events import (
     CaseErased,
+    CaseMigrated,
     CaseRescheduled,
     CaseSubmitted,
     CaseWithdrawn,
@@ -29,6 +30,7 @@ from lifecase_lifecycle.service import SOURCE, record_case_input, record_resched
 from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_lifecycle.workflows.types import (
     CaseWorkflowInput,
+    MigratedSignal,
     RescheduledSignal,
     SubcaseClosedSignal,
     WithdrawSignal,
@@ -96,6 +98,14 @@ class LifecycleHandlers:
             e.case_id, CaseWorkflow.rescheduled, RescheduledSignal(revision=e.revision)
         )
 
+    async def case_migrated(
+        self, session: AsyncSession, envelope: Envelope[CaseMigrated]
+    ) -> Effect:
+        """The case was moved to a newer template version (``migration``): let its
+        workflow re-plan on it."""
+        e = envelope.data
+        return self._signal(e.case_id, CaseWorkflow.migrated, MigratedSignal(version=e.to_version))
+
     async def case_withdrawn(
         self, session: AsyncSession, envelope: Envelope[CaseWithdrawn]
     ) -> Effect:
@@ -137,5 +147,6 @@ class LifecycleHandlers:
             SubcaseResolved: self.subcase_resolved,
             SubcaseRejected: self.subcase_rejected,
             CaseRescheduled: self.case_rescheduled,
+            CaseMigrated: self.case_migrated,
             CaseWithdrawn: self.case_withdrawn,
         }

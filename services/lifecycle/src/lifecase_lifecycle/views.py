@@ -6,7 +6,7 @@ cases running on each version. Templates are sent as JSON or as YAML
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -16,8 +16,8 @@ from lifecase_contracts.api import Problem
 from lifecase_contracts.events import Localized
 from lifecase_contracts.preview import TemplatePreview, TemplatePreviewRequest
 from lifecase_contracts.statuses import TemplateAction
-from lifecase_lifecycle import publishing, service, sharing
-from lifecase_lifecycle.deps import RoutingPreviewDep
+from lifecase_lifecycle import migration, publishing, service, sharing
+from lifecase_lifecycle.deps import RoutingPreviewDep, TemporalDep, workflow_progress
 from lifecase_lifecycle.models import NOTE_LENGTH, TemplateVersion
 from lifecase_lifecycle.preview import preview_case
 from lifecase_lifecycle.templates import (
@@ -382,6 +382,108 @@ async def publish(
         note=body.note if body else "",
     )
     return _public(published)
+
+
+class MigrationRequest(BaseModel):
+    """Which running cases to consider (``null`` in a dry run: every case of the life
+    event on an older version)."""
+
+    case_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        default=None, max_length=migration.MAX_CASES
+    )
+
+
+class MoveRequest(BaseModel):
+    case_ids: list[Annotated[str, Field(max_length=64)]] = Field(
+        min_length=1, max_length=migration.MAX_CASES
+    )
+
+
+class ChangePart(BaseModel):
+    kind: str
+    activity: str
+    title: Localized
+    before: date | None
+    after: date | None
+
+
+class CaseMovePublic(BaseModel):
+    case_id: str
+    from_version: int
+    movable: bool
+    problem: Localized | None
+    changes: list[ChangePart]
+
+
+def _moves(moves: list[migration.CaseMove]) -> list[CaseMovePublic]:
+    return [
+        CaseMovePublic(
+            case_id=m.case_id,
+            from_version=m.from_version,
+            movable=m.movable,
+            problem=m.problem,
+            changes=[
+                ChangePart(
+                    kind=c.kind, activity=c.activity, title=c.title, before=c.before, after=c.after
+                )
+                for c in m.changes
+            ],
+        )
+        for m in moves
+    ]
+
+
+@router.post("/{key}/versions/{version}/migration/dry-run", responses=PROBLEMS)
+async def migration_dry_run(
+    key: str,
+    version: VersionNumber,
+    body: MigrationRequest,
+    request: Request,
+    _: Drafter,
+    session: SessionDep,
+    temporal: TemporalDep,
+) -> list[CaseMovePublic]:
+    """What moving running cases to this (published) version would change, per case:
+    sub-cases added, cancelled, kept because they are done, and re-dated; or why a case
+    cannot move. Nothing changes."""
+    moves = await migration.dry_run(
+        session,
+        workflow_progress(temporal),
+        key=key,
+        version=version,
+        case_ids=body.case_ids,
+        today=today_in_denmark(),
+        language=language(request),
+    )
+    return _moves(moves)
+
+
+@router.post("/{key}/versions/{version}/migration", responses=PROBLEMS)
+async def migrate(
+    key: str,
+    version: VersionNumber,
+    body: MoveRequest,
+    request: Request,
+    user: Drafter,
+    session: TxSessionDep,
+    outbox: OutboxDep,
+    temporal: TemporalDep,
+) -> list[CaseMovePublic]:
+    """Move the named running cases to this (published) version; each case's workflow
+    re-plans on it and the reporter's timeline says what changed. Cases that cannot move
+    are listed with the reason and left as they are."""
+    moves = await migration.migrate(
+        session,
+        outbox,
+        workflow_progress(temporal),
+        user=user,
+        key=key,
+        version=version,
+        case_ids=body.case_ids,
+        today=today_in_denmark(),
+        language=language(request),
+    )
+    return _moves(moves)
 
 
 @router.get("/{key}/versions/{version}/changes", responses=PROBLEMS)

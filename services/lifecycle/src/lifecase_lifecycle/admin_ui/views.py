@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from lifecase_contracts.events import Localized
-from lifecase_lifecycle import publishing, service, sharing
+from lifecase_lifecycle import migration, publishing, service, sharing
 from lifecase_lifecycle.admin_ui import library
-from lifecase_lifecycle.deps import RoutingPreviewDep
+from lifecase_lifecycle.deps import RoutingPreviewDep, TemporalDep, workflow_progress
 from lifecase_lifecycle.models import NOTE_LENGTH
 from lifecase_lifecycle.operations import require_operator
 from lifecase_lifecycle.templates import InvalidTemplate, TemplateIssue, parse_template, to_yaml
@@ -101,11 +101,113 @@ async def _version_page(
         "may_draft": publishing.may(user, publishing.DRAFTERS),
         "may_approve": publishing.may(user, publishing.APPROVERS),
         "is_author": user.username in authors,
+        "movable": len(await migration.candidates(session, key=key, version=number))
+        if row.status == "published"
+        else 0,
         "note_error": note_error,
         "problem": problem,
         "done": request.query_params.get("done"),
     }
     return ui.render(request, "admin/version.html", context, status_code=status_code)
+
+
+@router.get("/templates/{key}/{number}/migration")
+async def migration_page(
+    request: Request, user: PageUser, ui: WebUIDep, session: SessionDep, key: Key, number: Number
+) -> Response:
+    """The running cases on older versions of the life event, to choose from for a move to
+    this (published) version."""
+    _require_drafter(user)
+    return await _migration_page(request, ui, session, key, number, moves=None, done=None)
+
+
+@router.post("/templates/{key}/{number}/migration")
+async def migration_step(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    temporal: TemporalDep,
+    key: Key,
+    number: Number,
+) -> Response:
+    """``action=dry-run``: what moving the chosen cases would change, per case (nothing
+    changes); ``action=migrate``: move those that can, and say which could not and why."""
+    _require_drafter(user)
+    form = await request.form()
+    chosen = [v for v in form.getlist("case_id") if isinstance(v, str)][: migration.MAX_CASES]
+    language = language_of(request)
+    if not chosen:
+        async with sessions() as session:
+            return await _migration_page(
+                request,
+                ui,
+                session,
+                key,
+                number,
+                moves=None,
+                done=None,
+                problem=NONE_CHOSEN.pick(language),
+                status_code=422,
+            )
+    progress = workflow_progress(temporal)
+    today = today_in_denmark()
+    if form.get("action") == "migrate":
+        async with sessions() as session, session.begin():
+            moves = await migration.migrate(
+                session,
+                outbox,
+                progress,
+                user=user,
+                key=key,
+                version=number,
+                case_ids=chosen,
+                today=today,
+                language=language,
+            )
+        done = sum(m.movable for m in moves)
+    else:
+        async with sessions() as session:
+            moves = await migration.dry_run(
+                session,
+                progress,
+                key=key,
+                version=number,
+                case_ids=chosen,
+                today=today,
+                language=language,
+            )
+        done = None
+    async with sessions() as session:
+        return await _migration_page(request, ui, session, key, number, moves=moves, done=done)
+
+
+async def _migration_page(
+    request: Request,
+    ui: WebUI,
+    session: AsyncSession,
+    key: str,
+    number: int,
+    *,
+    moves: list[migration.CaseMove] | None,
+    done: int | None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    template, row = await library.version(session=session, key=key, number=number)
+    context = {
+        "template": template,
+        "row": row,
+        "cases": await migration.candidates(session, key=key, version=number),
+        "moves": moves,
+        "done": done,
+        "problem": problem,
+    }
+    return ui.render(request, "admin/migration.html", context, status_code=status_code)
+
+
+NONE_CHOSEN = Localized(da="Vælg mindst én sag.", en="Choose at least one case.")
 
 
 @router.get("/templates/{key}/{number}/bundle")

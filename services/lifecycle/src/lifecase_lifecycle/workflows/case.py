@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         CaseWorkflowInput,
         FinishCaseInput,
         MarkStuckInput,
+        MigratedSignal,
         MoveDueDateInput,
         OpenSubcaseInput,
         OpenWaveInput,
@@ -73,6 +74,9 @@ START_CASE = "start-case"
 # Patch: a sub-case resolved before the workflow learnt that ``start_case`` had opened it (its
 # event was out, a robot was quick) counts once the opening is known, instead of being lost.
 CLOSED_EARLY = "closed-early"
+# Patch: after a move to a newer template version, the steps the new plan no longer has are
+# cancelled (open or pending) or kept (done), instead of lingering.
+MIGRATION = "template-migration"
 ArgT = TypeVar("ArgT")
 CLOSED = frozenset({"resolved", "rejected", "cancelled", "skipped"})
 DONE = frozenset({"resolved", "skipped"})
@@ -91,6 +95,9 @@ class CaseWorkflow:
         self.follow_ups: dict[str, str] = {}
         self.revision = 0
         self.planned_revision = -1
+        # The template version the case was last moved to (``migrated``; 0: never moved).
+        self.version = 0
+        self.planned_version = 0
         self.withdrawn = False
         self.changed = False
         self.stuck: dict[str, str] = {}  # step -> why it cannot proceed
@@ -106,7 +113,11 @@ class CaseWorkflow:
                 await self._withdraw()
                 return await self._finish("withdrawn")
             try:
-                if self.planned_revision < self.revision or not self.steps:
+                if (
+                    self.planned_revision < self.revision
+                    or self.planned_version != self.version
+                    or not self.steps
+                ):
                     if not await self._plan():
                         return await self._finish("failed")
                     continue
@@ -121,7 +132,7 @@ class CaseWorkflow:
 
     async def _plan(self) -> bool:
         """Plan (or re-plan) the case; False when its data cannot be planned at all."""
-        revision = self.revision
+        revision, version = self.revision, self.version
         if not self.steps and workflow.patched(START_CASE):
             return await self._start(revision)
         try:
@@ -136,7 +147,15 @@ class CaseWorkflow:
         first = not self.steps
         self.follow_ups = plan.follow_ups
         self.planned_revision = revision
+        self.planned_version = version
         work = []
+        planned = {step.key for step in plan.steps}
+        gone = [key for key in self.steps if key not in planned]
+        if gone and workflow.patched(MIGRATION):
+            for key in gone:
+                del self.steps[key]
+                if self.state[key] in ("pending", "open"):
+                    work.append(self._cancel(key, "not_in_new_version"))
         for step in plan.steps:
             before = self.steps.get(step.key)
             self.steps[step.key] = step
@@ -388,6 +407,12 @@ class CaseWorkflow:
     def rescheduled(self, signal: RescheduledSignal) -> None:
         if signal.revision > self.revision:
             self.revision = signal.revision
+            self.changed = True
+
+    @workflow.signal(name="migrated")
+    def migrated(self, signal: MigratedSignal) -> None:
+        if signal.version != self.version:
+            self.version = signal.version
             self.changed = True
 
     @workflow.signal(name="withdraw")

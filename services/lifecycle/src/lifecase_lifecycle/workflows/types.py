@@ -133,7 +133,9 @@ class AnnounceScheduledInput:
 class CancelSubcaseInput:
     case_id: str
     activity: str
-    reason: str  # condition_no_longer_holds | withdrawn | prerequisite_not_done
+    reason: (
+        str  # condition_no_longer_holds | withdrawn | prerequisite_not_done | not_in_new_version
+    )
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,14 @@ class SubcaseClosedSignal:
 @dataclass(frozen=True)
 class RescheduledSignal:
     revision: int
+
+
+@dataclass(frozen=True)
+class MigratedSignal:
+    """The case now runs on ``version`` of its template: re-plan it, cancel what the new
+    version no longer has (unless already done) and open or announce what it adds."""
+
+    version: int
 
 
 @dataclass(frozen=True)
