@@ -75,6 +75,9 @@ def test_ada_reads_the_template_library_and_a_version_in_full(
     expect(cpr.locator("td").nth(2)).to_have_text("Ja")  # personal data
     activities = page.locator("#activities tbody tr")
     assert activities.count() >= 5
+    # The same activities as a picture: one box each, with its unit and date.
+    expect(page.locator("#graph g[data-box]")).to_have_count(activities.count())
+    expect(page.locator("#graph g[data-box=it_equipment]")).to_contain_text("start_date −21 d")
     expect(page.locator("#activities")).to_contain_text("Når sagen starter")
     expect(page.locator("#source")).to_contain_text("key: hiring")
     a11y.check(page)

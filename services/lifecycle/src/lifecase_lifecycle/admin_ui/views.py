@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from lifecase_contracts.events import Localized
 from lifecase_lifecycle import migration, publishing, service, sharing
 from lifecase_lifecycle.admin_ui import library
+from lifecase_lifecycle.admin_ui.graph import graph
 from lifecase_lifecycle.deps import RoutingPreviewDep, TemporalDep, workflow_progress
 from lifecase_lifecycle.models import NOTE_LENGTH
 from lifecase_lifecycle.operations import require_operator
@@ -96,6 +97,7 @@ async def _version_page(
         "template": template,
         "row": row,
         "source": to_yaml(template),
+        "picture": graph(template),
         "comparison": await publishing.compare(session, key=key, version=number),
         "history": await publishing.history(session, key=key, version=number),
         "may_draft": publishing.may(user, publishing.DRAFTERS),
