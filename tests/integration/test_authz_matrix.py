@@ -82,6 +82,8 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/templates/schema"): SIGNED_IN,
     ("POST", "/api/v1/templates/validate"): TEMPLATES,
     ("POST", "/api/v1/templates/{key}/preview"): SIGNED_IN,
+    ("GET", "/api/v1/templates/{key}/owners"): TEMPLATE_READERS,
+    ("PUT", "/api/v1/templates/{key}/owners"): ADMIN,
     ("GET", "/api/v1/templates/{key}/versions"): TEMPLATE_READERS,
     ("GET", "/api/v1/templates/{key}/versions/{version}"): TEMPLATE_READERS,
     ("PUT", "/api/v1/templates/{key}/versions/{version}"): TEMPLATES,

@@ -101,6 +101,37 @@ async def test_no_one_approves_what_they_wrote(api: Api) -> None:
     assert (await api.post(f"{other}/publish", as_="pia")).status_code == 403
 
 
+async def test_a_life_event_with_named_process_owners_is_approved_only_by_them(
+    api: Api,
+) -> None:
+    owners = "/api/v1/templates/onboarding/owners"
+    assert (await api.get(owners, as_="alma")).json() == {"key": "onboarding", "owners": []}
+    refused = await api.client.put(
+        owners, headers=api.headers("pia"), json={"key": "onboarding", "owners": ["pia"]}
+    )
+    assert refused.status_code == 403  # naming owners is the administrators'
+    named = await api.client.put(
+        owners, headers=api.headers("ada"), json={"key": "onboarding", "owners": ["per"]}
+    )
+    assert named.json()["owners"] == ["per"]
+
+    path = await draft(api, ONBOARDING)
+    await api.post(f"{path}/submit", as_="ada", json={"note": "Første version"})
+    not_hers = await api.post(f"{path}/publish", as_="pia")
+    assert not_hers.status_code == 403
+    assert "per" in not_hers.json()["detail"]
+    assert (await api.post(f"{path}/send-back", as_="pia", json={"note": "x"})).status_code == 403
+    assert (await api.post(f"{path}/publish", as_="per")).status_code == 200
+
+    # With no one named, every process owner approves again.
+    await api.client.put(
+        owners, headers=api.headers("ada"), json={"key": "onboarding", "owners": []}
+    )
+    second = await draft(api, ONBOARDING.replace("Kontrakt", "Ansættelseskontrakt"))
+    await api.post(f"{second}/submit", as_="ada", json={"note": "Ny titel"})
+    assert (await api.post(f"{second}/publish", as_="pia")).status_code == 200
+
+
 async def test_a_changed_catalogue_template_arrives_as_a_draft(
     api: Api, system: EmbeddedSystem
 ) -> None:

@@ -50,6 +50,9 @@ ACTIONS: Final[dict[str, Localized]] = {
     "template.published": Localized(
         da="Godkendte og udgav en skabelon", en="Approved and published a template"
     ),
+    "template.owners_changed": Localized(
+        da="Udpegede procesejere for en livshændelse", en="Named a life event's process owners"
+    ),
     "template.cases_migrated": Localized(
         da="Flyttede igangværende sager til en ny skabelonversion",
         en="Moved running cases to a new template version",

@@ -31,6 +31,16 @@ class TemplateVersion(Base):
 NOTE_LENGTH = 1000
 
 
+class TemplateOwner(Base):
+    """A process owner of one life event: where a life event has any, only they approve
+    its versions (``publishing``); where it has none, any process owner does."""
+
+    __tablename__ = "template_owners"
+
+    key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class TemplateChange(Base):
     """One line of a template version's history: who did what, when, and the note they
     gave (a submission's reason, an approver's reason for sending it back)."""

@@ -1,6 +1,9 @@
 """Drafting and four-eyes publishing of template versions: what the API and the admin
 area call to change a template, so both keep the same rules and the same records.
 
+A life event may have named process owners (``TemplateOwner``, set by administrators): then
+only they approve its versions. Without any, every process owner may.
+
 Administrators and process owners draft; a draft is submitted for approval with a note
 (``in_review``, no longer editable); a process owner who neither drafted, changed nor
 submitted it reads what differs from the published version and either publishes it or sends
@@ -13,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Localized
 from lifecase_contracts.statuses import TemplateAction
 from lifecase_lifecycle import service
-from lifecase_lifecycle.models import TemplateChange, TemplateVersion
+from lifecase_lifecycle.models import TemplateChange, TemplateOwner, TemplateVersion
 from lifecase_lifecycle.templates import Template, validate_template
 from lifecase_lifecycle.templates.diff import Change, diff
 from lifecase_platform import access_log
@@ -161,6 +164,7 @@ async def send_back(
 ) -> TemplateVersion:
     """The approver returns a submitted version to draft, saying why."""
     require_approver(user)
+    await _require_owner(session, key=key, user=user)
     submitted = await _in_review(session, key=key, version=version)
     submitted.status = "draft"
     await log_change(session, outbox, user=user, action="sent_back", version=submitted, note=note)
@@ -178,6 +182,7 @@ async def approve(
 ) -> TemplateVersion:
     """A second person publishes a submitted version: new cases use it from now on."""
     require_approver(user)
+    await _require_owner(session, key=key, user=user)
     submitted = await _in_review(session, key=key, version=version)
     if user.username in await authors(session, key=key, version=version):
         raise Forbidden(
@@ -236,6 +241,63 @@ def require_approver(user: Principal) -> None:
             Localized(
                 da="Kun en procesejer kan godkende eller sende en version tilbage.",
                 en="Only a process owner can approve a version or send it back.",
+            )
+        )
+
+
+async def owners(session: AsyncSession, *, key: str) -> list[str]:
+    rows = await session.scalars(
+        select(TemplateOwner.username)
+        .where(TemplateOwner.key == key)
+        .order_by(TemplateOwner.username)
+    )
+    return list(rows)
+
+
+async def set_owners(
+    session: AsyncSession, outbox: Outbox, *, user: Principal, key: str, usernames: list[str]
+) -> list[str]:
+    """Name the process owners of a life event (administrators; an empty list: every
+    process owner approves it again)."""
+    if not user.is_admin:
+        raise Forbidden(
+            Localized(
+                da="Kun administratorer udpeger procesejere.",
+                en="Only administrators name process owners.",
+            )
+        )
+    await session.execute(delete(TemplateOwner).where(TemplateOwner.key == key))
+    chosen = sorted(set(usernames))
+    session.add_all(TemplateOwner(key=key, username=name) for name in chosen)
+    await access_log.record(
+        session,
+        outbox,
+        source=service.SOURCE,
+        user=user,
+        action="template.owners_changed",
+        resource="template",
+        resource_id=key,
+        reason="administrator",
+    )
+    return chosen
+
+
+async def may_approve(session: AsyncSession, *, key: str, user: Principal) -> bool:
+    """Whether ``user`` approves this life event's versions (as to who, not authorship)."""
+    if not may(user, APPROVERS):
+        return False
+    named = await owners(session, key=key)
+    return not named or user.username in named
+
+
+async def _require_owner(session: AsyncSession, *, key: str, user: Principal) -> None:
+    named = await owners(session, key=key)
+    if named and user.username not in named:
+        listed = ", ".join(named)
+        raise Forbidden(
+            Localized(
+                da=f"Kun livshændelsens procesejere godkender dens versioner: {listed}.",
+                en=f"Only the life event's process owners approve its versions: {listed}.",
             )
         )
 

@@ -9,7 +9,7 @@ import asyncio
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, Field
 
 from lifecase_contracts.api import Problem
@@ -19,6 +19,7 @@ from lifecase_contracts.statuses import TemplateAction
 from lifecase_lifecycle import migration, publishing, service, sharing
 from lifecase_lifecycle.deps import RoutingPreviewDep, TemporalDep, workflow_progress
 from lifecase_lifecycle.models import NOTE_LENGTH, TemplateVersion
+from lifecase_lifecycle.operations import Operator
 from lifecase_lifecycle.preview import preview_case
 from lifecase_lifecycle.templates import (
     InvalidTemplate,
@@ -33,7 +34,7 @@ from lifecase_platform.auth import CurrentUser, Principal, bearer_token
 from lifecase_platform.db import as_utc
 from lifecase_platform.deps import OutboxDep, SessionDep, SessionsDep, TxSessionDep
 from lifecase_platform.documents import DocumentTooComplex, load_json
-from lifecase_platform.errors import Forbidden, Invalid
+from lifecase_platform.errors import Conflict, Forbidden, Invalid
 from lifecase_platform.problems import language
 from lifecase_platform.ratelimit import count
 from lifecase_platform.web import VersionNumber
@@ -101,6 +102,7 @@ async def approver(request: Request, user: CurrentUser) -> Principal:
     return user
 
 
+TemplateKey = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
 Drafter = Annotated[Principal, Depends(drafter)]
 Reader = Annotated[Principal, Depends(reader)]
 Approver = Annotated[Principal, Depends(approver)]
@@ -299,6 +301,40 @@ async def export_bundle(
         media_type="application/yaml",
         headers={"Content-Disposition": f'attachment; filename="{bundle_name(key, version)}"'},
     )
+
+
+class OwnersPublic(BaseModel):
+    """Who approves this life event's versions; empty: every process owner."""
+
+    key: str
+    owners: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9._@-]{1,100}$")]] = Field(max_length=20)
+
+
+@router.get("/{key}/owners", responses=PROBLEMS)
+async def get_owners(key: TemplateKey, _: Reader, session: SessionDep) -> OwnersPublic:
+    return OwnersPublic(key=key, owners=await publishing.owners(session, key=key))
+
+
+@router.put("/{key}/owners", responses=PROBLEMS)
+async def put_owners(
+    key: TemplateKey,
+    body: OwnersPublic,
+    user: Operator,
+    session: TxSessionDep,
+    outbox: OutboxDep,
+) -> OwnersPublic:
+    """Name the process owners who approve this life event's versions (administrators)."""
+    if body.key != key:
+        raise Conflict(
+            Localized(
+                da="Livshændelsen i indholdet passer ikke med adressen.",
+                en="The life event in the body does not match the URL.",
+            )
+        )
+    chosen = await publishing.set_owners(
+        session, outbox, user=user, key=key, usernames=list(body.owners)
+    )
+    return OwnersPublic(key=key, owners=chosen)
 
 
 @router.get("/{key}/versions", responses=PROBLEMS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -101,7 +102,9 @@ async def _version_page(
         "comparison": await publishing.compare(session, key=key, version=number),
         "history": await publishing.history(session, key=key, version=number),
         "may_draft": publishing.may(user, publishing.DRAFTERS),
-        "may_approve": publishing.may(user, publishing.APPROVERS),
+        "may_approve": await publishing.may_approve(session, key=key, user=user),
+        "owners": await publishing.owners(session, key=key),
+        "is_admin": user.is_admin,
         "is_author": user.username in authors,
         "movable": len(await migration.candidates(session, key=key, version=number))
         if row.status == "published"
@@ -357,6 +360,44 @@ async def save_edit(
         target = f"templates/{key}/{saved.version}?done=saved"
     return RedirectResponse(ui.path(target), status_code=303)
 
+
+@router.post("/templates/{key}/{number}/owners")
+async def save_owners(
+    request: Request,
+    user: PageUser,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    key: Key,
+    number: Number,
+) -> Response:
+    """Name the life event's process owners (administrators): user names, separated by
+    commas or spaces; none: every process owner approves."""
+    require_operator(user)
+    text = str((await request.form()).get("owners") or "")
+    names = [n for n in text.replace(",", " ").split() if n]
+    if len(names) > 20 or any(not OWNER.match(n) for n in names):
+        async with sessions() as session:
+            return await _version_page(
+                request,
+                user,
+                ui,
+                session,
+                key,
+                number,
+                problem=BAD_OWNERS.pick(language_of(request)),
+                status_code=422,
+            )
+    async with sessions() as session, session.begin():
+        await publishing.set_owners(session, outbox, user=user, key=key, usernames=names)
+    return RedirectResponse(ui.path(f"templates/{key}/{number}?done=owners"), status_code=303)
+
+
+OWNER = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")
+BAD_OWNERS = Localized(
+    da="Skriv højst 20 brugernavne, adskilt af komma eller mellemrum.",
+    en="Write at most 20 user names, separated by commas or spaces.",
+)
 
 Step = Literal["submit", "approve", "send-back"]
 
