@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -34,14 +34,27 @@ def fill_hiring(page: Page, name: str, *, english: bool) -> None:
         page.get_by_label("Ugentlige timer").fill("37,5")
 
 
+def notice_days() -> int:
+    """How many days ahead SOON is now (7, unless the day changed since the tests began)."""
+    return (date.fromisoformat(SOON) - today_in_denmark()).days
+
+
 def preview_and_submit(
-    page: Page, a11y: A11y, *, english: bool, double_click: bool = False
+    page: Page,
+    a11y: A11y,
+    *,
+    english: bool,
+    double_click: bool = False,
+    warning: str | None = None,
 ) -> None:
-    """From a filled form, through the preview of what will happen, to the case page."""
+    """From a filled form, through the preview of what will happen (with ``warning`` in its
+    warning panel, when given), to the case page."""
     page.get_by_role("button", name="See what happens" if english else "Se hvad der sker").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "What happens when you submit" if english else "Det sker der, når du indsender"
     )
+    if warning is not None:
+        expect(page.get_by_role("note")).to_contain_text(warning)
     a11y.check(page)
     submit = page.get_by_role("button", name="Submit case" if english else "Indsend sagen")
     if double_click:
@@ -84,6 +97,9 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
     switch_to_english(page, a11y)
     open_hiring_form(page, a11y, english=True)
     expect(page.get_by_label("Department")).to_have_value("Børne- og Ungeforvaltningen")
+    employee = page.get_by_label("Employee name")
+    expect(employee).to_have_accessible_description("At most 200 characters")
+    expect(employee).to_have_attribute("maxlength", "200")
 
     page.get_by_role("button", name="See what happens").click()
     summary = page.get_by_role("alert")
@@ -98,6 +114,15 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
     preview = page.locator("#preview tbody tr")
     expect(preview).to_have_count(5)
     expect(preview.filter(has_text="Payroll setup")).to_contain_text("Payroll – setup and changes")
+    # A start at short notice is a warning beside the plan, not an error: it can be submitted.
+    warning = page.get_by_role("note")
+    expect(warning.get_by_role("heading")).to_have_text("Warning: short notice")
+    expect(warning).to_contain_text(
+        f"First working day is in {notice_days()} days. The units ask for at least 14 days' "
+        "notice, so some tasks may be late."
+    )
+    expect(warning).to_contain_text("You can still submit the case.")
+    expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_role("button", name="Submit case")).to_be_visible()
     a11y.check(page)
     page.get_by_role("button", name="Submit case").click()
@@ -131,11 +156,20 @@ def test_a_hiring_case_filed_in_danish_explains_a_wrong_cpr_number_in_danish(
     cpr = page.get_by_label("CPR-nummer")
     expect(cpr).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Medarbejderens navn")).to_have_value(name)  # nothing is lost
+    expect(page.get_by_label("Stillingsbetegnelse")).to_have_accessible_description(
+        "Højst 200 tegn"
+    )
     assert api.cases_of(name) == []
     a11y.check(page)
 
     cpr.fill("010190-1234")
-    preview_and_submit(page, a11y, english=False)
+    preview_and_submit(
+        page,
+        a11y,
+        english=False,
+        warning=f"Første arbejdsdag er om {notice_days()} dage. Enhederne beder om mindst 14 "
+        "dages varsel, så nogle opgaver kan blive forsinkede.",
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Ansættelse")
     expect(page.locator("#subcases tbody tr").filter(has_text="Hos enheden")).to_have_count(5)
     expect(page.get_by_text("37,5")).to_be_visible()

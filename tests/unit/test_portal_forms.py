@@ -5,12 +5,19 @@ row the same way."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from starlette.datastructures import FormData
 
 from lifecase_contracts.events import Localized
 from lifecase_intake.portal.csvfile import read_csv, template_csv
-from lifecase_intake.portal.forms import check, form_fields, row_numbers, rows_shown
+from lifecase_intake.portal.forms import (
+    check,
+    form_fields,
+    notice_warnings,
+    row_numbers,
+    rows_shown,
+)
 from lifecase_intake.portal.preview import PlannedTask, moves
 from lifecase_intake.portal.views import _raw_values
 from lifecase_lifecycle.templates import load_catalogue
@@ -438,3 +445,100 @@ def test_the_posted_form_gives_the_text_of_every_row_it_had() -> None:
     }
     assert raw["partner_employed"] == "false"
     assert not any(k.startswith("partner_leave_periods") for k in raw)
+
+
+# Minimum notice: a date nearer than its field's x-min-notice-days is warned about, not refused.
+TODAY = date(2027, 1, 4)
+
+
+def test_a_start_date_at_short_notice_is_warned_about_in_the_chosen_language() -> None:
+    start = next(f for f in FIELDS if f.key == "start_date")
+    assert start.min_notice_days == 14  # from the shipped hiring template
+    data, errors = check(SCHEMA, FIELDS, {**VALID, "start_date": "2027-01-11"}, "da")
+    assert errors == {}  # a late report may still be filed
+    assert notice_warnings(FIELDS, data, TODAY, "da") == [
+        "Første arbejdsdag er om 7 dage. Enhederne beder om mindst 14 dages varsel, så nogle "
+        "opgaver kan blive forsinkede."
+    ]
+    assert notice_warnings(FIELDS, data, TODAY, "en") == [
+        "First working day is in 7 days. The units ask for at least 14 days' notice, so some "
+        "tasks may be late."
+    ]
+
+
+def test_enough_notice_gives_no_warning_and_today_tomorrow_and_the_past_are_named() -> None:
+    def warning(start: str, language: str = "en") -> list[str]:
+        return notice_warnings(FIELDS, {"start_date": start}, TODAY, language)
+
+    assert warning("2027-01-18") == []  # exactly 14 days
+    assert warning("2027-03-01") == []
+    assert warning("2027-01-17")[0].startswith("First working day is in 13 days. ")
+    assert warning("2027-01-05")[0].startswith("First working day is tomorrow. ")
+    assert warning("2027-01-04")[0].startswith("First working day is today. ")
+    assert warning("2027-01-03", "da")[0].startswith("Første arbejdsdag var i går. ")
+    assert warning("2026-12-25", "da")[0].startswith("Første arbejdsdag var for 10 dage siden. ")
+    assert warning("not a date") == []
+    assert notice_warnings(FIELDS, {}, TODAY, "en") == []
+
+
+def _noticed(days: int) -> dict[str, Any]:
+    """GROUPS with a minimum notice on the periods' start and on a date beside them."""
+    start = {**cast(dict[str, Any], PERIOD["start"]), "x-min-notice-days": days}
+    rows: dict[str, Any] = group("Orlovsperioder")
+    rows["items"] = {**rows["items"], "properties": {**PERIOD, "start": start}}
+    shown_if = {"x-shown-if": {"field": "partner_employed", "equals": True}}
+    decided = {
+        "type": "string",
+        "format": "date",
+        "x-type": "date",
+        "x-label": {"da": "Afgjort", "en": "Decided"},
+        "x-min-notice-days": 0,
+    }
+    properties = {
+        **cast(dict[str, Any], GROUPS["properties"]),
+        "leave_periods": rows,
+        "partner_leave_periods": {**rows, **shown_if},
+        "decided": decided,
+    }
+    return {**GROUPS, "properties": properties}
+
+
+def test_a_date_in_a_group_is_warned_about_with_the_row_it_stands_in() -> None:
+    fields = form_fields(_noticed(7))
+    periods = {
+        "leave_periods": [
+            {"start": "2027-02-01", "end": "2027-02-28"},
+            {"start": "2027-01-07", "end": "2027-01-31"},
+        ]
+    }
+    assert notice_warnings(fields, periods, TODAY, "da") == [
+        "Fra (periode 2) er om 3 dage. Enhederne beder om mindst 7 dages varsel, så nogle "
+        "opgaver kan blive forsinkede."
+    ]
+    [english] = notice_warnings(fields, periods, TODAY, "en")
+    assert english.startswith("From (period 2) is in 3 days.")
+
+    one_day = form_fields(_noticed(1))
+    [warning] = notice_warnings(one_day, {"leave_periods": [{"start": "2027-01-04"}]}, TODAY, "en")
+    assert warning == (
+        "From (period 1) is today. The units ask for at least 1 day's notice, so some tasks "
+        "may be late."
+    )
+    # No notice asked: only a date already passed is warned about.
+    assert notice_warnings(fields, {"decided": "2027-01-04"}, TODAY, "en") == []
+    assert notice_warnings(fields, {"decided": "2027-01-01"}, TODAY, "da") == [
+        "Afgjort var for 3 dage siden. Nogle opgaver kan blive forsinkede."
+    ]
+
+
+def test_a_date_in_a_group_that_does_not_apply_is_not_warned_about() -> None:
+    fields = form_fields(_noticed(7))
+    partner = {"partner_leave_periods": [{"start": "2027-01-05", "end": "2027-01-31"}]}
+    assert notice_warnings(fields, {**partner, "partner_employed": False}, TODAY, "en") == []
+    [warning] = notice_warnings(fields, {**partner, "partner_employed": True}, TODAY, "en")
+    assert warning.startswith("From (period 1) is tomorrow. ")
+
+
+def test_a_text_field_tells_its_length_to_the_form() -> None:
+    name = next(f for f in FIELDS if f.key == "employee_name")
+    assert (name.kind, name.max_length) == ("text", 200)

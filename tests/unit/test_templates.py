@@ -122,6 +122,25 @@ def test_broken_yaml_is_reported() -> None:
     assert "not valid YAML" in issue
 
 
+def test_a_date_publishes_its_minimum_notice_for_forms_to_warn_about() -> None:
+    template = parse_template(BASE.replace("type: date\n", "type: date\n    min_notice_days: 14\n"))
+    schema = template.input_schema()
+    assert schema["properties"]["start_date"]["x-min-notice-days"] == 14
+    assert "x-min-notice-days" not in schema["properties"]["name"]
+    assert "start_date" in schema["required"]  # a warning, never an extra rule
+    hiring = CATALOGUE["hiring"].input_schema()["properties"]["start_date"]
+    assert hiring["x-min-notice-days"] == 14
+
+
+def test_a_minimum_notice_is_only_for_dates_and_within_a_year() -> None:
+    [issue] = _issues(BASE.replace("type: boolean\n", "type: boolean\n    min_notice_days: 14\n"))
+    assert issue == "line 11: fields.2: Value error, min_notice_days applies only to type 'date'"
+    [issue] = _issues(BASE.replace("type: date\n", "type: date\n    min_notice_days: 366\n"))
+    assert issue == "line 10: fields.1.min_notice_days: Input should be less than or equal to 365"
+    [issue] = _issues(BASE.replace("type: date\n", "type: date\n    min_notice_days: -1\n"))
+    assert "fields.1.min_notice_days: Input should be greater than or equal to 0" in issue
+
+
 def test_a_template_round_trips_through_yaml() -> None:
     hiring = CATALOGUE["hiring"]
     assert parse_template(to_yaml(hiring)) == hiring

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from lifecase_contracts.events import Localized
@@ -29,6 +30,25 @@ ROW_LABEL = Localized(da="Række", en="Row")
 # schema's maxItems then refuses the extra ones), yet bounded whatever is posted.
 ROW_LIMIT = 50
 ROW_KEY = re.compile(r"^([a-z][a-z0-9_]*)-([1-9][0-9]{0,2})-([a-z][a-z0-9_]*)$")
+
+# A date nearer than its field's ``x-min-notice-days`` is warned about, never refused: when
+# the date is (``{label}``, ``{days}``), then what the units ask for.
+NOTICE_WHEN = {
+    "future": Localized(da="{label} er om {days} dage.", en="{label} is in {days} days."),
+    "tomorrow": Localized(da="{label} er i morgen.", en="{label} is tomorrow."),
+    "today": Localized(da="{label} er i dag.", en="{label} is today."),
+    "yesterday": Localized(da="{label} var i går.", en="{label} was yesterday."),
+    "past": Localized(da="{label} var for {days} dage siden.", en="{label} was {days} days ago."),
+}
+NOTICE_ASKED = Localized(
+    da="Enhederne beder om mindst {days} dages varsel, så nogle opgaver kan blive forsinkede.",
+    en="The units ask for at least {days} days' notice, so some tasks may be late.",
+)
+NOTICE_ASKED_ONE = Localized(
+    da="Enhederne beder om mindst 1 dags varsel, så nogle opgaver kan blive forsinkede.",
+    en="The units ask for at least 1 day's notice, so some tasks may be late.",
+)
+NOTICE_LATE = Localized(da="Nogle opgaver kan blive forsinkede.", en="Some tasks may be late.")
 
 # When one value breaks several rules, the most specific message wins.
 ERROR_PRIORITY = {"required": 0, "format": 1, "enum": 2, "minLength": 3, "pattern": 4}
@@ -76,6 +96,7 @@ class FormField:
     min_items: int = 0
     max_items: int | None = None
     item_label: Localized = ROW_LABEL
+    min_notice_days: int | None = None
 
     @property
     def is_group(self) -> bool:
@@ -116,6 +137,7 @@ def _form_field(
         options=_options(prop),
         max_length=prop.get("maxLength"),
         shown_if=_condition(key, prop, schema),
+        min_notice_days=_notice_days(prop),
     )
     if kind != "group":
         return field
@@ -132,6 +154,11 @@ def _form_field(
             else ROW_LABEL
         ),
     )
+
+
+def _notice_days(prop: Mapping[str, Any]) -> int | None:
+    days = prop.get("x-min-notice-days")
+    return days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else None
 
 
 def _condition(key: str, prop: Mapping[str, Any], schema: Mapping[str, Any]) -> Condition | None:
@@ -372,3 +399,47 @@ def _applies(
         return False
     row = rows[kept[field.key].index(n)]
     return _shown(sub, {**data, **row})
+
+
+def notice_warnings(
+    fields: list[FormField], data: Mapping[str, Any], today: date, language: str
+) -> list[str]:
+    """In ``language``, a warning for each date in ``data`` (typed case data) nearer to
+    ``today`` than its field's minimum notice, in the form's order; a date in a group's row
+    is named with the row ("Fra (periode 2)"). Such a case may still be filed."""
+    data = applicable(fields, data)
+    warnings = []
+    for field in fields:
+        value = data.get(field.key)
+        if not field.is_group:
+            warning = _notice_warning(field, field.label.pick(language), value, today, language)
+            warnings += [warning] if warning else []
+            continue
+        rows = value if isinstance(value, list) else []
+        item = field.item_label.pick(language).lower()
+        for n, row in enumerate(rows, start=1):
+            if not isinstance(row, Mapping):
+                continue
+            for sub in field.fields:
+                label = f"{sub.label.pick(language)} ({item} {n})"
+                warning = _notice_warning(sub, label, row.get(sub.key), today, language)
+                warnings += [warning] if warning else []
+    return warnings
+
+
+def _notice_warning(
+    field: FormField, label: str, value: Any, today: date, language: str
+) -> str | None:
+    notice = field.min_notice_days
+    if notice is None or field.kind != "date" or not isinstance(value, str):
+        return None
+    try:
+        days = (date.fromisoformat(value) - today).days
+    except ValueError:
+        return None
+    if days >= notice:
+        return None
+    when = {1: "tomorrow", 0: "today", -1: "yesterday"}.get(days, "future" if days > 0 else "past")
+    asked = NOTICE_LATE if notice == 0 else NOTICE_ASKED_ONE if notice == 1 else NOTICE_ASKED
+    first = NOTICE_WHEN[when].pick(language).format(label=label, days=abs(days))
+    return f"{first} {asked.pick(language).format(days=notice)}"

@@ -23,6 +23,7 @@ from lifecase_intake.portal.forms import (
     check,
     filled_rows,
     form_fields,
+    notice_warnings,
     row_numbers,
     rows_shown,
 )
@@ -35,6 +36,7 @@ from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
 from lifecase_platform.webui.session import session_token
+from lifecase_platform.workdays import today_in_denmark
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -247,7 +249,8 @@ async def _render_preview(
     raw: dict[str, str],
     data: dict[str, Any],
 ) -> Response:
-    """Which units receive which tasks, by which dates, seeing which fields; the values
+    """Which units receive which tasks, by which dates, seeing which fields, and a warning
+    for each date nearer than its minimum notice (it may still be submitted); the values
     ride along in hidden inputs (a POST body, never a URL) to be submitted from here."""
     try:
         tasks = await planner.preview(
@@ -271,6 +274,7 @@ async def _render_preview(
             "carried": _carried(fields, raw, data),
             "token": token,
             "tasks": tasks,
+            "warnings": notice_warnings(fields, data, today_in_denmark(), language_of(request)),
         },
     )
 

@@ -57,6 +57,9 @@ class InputField(_Strict):
     # Dates: the key of another date field (beside it: top level, or in the same group) that
     # this one must not be before, e.g. a period's end not before its start.
     not_before: str | None = Field(default=None, pattern=KEY_PATTERN)
+    # Dates: the calendar days of notice the units ask for before this date. Never refused:
+    # a later report is filed, but the reporter is warned that some tasks may be late.
+    min_notice_days: int | None = Field(default=None, ge=0, le=365)
     # Groups: a repeatable set of sub-fields (e.g. leave periods: from, until), each row
     # named by ``item_label`` and a number; an activity with ``for_each`` opens once per row.
     fields: list[InputField] | None = Field(default=None, max_length=30)
@@ -74,6 +77,8 @@ class InputField(_Strict):
             raise ValueError("min_items must not exceed max_items")
         if self.not_before is not None and self.type != "date":
             raise ValueError("not_before applies only to type 'date'")
+        if self.min_notice_days is not None and self.type != "date":
+            raise ValueError("min_notice_days applies only to type 'date'")
         return self
 
     @model_validator(mode="after")
@@ -103,6 +108,9 @@ class InputField(_Strict):
             # Forms show the field only when it applies; ``allOf`` alone says so only for
             # required fields.
             schema["x-shown-if"] = self.shown_if.model_dump()
+        if self.min_notice_days is not None:
+            # Forms warn (never refuse) when the date is nearer than this.
+            schema["x-min-notice-days"] = self.min_notice_days
         return schema
 
     def _group_schema(self) -> dict[str, Any]:
