@@ -13,6 +13,7 @@ from tests.browser.support import A11y, Api, sign_in, wait_until
 from tests.browser.test_admin import sign_in_to_admin
 from tests.browser.test_bulk import csv_file, row
 from tests.browser.test_portal import fill_hiring, open_hiring_form
+from tests.browser.test_routing_rules import IT_RULE, an_it_item_is_routed
 from tests.browser.test_workspace import (
     PAYROLL_QUEUE_DA,
     answer_as_reporter,
@@ -159,3 +160,21 @@ def test_screenshots_of_approval_and_bundles(page: Page, a11y: A11y, api: Api) -
     expect(page.locator("#shipped")).to_be_visible()
     a11y.check(page)
     shoot(page, "admin-bundles")
+
+
+def test_screenshots_of_the_routing_rules(page: Page, a11y: A11y, api: Api) -> None:
+    an_it_item_is_routed(api)  # so the dry run has something to move
+    sign_in_to_admin(page, a11y, "Ada Admin")
+    a11y.check(page)
+    page.goto("/admin/routing/rules")
+    expect(page.locator("#versions")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-routing-rules")
+
+    page.get_by_role("link", name="Ny version").click()
+    rules = page.get_by_label("Reglerne, én pr. linje, i den rækkefølge de prøves")
+    rules.fill(rules.input_value().replace(IT_RULE, IT_RULE[: -len("it")] + "facilities"))
+    page.get_by_role("button", name="Prøv på tidligere opgaver").click()
+    expect(page.locator("#dry-run-summary")).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-routing-dry-run")
