@@ -216,6 +216,20 @@ class ReporterReplied(EventData):
     in_reply_to: str | None = None
 
 
+class ReplyFiled(EventData):
+    """Routing filed the reporter's reply with a work item: the caseworkers who should know
+    (the one who asked, the assignee) are told. The reply's text stays in routing."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.reply_filed"
+
+    case_id: str
+    subcase_id: str
+    title: Localized
+    message_id: str
+    in_reply_to: str | None = None
+    recipients: list[str]
+
+
 class SlaBreached(EventData):
     """A work item passed its due date while still open."""
 
@@ -227,6 +241,8 @@ class SlaBreached(EventData):
     queue: str
     due_date: date
     reporter: str
+    # Who holds the item (None while it waits in the queue): told in the workspace's inbox.
+    assignee: str | None = None
 
 
 class CaseWithdrawn(EventData):
@@ -337,6 +353,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         SubcaseRejected,
         InfoRequested,
         ReporterReplied,
+        ReplyFiled,
         SlaBreached,
         CaseWithdrawn,
         CaseRescheduled,
