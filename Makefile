@@ -10,7 +10,10 @@ MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/*/py
 # Packages with web pages: each keeps its Babel catalogue in locale/da/LC_MESSAGES/messages.po.
 UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lifecase_intake/portal \
 	services/lifecycle/src/lifecase_lifecycle/admin_ui services/routing/src/lifecase_routing/admin_ui \
-	services/routing/src/lifecase_routing/workspace_ui
+	services/routing/src/lifecase_routing/workspace_ui \
+	services/notifications/src/lifecase_notifications/admin_ui \
+	services/notifications/src/lifecase_notifications/inbox_ui \
+	services/notifications/src/lifecase_notifications/preferences_ui
 CHROMIUM := /usr/bin/chromium
 # pytest-xdist workers for unit + integration: each worker runs its own Temporal dev server and
 # its tests' own NATS and databases, so tests never share state across workers. Two fit a

@@ -91,6 +91,8 @@ class Lifecycle:
         title: str = "Lønoprettelse",
         department: str | None = "Børne- og Ungeforvaltningen",
         unit_hint: str | None = None,
+        case_number: str | None = None,
+        reporter_name: str | None = None,
     ) -> str:
         """Open a sub-case of a case filed elsewhere; returns the sub-case id."""
         case_id, subcase_id = str(uuid.uuid4()), str(uuid.uuid4())
@@ -106,6 +108,8 @@ class Lifecycle:
                 due_date=due_date,
                 reporter="rita",
                 department=department,
+                case_number=case_number,
+                reporter_name=reporter_name,
             )
         )
         return subcase_id

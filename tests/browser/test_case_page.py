@@ -104,7 +104,7 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     a11y.check(page)
     page.get_by_label("Dit svar").fill("Uge 12")
     page.get_by_role("button", name="Send svar").click()
-    expect(page.get_by_role("status").first).to_contain_text("Dit svar er sendt")
+    expect(page.locator(".notice")).to_contain_text("Din besked er sendt")
     expect(page.locator(".message-reply")).to_contain_text("Uge 12")
     a11y.check(page)
 
@@ -139,4 +139,41 @@ def test_a_parental_leave_with_an_employed_partner_is_previewed_filed_answered_m
     expect(rows.filter(has_text="Annulleret")).to_have_count(5)
     expect(rows.first).to_contain_text("sagen er trukket tilbage")
     expect(page.get_by_role("link", name="Ret datoer")).to_have_count(0)
+    a11y.check(page)
+
+
+def test_the_case_page_reads_on_a_375_pixel_phone_without_sideways_scrolling(
+    page: Page, a11y: A11y, api: Api
+) -> None:
+    employee = unique_name("Jens")
+    filed = api.http.post(
+        "/api/v1/cases",
+        headers=api.headers("rita"),
+        json={
+            "event_type": "hiring",
+            "data": {
+                "employee_name": employee,
+                "cpr": "0303851234",
+                "start_date": ahead(7),
+                "position": "Lærer",
+                "department": "Skovvejens Skole",
+                "employment_type": "permanent",
+                "weekly_hours": 37,
+            },
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    case = filed.json()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, a11y)
+    page.goto(f"/portal/cases/{case['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ansættelse · {employee}")
+    expect(page.locator("#tasks tbody tr")).to_have_count(5, timeout=30_000)
+    expect(page.get_by_text(case["case_number"], exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= 375")
+    a11y.check(page)
+
+    page.goto(f"/portal/cases/{case['id']}/withdraw")
+    expect(page.locator("#withdraw-effects li")).to_have_count(5)
+    assert page.evaluate("document.documentElement.scrollWidth <= 375")
     a11y.check(page)

@@ -54,7 +54,7 @@ def preview_and_submit(
         "What happens when you submit" if english else "Det sker der, når du indsender"
     )
     if warning is not None:
-        expect(page.get_by_role("note")).to_contain_text(warning)
+        expect(page.locator("#notice-warnings")).to_contain_text(warning)
     a11y.check(page)
     submit = page.get_by_role("button", name="Submit case" if english else "Indsend sagen")
     if double_click:
@@ -115,7 +115,7 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
     expect(preview).to_have_count(5)
     expect(preview.filter(has_text="Payroll setup")).to_contain_text("Payroll – setup and changes")
     # A start at short notice is a warning beside the plan, not an error: it can be submitted.
-    warning = page.get_by_role("note")
+    warning = page.locator("#notice-warnings")
     expect(warning.get_by_role("heading")).to_have_text("Warning: short notice")
     expect(warning).to_contain_text(
         f"First working day is in {notice_days()} days. The units ask for at least 14 days' "
@@ -131,7 +131,8 @@ def test_a_hiring_case_filed_in_english_shows_its_tasks_as_they_are_routed_and_r
     expect(rows).to_have_count(5)
     expect(rows.filter(has_text="With the unit")).to_have_count(5)
     expect(rows.filter(has_text="Payroll setup")).to_contain_text("Payroll – setup and changes")
-    expect(page.get_by_text(name)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hiring · {name}")
+    expect(page.get_by_text(name, exact=True)).to_be_visible()
     a11y.check(page)
 
     [case] = api.cases_of(name)
@@ -170,7 +171,7 @@ def test_a_hiring_case_filed_in_danish_explains_a_wrong_cpr_number_in_danish(
         warning=f"Første arbejdsdag er om {notice_days()} dage. Enhederne beder om mindst 14 "
         "dages varsel, så nogle opgaver kan blive forsinkede.",
     )
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ansættelse")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ansættelse · {name}")
     expect(page.locator("#subcases tbody tr").filter(has_text="Hos enheden")).to_have_count(5)
     expect(page.get_by_text("37,5")).to_be_visible()
     a11y.check(page)

@@ -96,8 +96,8 @@ def test_paula_claims_a_payroll_task_asks_the_reporter_sees_the_answer_and_resol
     payroll.get_by_role("link", name=PAYROLL_QUEUE_DA).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(PAYROLL_QUEUE_DA)
     a11y.check(page)
-    page.get_by_label("Søg").fill(hiring.employee)
-    page.get_by_role("button", name="Vis").click()
+    page.get_by_label("Søg", exact=True).fill(hiring.employee)
+    page.get_by_role("button", name="Søg", exact=True).click()
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("I køen")
@@ -105,7 +105,9 @@ def test_paula_claims_a_payroll_task_asks_the_reporter_sees_the_answer_and_resol
     assert hiring.employee not in page.url  # the search text never reaches the address bar
 
     rows.first.get_by_role("link", name="Lønoprettelse").click()
-    expect(page).to_have_url(re.compile(f"/workspace/items/{hiring.payroll_item}$"))
+    expect(page).to_have_url(re.compile(f"/workspace/items/{hiring.payroll_item}\\?back="))
+    expect(page.locator("#item-case-number")).to_have_text(re.compile(r"^LC-\d{4}-\d{6}$"))
+    expect(page.locator("#item-reporter")).to_have_text("Rita Reporter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lønoprettelse")
     fields = page.locator("#item-fields")
     expect(fields).to_contain_text("Medarbejderens navn")
@@ -119,7 +121,7 @@ def test_paula_claims_a_payroll_task_asks_the_reporter_sees_the_answer_and_resol
     page.get_by_role("button", name="Tag opgaven").click()
     expect(page.get_by_role("status")).to_contain_text("Du har taget opgaven.")
     assert status_of(page) == "Taget"
-    expect(page.locator("#item-assignee")).to_have_text("paula")
+    expect(page.locator("#item-assignee")).to_have_text("Paula Payroll")
     a11y.check(page)
 
     page.get_by_role("button", name="Send spørgsmål").click()
@@ -191,6 +193,11 @@ def test_ivan_cannot_open_a_payroll_item_but_can_reject_his_own(
     page.get_by_text("Afvis", exact=True).click()
     page.get_by_label("Begrundelse til indberetteren").fill("Medarbejderen har allerede udstyr")
     page.get_by_role("button", name="Afvis opgaven").click()
+    # A second step: nothing is rejected until Ivan confirms, reading the reason once more.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Afvis opgaven?")
+    expect(page.locator("#reject-reason")).to_have_text("Medarbejderen har allerede udstyr")
+    a11y.check(page)
+    page.get_by_role("button", name="Ja, afvis opgaven").click()
     expect(page.get_by_role("status")).to_contain_text("Opgaven er afvist.")
     assert status_of(page) == "Afvist"
     expect(page.locator("#item-facts")).to_contain_text("Medarbejderen har allerede udstyr")
@@ -229,7 +236,7 @@ def test_hans_notes_and_transfers_a_task_to_payroll_with_a_reason(
     assert [t["reason"] for t in moved["routing"]["transfers"]] == ["Lønnen skal oprettes først"]
 
 
-def test_claiming_an_item_someone_else_took_is_explained_on_the_page(
+def test_an_item_someone_else_took_is_not_offered_for_claiming(
     page: Page, a11y: A11y, api: Api
 ) -> None:
     other = file_hiring(api)
@@ -240,9 +247,30 @@ def test_claiming_an_item_someone_else_took_is_explained_on_the_page(
 
     sign_in_to_workspace(page, a11y, "Paula Payroll", f"/workspace/items/{other.payroll_item}")
     expect(page.locator("#item-assignee")).to_have_text("robot-payroll")
-    page.get_by_role("button", name="Tag opgaven").click()
-    expect(page.get_by_role("alert")).to_contain_text("En anden har allerede taget opgaven.")
-    expect(page.locator("#item-assignee")).to_have_text("robot-payroll")
+    expect(page.get_by_role("button", name="Tag opgaven")).to_have_count(0)
+    a11y.check(page)
+
+
+def test_queue_filters_live_in_the_address_and_back_returns_to_them(
+    page: Page, a11y: A11y, api: Api
+) -> None:
+    file_hiring(api)  # a queued payroll item, whatever the other tests did
+    sign_in_to_workspace(page, a11y, "Paula Payroll", "/workspace/queues/payroll")
+    page.get_by_label("Status").select_option(label="I køen")
+    page.get_by_role("button", name="Vis").click()
+    expect(page).to_have_url(re.compile(r"/workspace/queues/payroll\?status=queued$"))
+    a11y.check(page)
+    filtered = page.url
+    page.locator("tbody tr").first.get_by_role("link").click()
+    expect(page.locator("#item-case-number")).to_be_visible()
+    a11y.check(page)
+    page.get_by_role("link", name="Tilbage til køen").click()
+    expect(page).to_have_url(filtered)
+    expect(page.get_by_label("Status")).to_have_value("queued")
+    page.locator("tbody tr").first.get_by_role("link").click()
+    page.go_back()
+    expect(page).to_have_url(filtered)
+    expect(page.get_by_label("Status")).to_have_value("queued")
     a11y.check(page)
 
 

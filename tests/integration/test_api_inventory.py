@@ -18,6 +18,8 @@ async def test_the_merged_openapi_document_lists_every_api_with_its_security(api
         "/api/v1/templates/{key}/preview",
         "/api/v1/queues/{queue}/items",
         "/api/v1/notifications",
+        "/api/v1/webhooks/{subscription_id}/deliveries",
+        "/api/v1/notifications/preferences",
     ):
         assert owned_by_each_service in paths
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
@@ -25,7 +27,11 @@ async def test_the_merged_openapi_document_lists_every_api_with_its_security(api
     assert paths["/api/v1/dev/token"]["post"]["security"] == []
     secured = [op for ops in paths.values() for op in ops.values() if op.get("security", [1]) != []]
     assert len(secured) > 40
-    assert not any(p.startswith(("/portal", "/workspace", "/healthz")) for p in paths)
+    assert not any(
+        p.startswith(("/portal", "/workspace", "/notifications", "/healthz")) for p in paths
+    )
+    stream = paths["/api/v1/notifications/stream"]["get"]["responses"]["200"]
+    assert list(stream["content"]) == ["text/event-stream"]
 
 
 async def test_the_api_reference_page_renders_from_vendored_files(api: Api) -> None:

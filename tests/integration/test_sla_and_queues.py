@@ -113,7 +113,9 @@ async def test_a_breach_is_reported_once_and_not_while_the_reporter_is_asked(
         assert len(reported) == 1, "the paused payroll item is not breached"
         assert (await item(api, payroll["id"]))["sla"]["paused"] is True
 
-        await api.post(f"/api/v1/cases/{case['id']}/messages", as_="rita", json={"text": "1. maj"})
+        [question] = (await item(api, payroll["id"]))["messages"]
+        answer = {"text": "1. maj", "in_reply_to": question["id"]}
+        await api.post(f"/api/v1/cases/{case['id']}/messages", as_="rita", json=answer)
         second = await breaches.next_msg(timeout=20)
         assert payroll["id"].encode() in second.data
 

@@ -14,6 +14,7 @@ import typer
 from lifecase_contracts import asyncapi
 from lifecase_embedded import operations_cli, rules_cli, templates_cli
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
+from lifecase_embedded.mailbox import Mailbox
 from lifecase_embedded.pki import write_pki
 from lifecase_embedded.system import SERVICES, EmbeddedSystem, SystemConfig
 from lifecase_platform.logs import configure_logging
@@ -49,6 +50,8 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
         temporal_dev_server(
             state / "temporal.db", port=free_port(17233), log_dir=state / "logs", supervise=True
         ) as temporal_address,
+        # The demo's mail goes to a server in this process, shown at /dev/mail.
+        Mailbox() as mailbox,
     ):
         config = SystemConfig(
             nats_url=nats_url,
@@ -56,6 +59,14 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
             database_urls={s: f"sqlite+aiosqlite:///{state / (s + '.db')}" for s in SERVICES},
             dev_token_secret=_dev_secret(state),
             extra={"telemetry_exporter": telemetry},
+            notifications={
+                "smtp_host": mailbox.host,
+                "smtp_port": mailbox.port,
+                "smtp_tls": "none",
+                "email_sender": "lifecase demo <noreply@demo.lifecase.dk>",
+                "public_url": f"http://{host}:{port}",
+                "email_poll_seconds": 0.5,
+            },
         )
         (state / "endpoints.json").write_text(
             json.dumps(
@@ -67,7 +78,7 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
                 indent=2,
             )
         )
-        system = EmbeddedSystem(config)
+        system = EmbeddedSystem(config, mailbox=mailbox)
         await system.start()
         try:
             server = graceful_server(system.app, host=host, port=port)
@@ -77,6 +88,7 @@ async def _run(state: Path, host: str, port: int, telemetry: str) -> None:
                     "base_url": f"http://{host}:{port}",
                     "nats": nats_url,
                     "temporal": temporal_address,
+                    "mail": f"http://{host}:{port}/dev/mail",
                 },
             )
             await server.serve()

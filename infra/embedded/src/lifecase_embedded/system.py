@@ -12,7 +12,9 @@ import httpx
 from starlette.types import Receive, Scope, Send
 
 from lifecase_embedded import devidp
+from lifecase_embedded import mailbox as mailbox_page
 from lifecase_embedded.gateway import Gateway
+from lifecase_embedded.mailbox import Mailbox
 from lifecase_intake import bootstrap as intake
 from lifecase_intake.settings import IntakeSettings
 from lifecase_lifecycle import bootstrap as lifecycle
@@ -46,6 +48,9 @@ ROUTES = {
     "/api/v1/users": "routing",
     "/workspace": "routing",
     "/api/v1/notifications": "notifications",
+    "/notifications": "notifications",
+    "/api/v1/webhooks": "notifications",
+    "/admin/webhooks": "notifications",
 }
 
 
@@ -57,6 +62,8 @@ class SystemConfig:
     dev_token_secret: str
     task_queue: str = "lifecase-lifecycle"
     extra: dict[str, Any] = field(default_factory=dict)
+    # Settings only the notifications service has (SMTP, public URL), by field name.
+    notifications: dict[str, Any] = field(default_factory=dict)
 
     def settings(self) -> dict[str, Any]:
         common = {
@@ -81,13 +88,15 @@ class SystemConfig:
                 **base, LIFECASE_ROUTING_DATABASE_URL=self.database_urls["routing"]
             ),
             "notifications": NotificationsSettings(
-                **base, LIFECASE_NOTIFICATIONS_DATABASE_URL=self.database_urls["notifications"]
+                **base,
+                **self.notifications,
+                LIFECASE_NOTIFICATIONS_DATABASE_URL=self.database_urls["notifications"],
             ),
         }
 
 
 class EmbeddedSystem:
-    def __init__(self, config: SystemConfig) -> None:
+    def __init__(self, config: SystemConfig, *, mailbox: Mailbox | None = None) -> None:
         settings = config.settings()
         self.config = config
         self.tokens = DevTokens(config.dev_token_secret)
@@ -105,11 +114,14 @@ class EmbeddedSystem:
             services_transport=httpx.ASGITransport(app=self._gateway),
         )
         self.routing = routing.build(settings["routing"], dev_users=list(self.users.values()))
-        self.notifications = notifications.build(settings["notifications"])
+        self.notifications = notifications.build(
+            settings["notifications"], dev_users=list(self.users.values())
+        )
         self._devidp = devidp.create_app(self.tokens, self.users)
         self.app = Gateway(
             routes=[
                 ("/api/v1/dev", self._devidp),
+                *([(mailbox_page.PATH, mailbox.app)] if mailbox else []),
                 ("/", self.intake.app),  # exactly "/": the portal's front door
                 *((prefix, self.services[owner].app) for prefix, owner in ROUTES.items()),
             ],
@@ -152,6 +164,7 @@ class EmbeddedSystem:
             await service.start()
         if seed:
             await self.routing.seed()
+            await self.notifications.seed_recipients(list(self.users.values()))
             published = await self.lifecycle.seed()
             log.info("seeded", extra={"templates": published})
 

@@ -64,6 +64,11 @@ class TimelineEntry(BaseModel):
 
 class CasePublic(BaseModel):
     id: str
+    case_number: str | None = Field(
+        default=None,
+        description="The short number people use for the case (``LC-2026-000123``).",
+        examples=["LC-2026-000123"],
+    )
     event_type: str
     template_version: int
     status: CaseStatus
@@ -74,6 +79,11 @@ class CasePublic(BaseModel):
     subcases: list[SubcasePublic]
     timeline: list[TimelineEntry] = []
     messages: list[CaseMessagePublic] = []
+    warnings: list[Localized] = Field(
+        default=[],
+        description="Only in the answer to filing: things worth a second look that did not "
+        "stop the case, e.g. an open case of the same life event for the same employee.",
+    )
 
 
 class CaseReschedule(BaseModel):
@@ -119,6 +129,7 @@ class QueuePublic(BaseModel):
 class WorkItemPublic(BaseModel):
     id: str
     case_id: str
+    case_number: str | None = None  # the case's short number; None if routed before numbers
     activity: str
     subcase_type: str
     title: Localized
@@ -133,6 +144,8 @@ class WorkItemPublic(BaseModel):
     reason: str | None = None
     routing: RoutingTrace
     sla: SlaPublic
+    # The reporter wrote to the item (an answer or a note) since the unit last wrote to her.
+    reporter_answered: bool = False
 
 
 class WorkItemDetail(WorkItemPublic):
@@ -162,6 +175,14 @@ class NotificationPublic(BaseModel):
     created_at: datetime
     read: bool
     action_required: bool = False
+    # A local path to what it is about: the case in the portal, or a work item in the workspace.
+    link: str | None = None
+
+
+class UnreadCount(BaseModel):
+    """How many of the caller's notifications are unread."""
+
+    unread: int
 
 
 class TokenRequest(BaseModel):

@@ -71,6 +71,9 @@ class CaseSubmitted(EventData):
     department: str | None
     data: dict[str, Any]
     submitted_at: datetime
+    case_number: str | None = None  # None in events from before case numbers
+    # How the reporter is named to the units that work the case (from her sign-in).
+    reporter_name: str | None = None
 
 
 class SubcaseOpened(EventData):
@@ -88,6 +91,8 @@ class SubcaseOpened(EventData):
     due_date: date | None
     reporter: str
     department: str | None
+    case_number: str | None = None  # None in events from before case numbers
+    reporter_name: str | None = None  # for the unit's people; None before it was added
 
 
 class SubcaseRouted(EventData):
@@ -205,7 +210,9 @@ class InfoRequested(EventData):
 
 
 class ReporterReplied(EventData):
-    """The reporter wrote on their case (an answer to a question, or a note to the units)."""
+    """The reporter wrote on their case: an answer to exactly one question (``in_reply_to``)
+    or a note to one unit with a sub-case on the case (``to_unit``), which answers nothing.
+    Events from before ``to_unit`` existed may name neither."""
 
     TYPE: ClassVar[str] = "lifecase.case.reporter_replied"
 
@@ -214,6 +221,7 @@ class ReporterReplied(EventData):
     text: str
     reporter: str
     in_reply_to: str | None = None
+    to_unit: str | None = None
 
 
 class ReplyFiled(EventData):

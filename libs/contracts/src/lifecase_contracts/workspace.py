@@ -109,11 +109,13 @@ class Reject(_Body):
 
 
 class ReporterMessageCreate(_Body):
-    """The reporter writes on their case: an answer to a question (``in_reply_to`` its id),
-    or, without ``in_reply_to``, an answer to every open question on the case."""
+    """The reporter writes on their case, and names whom to: an answer to one question
+    (``in_reply_to`` its id), or a note to a unit that has a task on the case (``to_unit``
+    its key), which answers no question. Exactly one of the two."""
 
     text: Text
     in_reply_to: str | None = Field(default=None, max_length=64)
+    to_unit: str | None = Field(default=None, max_length=100)
 
 
 class CaseMessagePublic(BaseModel):
@@ -128,6 +130,9 @@ class CaseMessagePublic(BaseModel):
     in_reply_to: str | None
     answered: bool
     created_at: datetime
+    # The unit a reporter's note was written to; None for answers (they go to the question's
+    # sender), for caseworkers' messages (to the reporter) and for notes from before it.
+    to_unit: str | None = None
 
 
 # --- units, queues, members -------------------------------------------------------------------

@@ -28,6 +28,8 @@ class Principal(BaseModel):
     roles: list[str] = []
     department: str | None = None
     issued_at: int | None = None  # the token's ``iat``: a revocation refuses older tokens
+    email: str | None = None  # where e-mail notifications go (the ``email`` claim)
+    locale: str | None = None  # the language the person prefers (the ``locale`` claim)
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -54,6 +56,8 @@ def _principal(claims: dict[str, object]) -> Principal:
                 "name": claims.get("name") or "",
                 "roles": claims.get("roles") or [],
                 "department": claims.get("department"),
+                "email": claims.get("email") or None,
+                "locale": claims.get("locale") or None,
                 "issued_at": int(float(str(claims["iat"]))) if "iat" in claims else None,
             }
         )
@@ -90,6 +94,8 @@ class DevTokens:
             "name": principal.name,
             "roles": principal.roles,
             "department": principal.department,
+            "email": principal.email,
+            "locale": principal.locale,
             "iat": now,
             "exp": now + ttl,
         }

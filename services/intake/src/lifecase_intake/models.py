@@ -34,9 +34,12 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_reporter_created", "reporter", "created_at", "id"),
         Index("ix_cases_closed", "erased_at", "closed_at"),
+        Index("ux_cases_case_number", "case_number", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The short number people say and write (``LC-2026-000123``); see ``case_numbers``.
+    case_number: Mapped[str | None] = mapped_column(String(20))
     reporter: Mapped[str] = mapped_column(String(100))
     department: Mapped[str | None] = mapped_column(String(100))
     event_type: Mapped[str] = mapped_column(String(63))
@@ -57,6 +60,16 @@ class Case(Base):
     timeline: Mapped[list[TimelineEvent]] = relationship(
         order_by="TimelineEvent.at", lazy="selectin"
     )
+
+
+class CaseNumberCounter(Base):
+    """The last case number given out in each year: filing a case bumps its year's row in
+    the filing transaction, so two filings never get the same number."""
+
+    __tablename__ = "case_number_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer)
 
 
 class Subcase(Base):

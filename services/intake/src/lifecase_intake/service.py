@@ -7,6 +7,7 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +31,9 @@ from lifecase_contracts.events import (
     derived_id,
 )
 from lifecase_intake import timeline
+from lifecase_intake.case_numbers import next_case_number
 from lifecase_intake.conversation.service import with_conversation
+from lifecase_intake.duplicates import duplicate_warnings
 from lifecase_intake.models import Case, EventType, IdempotencyKey, TemplateSchema, TimelineEvent
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
@@ -90,7 +93,7 @@ async def submit_case(
             return replay, False
     try:
         async with sessions() as session, session.begin():
-            case = await _create(
+            case, case_schema = await _create(
                 session=session,
                 outbox=outbox,
                 reporter=reporter,
@@ -108,6 +111,14 @@ async def submit_case(
                     )
                 )
             public = to_public(case)
+            public.warnings = await duplicate_warnings(
+                session=session,
+                reporter=case.reporter,
+                event_type=case.event_type,
+                input_schema=case_schema,
+                data=case.data,
+                exclude_case=case.id,
+            )
     except IntegrityError:
         if idempotency_key is None:
             raise
@@ -149,7 +160,8 @@ async def _create(
     reporter: Principal,
     request: CaseCreate,
     language: str,
-) -> Case:
+) -> tuple[Case, dict[str, Any]]:
+    """The new case, staged in ``session``, and the schema it was checked against."""
     event_type = await session.get(EventType, request.event_type)
     if event_type is None:
         raise UnknownEventType()
@@ -167,6 +179,7 @@ async def _create(
         revision=0,
         timeline=[],
         id=str(uuid.uuid4()),
+        case_number=await next_case_number(session, filed_at=now),
         reporter=reporter.username,
         department=reporter.department,
         event_type=event_type.key,
@@ -187,12 +200,14 @@ async def _create(
         department=case.department,
         data=case.data,
         submitted_at=now,
+        case_number=case.case_number,
+        reporter_name=reporter.name or None,
     )
     await outbox.add(
         session, Envelope.wrap(event, source=SOURCE, id=str(uuid.uuid4()), subject=case.id)
     )
     await _log_change(session, outbox, reporter, "case.filed", case, case.event_type)
-    return case
+    return case, event_type.input_schema
 
 
 async def get_case(*, session: AsyncSession, viewer: Principal, case_id: str) -> CasePublic:
@@ -411,6 +426,7 @@ async def event_types(*, session: AsyncSession) -> list[EventTypePublic]:
 def to_public(case: Case) -> CasePublic:
     return CasePublic(
         id=case.id,
+        case_number=case.case_number,
         event_type=case.event_type,
         template_version=case.template_version,
         status=case.status,

@@ -362,6 +362,8 @@ def _opened(
         due_date=due_date(spec.due, case.data, date.fromisoformat(opened_on)),
         reporter=case.reporter,
         department=case.department,
+        case_number=case.case_number,
+        reporter_name=case.reporter_name,
     )
     return event, derived_id("subcase-opened", case.case_id, spec.key), case.case_id
 

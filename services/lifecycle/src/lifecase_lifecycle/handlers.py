@@ -130,7 +130,7 @@ class LifecycleHandlers:
         case = await session.get(CaseInput, case_id)
         if case is None or not case.data:
             return  # not ours, or erased already
-        case.data = {}
+        case.data, case.reporter_name = {}, None
         counts = {"case_inputs": 1, "outbox": await prune_outbox(session, outbox_table)}
         await record_erasure(session, self.outbox, source=SOURCE, case_id=case_id, counts=counts)
 

@@ -70,12 +70,14 @@ class CaseInput(Base):
     )
 
     case_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_number: Mapped[str | None] = mapped_column(String(20))  # None: filed before numbers
     template_key: Mapped[str] = mapped_column(String(63))
     template_version: Mapped[int] = mapped_column(Integer)
     # The version it ran on before it was moved to ``template_version`` (``migration``):
     # the titles of sub-cases the new version no longer has are read there.
     previous_version: Mapped[int | None] = mapped_column(Integer)
     reporter: Mapped[str] = mapped_column(String(100))
+    reporter_name: Mapped[str | None] = mapped_column(String(200))  # erased with ``data``
     department: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -195,9 +195,11 @@ async def record_case_input(*, session: AsyncSession, submitted: CaseSubmitted) 
         CaseInput,
         {
             "case_id": submitted.case_id,
+            "case_number": submitted.case_number,
             "template_key": submitted.event_type,
             "template_version": submitted.template_version,
             "reporter": submitted.reporter,
+            "reporter_name": submitted.reporter_name,
             "department": submitted.department,
             "data": submitted.data,
             "revision": 0,

@@ -1,5 +1,6 @@
-"""Event handlers of the notifications service: one handler, and a table of what each event
-tells the reporter (every event here carries the case and its reporter)."""
+"""Event handlers of the notifications service: a table of what each event tells the reporter
+(every event there carries the case and its reporter), and one of what it tells the
+caseworkers it names (in the workspace's inbox, linking to the work item)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from babel.dates import format_date
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,11 +21,13 @@ from lifecase_contracts.events import (
     EventData,
     InfoRequested,
     Localized,
+    ReplyFiled,
+    SlaBreached,
     SubcaseRejected,
     SubcaseResolved,
     SubcaseRouted,
 )
-from lifecase_notifications import messages
+from lifecase_notifications import email, messages
 from lifecase_notifications.models import Notification
 from lifecase_notifications.service import notify
 from lifecase_platform.messaging import SessionHandler
@@ -55,6 +59,50 @@ NOTICES: dict[type[EventData], Callable[[Any], Notice]] = {
 }
 
 
+class CaseworkerNotice(NamedTuple):
+    kind: str
+    text: Localized
+    recipients: list[str]
+    action_required: bool = False
+
+
+def reply_filed(event: ReplyFiled) -> Localized:
+    # The caseworker sees who the reporter is on the item; the notice need not say it.
+    if event.in_reply_to is None:
+        return Localized(
+            da=f"Indberetteren skrev om »{event.title.da}«",
+            en=f"The reporter wrote about “{event.title.en}”",
+        )
+    return Localized(
+        da=f"Indberetteren svarede på »{event.title.da}«",
+        en=f"The reporter answered on “{event.title.en}”",
+    )
+
+
+def sla_breached(event: SlaBreached) -> Localized:
+    return Localized(
+        da="En opgave, du har, er over fristen "
+        f"({format_date(event.due_date, 'long', locale='da_DK')}).",
+        en="A work item you hold is past its due date "
+        f"({format_date(event.due_date, 'long', locale='en_GB')}).",
+    )
+
+
+CASEWORKER_NOTICES: dict[type[EventData], Callable[[Any], CaseworkerNotice]] = {
+    # An answer lets the work go on: highlighted, like a question for the reporter.
+    ReplyFiled: lambda e: CaseworkerNotice(
+        "reply_filed", reply_filed(e), e.recipients, action_required=e.in_reply_to is not None
+    ),
+    SlaBreached: lambda e: CaseworkerNotice(
+        "sla_breached", sla_breached(e), [e.assignee] if e.assignee else [], action_required=True
+    ),
+}
+
+
+def work_item_link(subcase_id: str) -> str:
+    return f"/workspace/items/{subcase_id}"
+
+
 @dataclass
 class NotificationHandlers:
     """Each handler writes through the batch's session and is idempotent on its natural key
@@ -72,17 +120,41 @@ class NotificationHandlers:
             kind=notice.kind,
             text=notice.text,
             action_required=notice.action_required,
+            subcase_id=getattr(event, "subcase_id", None),
         )
+
+    async def notify_caseworkers(self, session: AsyncSession, envelope: Envelope[Any]) -> None:
+        """Record the notice for each caseworker the event names (once each), linking to
+        the work item."""
+        event = envelope.data
+        notice = CASEWORKER_NOTICES[type(event)](event)
+        for recipient in dict.fromkeys(notice.recipients):
+            await notify(
+                session=session,
+                event_id=envelope.id,
+                recipient=recipient,
+                case_id=event.case_id,
+                kind=notice.kind,
+                text=notice.text,
+                action_required=notice.action_required,
+                subcase_id=event.subcase_id,
+                link=work_item_link(event.subcase_id),
+            )
 
     async def case_erased(self, session: AsyncSession, envelope: Envelope[CaseErased]) -> None:
         """The case's retention period has ended: its notifications go (their texts name
         the case's tasks and may quote a caseworker)."""
         case_id = envelope.data.case_id
         result = await session.execute(delete(Notification).where(Notification.case_id == case_id))
+        await email.erase_case(session=session, case_id=case_id)  # its mails quote it too
         log.info(
             "case erased",
             extra={"case_id": case_id, "notifications": getattr(result, "rowcount", 0)},
         )
 
     def registry(self) -> Mapping[type[EventData], SessionHandler]:
-        return {**dict.fromkeys(NOTICES, self.notify_reporter), CaseErased: self.case_erased}
+        return {
+            **dict.fromkeys(NOTICES, self.notify_reporter),
+            **dict.fromkeys(CASEWORKER_NOTICES, self.notify_caseworkers),
+            CaseErased: self.case_erased,
+        }

@@ -31,6 +31,10 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The reporter must act (answer a question): a client shows it highlighted.
     action_required: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    subcase_id: Mapped[str | None] = mapped_column(String(64))
+    # Where the notification leads: the reporter's case in the portal, or a caseworker's
+    # work item in the workspace (a local path, never another site).
+    link: Mapped[str | None] = mapped_column(String(300))
 
 
 processed_events = processed_events_table(Base.metadata)

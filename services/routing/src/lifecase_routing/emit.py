@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.events import (
     Envelope,
     InfoRequested,
+    ReplyFiled,
     SlaBreached,
     SubcaseRejected,
     SubcaseResolved,
@@ -18,7 +19,9 @@ from lifecase_platform.outbox import Outbox
 
 SOURCE = "lifecase/routing"
 
-RoutingEvent = SubcaseRouted | SubcaseResolved | SubcaseRejected | InfoRequested | SlaBreached
+RoutingEvent = (
+    SubcaseRouted | SubcaseResolved | SubcaseRejected | InfoRequested | SlaBreached | ReplyFiled
+)
 
 
 async def emit(

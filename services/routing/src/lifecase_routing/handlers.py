@@ -60,8 +60,9 @@ class RoutingHandlers:
     async def reporter_replied(
         self, session: AsyncSession, envelope: Envelope[ReporterReplied]
     ) -> None:
-        """The reporter answered: the reply joins the items it answers, which resume."""
-        await workitems.reporter_replied(session=session, replied=envelope.data)
+        """The reporter wrote: the message joins the items it is for (an answered item
+        resumes), and their caseworkers are told (``ReplyFiled``)."""
+        await workitems.reporter_replied(session=session, outbox=self.outbox, replied=envelope.data)
 
     async def case_erased(self, session: AsyncSession, envelope: Envelope[CaseErased]) -> None:
         """The case's retention period has ended: its personal data goes."""

@@ -58,6 +58,16 @@ class Member(Base):
     actions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
+class Person(Base):
+    """The users directory: how each person routing has met is named to the others. Filled
+    from sign-ins (caseworkers) and from the sub-cases a reporter filed (``people``)."""
+
+    __tablename__ = "people"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
 class RoutingRule(Base):
     __tablename__ = "routing_rules"
 
@@ -112,6 +122,7 @@ class WorkItem(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_number: Mapped[str | None] = mapped_column(String(20))  # None: filed before numbers
     activity: Mapped[str] = mapped_column(String(63))
     subcase_type: Mapped[str] = mapped_column(String(100))
     title_da: Mapped[str] = mapped_column(String(300))
@@ -132,6 +143,8 @@ class WorkItem(Base):
     search_text: Mapped[str] = mapped_column(Text, server_default="")
     sla_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_breach_reported: Mapped[date | None] = mapped_column(Date)  # the due date reported
+    # When the reporter last wrote to the item, if the unit has not written to her since.
+    reporter_replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -25,6 +25,7 @@ def to_public(
     return WorkItemPublic(
         id=item.id,
         case_id=item.case_id,
+        case_number=item.case_number,
         activity=item.activity,
         subcase_type=item.subcase_type,
         title=Localized(da=item.title_da, en=item.title_en),
@@ -43,6 +44,7 @@ def to_public(
             transfers=[transfer_public(t) for t in transfers],
         ),
         sla=sla_of(item, clock, today),
+        reporter_answered=item.reporter_replied_at is not None,
     )
 
 

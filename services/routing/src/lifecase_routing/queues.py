@@ -7,7 +7,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import Order, QueuePublic, StatusFilter, WorkItemPublic
@@ -120,6 +120,76 @@ async def queue_items(
     clock = await sla_clock(session=session)
     day = today or today_in_denmark()
     return [to_public(item, clock, day) for item in rows[:limit]], next_cursor
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """One page of a queue, and where the pages around it start (None: there is none)."""
+
+    items: list[WorkItemPublic]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+async def queue_page(
+    *,
+    session: AsyncSession,
+    user: Principal,
+    queue: str,
+    filters: ItemFilter,
+    limit: int,
+    after: str | None = None,
+    before: str | None = None,
+    today: date | None = None,
+) -> ItemPage:
+    """A page of ``queue_items`` that can also turn back: ``before`` is a page's
+    ``previous_cursor`` and gives the items just before it, in the same order."""
+    access = await access_of(session=session, user=user)
+    await get_queue(session=session, access=access, queue=queue)
+    base = _filtered(select(WorkItem).where(WorkItem.queue == queue), filters, access)
+    key = tuple_(WorkItem.due_date, WorkItem.id)
+    ascending = filters.order == "due"
+    forward = (WorkItem.due_date, WorkItem.id)
+    backward = (WorkItem.due_date.desc(), WorkItem.id.desc())
+
+    def past(position: tuple[date, str]) -> ColumnElement[bool]:
+        return key > position if ascending else key < position
+
+    def ahead(position: tuple[date, str]) -> ColumnElement[bool]:
+        return key < position if ascending else key > position
+
+    if before is None:
+        query = base if after is None else base.where(past(_decode_cursor(after)))
+        ordered = query.order_by(*forward if ascending else backward).limit(limit + 1)
+        rows = list(await session.scalars(ordered))
+        more_after, rows = len(rows) > limit, rows[:limit]
+        more_before = after is not None and (
+            not rows or await _any(session, base.where(ahead(_position(rows[0]))))
+        )
+    else:
+        query = base.where(ahead(_decode_cursor(before)))
+        ordered = query.order_by(*backward if ascending else forward).limit(limit + 1)
+        rows = list(await session.scalars(ordered))
+        more_before, rows = len(rows) > limit, rows[:limit][::-1]
+        more_after = not rows or await _any(session, base.where(past(_position(rows[-1]))))
+    clock = await sla_clock(session=session)
+    day = today or today_in_denmark()
+    return ItemPage(
+        items=[to_public(item, clock, day) for item in rows],
+        next_cursor=encode_cursor(*_position(rows[-1])) if more_after and rows else None,
+        previous_cursor=(
+            (encode_cursor(*_position(rows[0])) if rows else after) if more_before else None
+        ),
+    )
+
+
+def _position(item: WorkItem) -> tuple[date, str]:
+    return item.due_date, item.id
+
+
+async def _any(session: AsyncSession, query: Select[tuple[WorkItem]]) -> bool:
+    found = await session.scalar(query.with_only_columns(WorkItem.id).limit(1))
+    return found is not None
 
 
 def _filtered(

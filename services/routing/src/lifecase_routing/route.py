@@ -16,6 +16,7 @@ from lifecase_platform.db import insert_new, transaction_memo
 from lifecase_platform.errors import Conflict
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing import people
 from lifecase_routing.emit import emit
 from lifecase_routing.models import Queue, Unit, WorkItem
 from lifecase_routing.rules import Subject
@@ -80,6 +81,10 @@ async def route_subcase(
     )
     if not await insert_new(session, WorkItem, item):
         return  # routed before: a redelivered event
+    known = transaction_memo(session, "people")
+    if known.get(opened.reporter) != opened.reporter_name:
+        await people.remember(session, username=opened.reporter, name=opened.reporter_name)
+        known[opened.reporter] = opened.reporter_name
     event = SubcaseRouted(
         case_id=opened.case_id,
         subcase_id=opened.subcase_id,
@@ -109,6 +114,7 @@ def new_work_item(
     return {
         "id": opened.subcase_id,
         "case_id": opened.case_id,
+        "case_number": opened.case_number,
         "activity": opened.activity,
         "subcase_type": opened.subcase_type,
         "title_da": opened.title.da,

@@ -15,6 +15,7 @@ from lifecase_contracts.api import WorkItemDetail, WorkItemPublic
 from lifecase_contracts.events import (
     InfoRequested,
     Localized,
+    ReplyFiled,
     ReporterReplied,
     SubcaseCancelled,
     SubcaseDueDateChanged,
@@ -38,7 +39,7 @@ from lifecase_routing.models import Comment, Member, Queue, Transfer, WorkItem
 from lifecase_routing.public import comment_public, to_detail, to_public, unit_name
 from lifecase_routing.rules import TRANSFER_RULE
 from lifecase_routing.sla import sla_clock
-from lifecase_routing.states import require_open, set_status
+from lifecase_routing.states import OPEN, require_open, set_status
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,7 @@ async def _write_to_reporter(
     require_open(item)
     _take(handle)
     comment = _comment(session, item, "question" if question else "message", handle.by, text)
+    item.reporter_replied_at = None  # the unit has read her and written back
     if question:
         set_status(item, "waiting_for_reporter")
         sla.pause(item, comment.created_at)
@@ -443,16 +445,24 @@ async def change_due_date(
 
 
 async def reporter_replied(
-    *, session: AsyncSession, replied: ReporterReplied, today: date | None = None
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    replied: ReporterReplied,
+    today: date | None = None,
 ) -> None:
-    """File the reply with the items it answers and resume their SLA clocks. A reply to a
-    question goes to that question's item; a reply to nothing in particular answers every
-    item of the case that waits for the reporter (or, if none waits, every open one)."""
-    items = await _addressees(session, replied)
+    """File the reporter's message with the items it is for, and tell their caseworkers
+    (``ReplyFiled``, once per item). An answer goes to its question's item, which resumes if
+    it waited; a note to a unit goes to that unit's open items of the case (or, if none is
+    open, to those it rejected: she asks to reopen) and changes no status or clock. A message
+    from before addressees existed (neither named) is filed with every open item of the
+    case as a comment, resuming nothing: no message answers a question it does not name."""
+    asked = await _question(session, replied)
+    items = await _addressees(session, replied, asked)
     clock = await sla_clock(session=session)
     resumed_on = today or today_in_denmark()
     for item in items:
-        _comment(
+        comment = _comment(
             session,
             item,
             "reply",
@@ -461,25 +471,59 @@ async def reporter_replied(
             id=derived_id("reply", replied.message_id, item.id),
             in_reply_to=replied.in_reply_to,
         )
-        if item.status != "waiting_for_reporter":
-            continue
-        sla.resume(item, clock, resumed_on)
-        set_status(item, "claimed" if item.assignee else "queued")
+        item.reporter_replied_at = comment.created_at
+        if asked is not None and item.status == "waiting_for_reporter":
+            sla.resume(item, clock, resumed_on)
+            set_status(item, "claimed" if item.assignee else "queued")
+        await _reply_filed(session, outbox, replied, item, asked)
 
 
-async def _addressees(session: AsyncSession, replied: ReporterReplied) -> list[WorkItem]:
+async def _question(session: AsyncSession, replied: ReporterReplied) -> Comment | None:
+    """The question (or message) of this case that the reply answers, if it names one."""
+    if replied.in_reply_to is None:
+        return None
+    asked = await session.get(Comment, replied.in_reply_to)
+    if asked is None or asked.kind not in ("question", "message"):
+        return None
+    item = await session.get(WorkItem, asked.item_id)
+    return asked if item is not None and item.case_id == replied.case_id else None
+
+
+async def _addressees(
+    session: AsyncSession, replied: ReporterReplied, asked: Comment | None
+) -> list[WorkItem]:
     if replied.in_reply_to is not None:
-        asked = await session.get(Comment, replied.in_reply_to)
-        if asked is not None:
-            item = await session.get(WorkItem, asked.item_id)
-            if item is not None and item.case_id == replied.case_id and item.is_open:
-                return [item]
-    open_items = list(
+        # Even a closed item: the unit still hears what she answered.
+        item = await session.get(WorkItem, asked.item_id) if asked else None
+        return [item] if item is not None else []
+    of_case = select(WorkItem).where(WorkItem.case_id == replied.case_id).order_by(WorkItem.id)
+    if replied.to_unit is None:
+        return list(await session.scalars(of_case.where(WorkItem.is_open.is_(True))))
+    of_unit = list(
         await session.scalars(
-            select(WorkItem)
-            .where(WorkItem.case_id == replied.case_id, WorkItem.is_open.is_(True))
-            .order_by(WorkItem.id)
+            of_case.join(Queue, Queue.key == WorkItem.queue).where(
+                Queue.unit == replied.to_unit, WorkItem.status.in_((*OPEN, "rejected"))
+            )
         )
     )
-    waiting = [i for i in open_items if i.status == "waiting_for_reporter"]
-    return waiting or open_items
+    return [i for i in of_unit if i.is_open] or of_unit
+
+
+async def _reply_filed(
+    session: AsyncSession,
+    outbox: Outbox,
+    replied: ReporterReplied,
+    item: WorkItem,
+    asked: Comment | None,
+) -> None:
+    """Tell the one who asked and the item's assignee; never the text."""
+    recipients = list(dict.fromkeys(p for p in (asked and asked.author, item.assignee) if p))
+    event = ReplyFiled(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        title=Localized(da=item.title_da, en=item.title_en),
+        message_id=replied.message_id,
+        in_reply_to=replied.in_reply_to if asked else None,
+        recipients=recipients,
+    )
+    await emit(session, outbox, event, "reply-filed", replied.message_id, item.id)

@@ -18,6 +18,11 @@ MENU = [
     NavLink(
         "/admin/operations", Localized(da="Drift", en="Operations"), roles=frozenset({"admin"})
     ),
+    NavLink(
+        "/admin/webhooks/",
+        Localized(da="Webhooks", en="Webhooks"),
+        roles=frozenset({"admin", "auditor"}),
+    ),
 ]
 
 

@@ -4,14 +4,17 @@ what an auditor looks for stays out of URLs and browser history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from lifecase_intake.access_log import store
 from lifecase_intake.access_log.store import AccessFilter
+from lifecase_intake.models import Case
 from lifecase_platform.access_log import ACTIONS
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
@@ -53,12 +56,24 @@ async def _page(
 ) -> Response:
     values, filters = _filters(form)
     async with sessions() as session:
+        if filters.case_id and filters.case_id.upper().startswith("LC-"):
+            # A case is searched for by the number people know it by, or by its id.
+            found = await session.scalar(
+                select(Case.id).where(Case.case_number == filters.case_id.upper())
+            )
+            filters = replace(filters, case_id=found or filters.case_id)
         records = await store.search(session=session, user=user, filters=filters, limit=PAGE_SIZE)
-    return ui.render(
-        request,
-        "portal/access_log.html",
-        {"records": records, "values": values, "actions": ACTIONS, "page_size": PAGE_SIZE},
-    )
+        ids = {r.case_id for r in records if r.case_id}
+        rows = await session.execute(select(Case.id, Case.case_number).where(Case.id.in_(ids)))
+        numbers = {case_id: number for case_id, number in rows.tuples() if number}
+    context = {
+        "records": records,
+        "values": values,
+        "actions": ACTIONS,
+        "page_size": PAGE_SIZE,
+        "numbers": numbers,
+    }
+    return ui.render(request, "portal/access_log.html", context)
 
 
 @router.get("/access-log")

@@ -26,6 +26,9 @@ class CaseMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(100))
     in_reply_to: Mapped[str | None] = mapped_column(String(64))
+    # A reporter's note to a unit (its key). A reply names its addressee by ``in_reply_to``
+    # or ``to_unit``; replies stored before 0007 may name neither (and answer nothing).
+    to_unit: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

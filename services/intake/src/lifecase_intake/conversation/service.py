@@ -13,7 +13,7 @@ from lifecase_contracts.api import CasePublic
 from lifecase_contracts.events import Envelope, Localized, ReporterReplied
 from lifecase_contracts.workspace import CaseMessagePublic, ReporterMessageCreate
 from lifecase_intake.conversation.models import CaseMessage, SubcaseRejection
-from lifecase_intake.models import Case
+from lifecase_intake.models import Case, Subcase
 from lifecase_platform import access_log
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import as_utc
@@ -32,32 +32,25 @@ async def write(
     body: ReporterMessageCreate,
 ) -> CaseMessagePublic:
     """Store the reporter's message on their case and tell the units (``ReporterReplied``),
-    in one transaction."""
+    in one transaction. It names its addressee: the question it answers, or the unit it is
+    for; never both, never neither (``Invalid``)."""
     case = await session.get(Case, case_id)
     if case is None or case.reporter != reporter.username:
         raise NotFound(Localized(da="sagen", en="case"))
     if case.status == "completed":
         raise Conflict(Localized(da="Sagen er afsluttet.", en="The case is completed."))
-    if body.in_reply_to is not None:
-        asked = await session.get(CaseMessage, body.in_reply_to)
-        if asked is None or asked.case_id != case.id or asked.kind == "reply":
-            raise Invalid(
-                Localized(
-                    da="Der er ikke noget sådant spørgsmål på sagen.",
-                    en="There is no such question on the case.",
-                ),
-                errors=[field_error(["body", "in_reply_to"], "unknown", "unknown")],
-            )
+    asked = await _check_addressee(session=session, case=case, body=body)
     message = CaseMessage(
         id=str(uuid.uuid4()),
         case_id=case.id,
-        subcase_id=None,
+        subcase_id=asked.subcase_id if asked else None,
         kind="reply",
         title_da=None,
         title_en=None,
         text=body.text,
         author=reporter.username,
         in_reply_to=body.in_reply_to,
+        to_unit=body.to_unit,
         created_at=datetime.now(UTC),
     )
     session.add(message)
@@ -67,6 +60,7 @@ async def write(
         text=message.text,
         reporter=case.reporter,
         in_reply_to=message.in_reply_to,
+        to_unit=message.to_unit,
     )
     await outbox.add(session, Envelope.wrap(event, source=SOURCE, id=message.id, subject=case.id))
     await access_log.record(
@@ -81,6 +75,58 @@ async def write(
         reason="reporter of the case",
     )
     return _public([message])[0]
+
+
+NO_ADDRESSEE = Localized(
+    da="Vælg, hvem beskeden er til: svar på et spørgsmål, eller skriv til en enhed.",
+    en="Choose whom the message is for: answer a question, or write to a unit.",
+)
+BOTH_ADDRESSEES = Localized(
+    da="En besked svarer på ét spørgsmål eller går til én enhed, ikke begge dele.",
+    en="A message answers one question or goes to one unit, not both.",
+)
+NO_SUCH_QUESTION = Localized(
+    da="Der er ikke noget sådant spørgsmål på sagen.",
+    en="There is no such question on the case.",
+)
+NO_SUCH_UNIT = Localized(
+    da="Ingen enhed med det navn har en opgave på sagen.",
+    en="No unit of that name has a task on the case.",
+)
+
+
+async def _check_addressee(
+    *, session: AsyncSession, case: Case, body: ReporterMessageCreate
+) -> CaseMessage | None:
+    """The message answers a question of this case (returned), or goes to a unit with a
+    task on it."""
+    if body.in_reply_to is None and body.to_unit is None:
+        raise Invalid(NO_ADDRESSEE, errors=[field_error(["body", "to_unit"], "missing", "missing")])
+    if body.in_reply_to is not None and body.to_unit is not None:
+        raise Invalid(
+            BOTH_ADDRESSEES, errors=[field_error(["body", "to_unit"], "both given", "conflict")]
+        )
+    if body.in_reply_to is not None:
+        asked = await session.get(CaseMessage, body.in_reply_to)
+        if asked is None or asked.case_id != case.id or asked.kind == "reply":
+            raise Invalid(
+                NO_SUCH_QUESTION,
+                errors=[field_error(["body", "in_reply_to"], "unknown", "unknown")],
+            )
+        return asked
+    if body.to_unit not in await units_of(session=session, case_id=case.id):
+        raise Invalid(NO_SUCH_UNIT, errors=[field_error(["body", "to_unit"], "unknown", "unknown")])
+    return None
+
+
+async def units_of(*, session: AsyncSession, case_id: str) -> list[str]:
+    """The units that have (or had) a task on the case, in the order the tasks came."""
+    units = await session.scalars(
+        select(Subcase.unit)
+        .where(Subcase.case_id == case_id, Subcase.unit.is_not(None))
+        .order_by(Subcase.position)
+    )
+    return list(dict.fromkeys(u for u in units if u is not None))
 
 
 async def with_conversation(*, session: AsyncSession, case: CasePublic) -> CasePublic:
@@ -106,16 +152,9 @@ async def with_conversation(*, session: AsyncSession, case: CasePublic) -> CaseP
 
 
 def _public(messages: list[CaseMessage]) -> list[CaseMessagePublic]:
-    replies = [m for m in messages if m.kind == "reply"]
-
-    def answered(question: CaseMessage) -> bool:
-        # A reply to nothing in particular answers every question asked before it.
-        return question.kind == "question" and any(
-            r.in_reply_to == question.id
-            or (r.in_reply_to is None and as_utc(r.created_at) >= as_utc(question.created_at))
-            for r in replies
-        )
-
+    # A question is answered by a reply that names it, and by nothing else: a note to a unit
+    # (or an old reply that named no question) leaves every question open.
+    answered = {m.in_reply_to for m in messages if m.kind == "reply" and m.in_reply_to}
     return [
         CaseMessagePublic(
             id=m.id,
@@ -125,8 +164,9 @@ def _public(messages: list[CaseMessage]) -> list[CaseMessagePublic]:
             text=m.text,
             author=m.author,
             in_reply_to=m.in_reply_to,
-            answered=answered(m),
+            answered=m.kind == "question" and m.id in answered,
             created_at=as_utc(m.created_at),
+            to_unit=m.to_unit,
         )
         for m in messages
     ]

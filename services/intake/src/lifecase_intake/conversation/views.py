@@ -26,9 +26,9 @@ async def write(
     session: TxSessionDep,
     outbox: OutboxDep,
 ) -> CaseMessagePublic:
-    """Answer a caseworker's question (``in_reply_to`` its id; without it, every open
-    question on the case), or write to the units. The sub-cases waiting for the answer
-    resume."""
+    """Answer one of the caseworkers' questions (``in_reply_to`` its id; the task waiting for
+    it resumes), or write to one unit with a task on the case (``to_unit`` its key; this
+    answers no question). A message naming neither, or both, is refused (422)."""
     message = await service.write(
         session=session,
         outbox=outbox,

@@ -6,6 +6,7 @@ POST bodies."""
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import partial
 from typing import Any
 
@@ -15,11 +16,13 @@ from pydantic import ValidationError
 
 from lifecase_contracts.api import CasePublic, CaseReschedule, CaseWithdraw
 from lifecase_contracts.events import Localized
+from lifecase_contracts.preview import DirectoryPublic
 from lifecase_contracts.workspace import ReporterMessageCreate
 from lifecase_intake import service, timeline
 from lifecase_intake.conversation import service as conversation
 from lifecase_intake.deps import PlannerDep
-from lifecase_intake.models import TemplateSchema
+from lifecase_intake.models import Case, EventType, TemplateSchema
+from lifecase_intake.portal import service as portal
 from lifecase_intake.portal.forms import FormField, form_fields
 from lifecase_intake.portal.preview import CasePlanner, Move, PreviewUnavailable, moves
 from lifecase_intake.transitions import CLOSED
@@ -27,7 +30,7 @@ from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
-from lifecase_platform.errors import DomainError
+from lifecase_platform.errors import DomainError, Invalid, NotFound
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
@@ -42,6 +45,7 @@ EMPTY_TEXT = Localized(da="Skriv noget, før du sender.", en="Write something be
 EMPTY_REASON = Localized(da="Skriv en begrundelse.", en="Give a reason.")
 NO_CHANGE = Localized(da="Ret mindst én dato.", en="Change at least one date.")
 TOO_LONG = Localized(da="Teksten er for lang.", en="The text is too long.")
+NO_UNIT = Localized(da="Vælg en enhed.", en="Choose a unit.")
 
 
 async def _case_context(
@@ -66,23 +70,74 @@ async def _case_context(
         pinned = await session.get(TemplateSchema, (case.event_type, case.template_version))
         types = {t.key: t for t in await service.event_types(session=session)}
     schema = pinned.input_schema if pinned else {}
+    directory = await planner.directory(token=session_token(request) or "")
     return {
-        "directory": await planner.directory(token=session_token(request) or ""),
+        "directory": directory,
         "schema": schema,
         "previewed": False,
         "moves": [],
         "case": case,
         "event_type": types.get(case.event_type),
         "fields": form_fields(schema),
+        "employee": employee_of(case, form_fields(schema)),
         "running": case.status in RUNNING,
         # A withdrawn case's tasks are cancelled after it; keep the page live until they are.
         "live": case.status in RUNNING or any(s.status not in CLOSED for s in case.subcases),
         "waits": _waits(case),
         "reasons": _reasons(case),
         "open_questions": [m for m in case.messages if m.kind == "question" and not m.answered],
+        **_conversation(case, directory),
         "message_errors": {},
         "message_values": {},
         "notice": None,
+    }
+
+
+def employee_of(case: CasePublic, fields: list[FormField]) -> str | None:
+    """Whom the case is about, for its heading: the employee's name field if the life event
+    has one, else its first text field whose key says it is a name; None if neither."""
+    keys = [f.key for f in fields if f.kind == "text"]
+    named = [k for k in keys if k == "employee_name"] or [k for k in keys if "name" in k]
+    value = case.data.get(named[0]) if named else None
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _conversation(case: CasePublic, directory: DirectoryPublic) -> dict[str, Any]:
+    """Who each message is from or to, the units she can write to (by name), the question
+    each task waits for, and the rejected tasks with their next steps."""
+
+    def unit(key: str | None) -> Localized | None:
+        return directory.units.get(key, Localized(da=key, en=key)) if key else None
+
+    units = {s.id: s.unit for s in case.subcases}
+    messages = {m.id: m for m in case.messages}
+
+    def person(author: str, subcase_id: str | None) -> Localized:
+        name = unit(units.get(subcase_id or ""))
+        if name is None:
+            return Localized(da=author, en=author)
+        return Localized(da=f"{author} ({name.da})", en=f"{author} ({name.en})")
+
+    parties: dict[str, Localized] = {}
+    for m in case.messages:
+        if m.kind != "reply":
+            parties[m.id] = person(m.author, m.subcase_id)
+        elif m.in_reply_to in messages:
+            asked = messages[m.in_reply_to]
+            parties[m.id] = person(asked.author, asked.subcase_id)
+        elif (to := unit(m.to_unit)) is not None:
+            parties[m.id] = to
+    waiting: dict[str, str] = {}
+    for m in case.messages:
+        if m.kind == "question" and not m.answered and m.subcase_id:
+            waiting.setdefault(m.subcase_id, m.id)
+    choices = [(key, unit(key)) for key in dict.fromkeys(s.unit for s in case.subcases if s.unit)]
+    return {
+        "parties": parties,
+        "unit_choices": choices,
+        "waiting_for_you": waiting if case.status in RUNNING else {},
+        "rejected": [s for s in case.subcases if s.status == "rejected"],
+        "unit_of": unit,
     }
 
 
@@ -165,33 +220,78 @@ async def write_message(
     outbox: OutboxDep,
     planner: PlannerDep,
 ) -> Response:
-    """Answer a caseworker's question (or write to the units): the sub-case waiting for the
-    answer resumes."""
+    """Answer one caseworker's question (its task resumes), or write to one unit (this
+    answers no question); ``box`` names the form that posted, to show its errors there."""
     form = await request.form()
     text = str(form.get("text") or "").strip()
     in_reply_to = str(form.get("in_reply_to") or "") or None
+    to_unit = None if in_reply_to else str(form.get("to_unit") or "") or None
+    box = in_reply_to or str(form.get("box") or "")[:64]
     error = EMPTY_TEXT if not text else TOO_LONG if len(text) > 4000 else None
+    if error is None and in_reply_to is None and to_unit is None:
+        error = NO_UNIT
     if error is None:
         try:
-            body = ReporterMessageCreate(text=text, in_reply_to=in_reply_to)
+            body = ReporterMessageCreate(text=text, in_reply_to=in_reply_to, to_unit=to_unit)
         except ValidationError:
             error = EMPTY_TEXT
+    if error is None:
+        try:
+            async with sessions() as session, session.begin():
+                await conversation.write(
+                    session=session, outbox=outbox, reporter=user, case_id=case_id, body=body
+                )
+        except Invalid as problem:
+            error = problem.text or NO_UNIT
     if error is not None:
         context = await _case_context(
             request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
         )
-        context["message_errors"] = {in_reply_to or "": error.pick(language_of(request))}
-        context["message_values"] = {in_reply_to or "": text}
+        context["message_errors"] = {box: error.pick(language_of(request))}
+        context["message_values"] = {box: text, "to_unit": to_unit or ""}
         return ui.render(request, "portal/case.html", context, status_code=422)
-    async with sessions() as session, session.begin():
-        await conversation.write(
-            session=session,
-            outbox=outbox,
-            reporter=user,
-            case_id=case_id,
-            body=body,
-        )
     return _see_case(ui, case_id, "replied", "#messages")
+
+
+@router.post("/cases/{case_id}/file-again")
+async def file_again(case_id: str, user: PageUser, ui: WebUIDep, sessions: SessionsDep) -> Response:
+    """A new form for the same life event, filled in with this case's data (as a draft the
+    reporter checks and submits): the case's data never travels in the address."""
+    async with sessions() as session:
+        case = await session.get(Case, case_id)
+        if case is None or case.reporter != user.username:
+            raise NotFound(Localized(da="sagen", en="case"))
+        event_type = await session.get(EventType, case.event_type)
+        if event_type is None:
+            raise NotFound(Localized(da="hændelsestypen", en="event type"))
+        raw = _raw_of(form_fields(event_type.input_schema), case.data)
+    token = uuid.uuid4().hex
+    await portal.save_draft(
+        sessions=sessions, reporter=user.username, token=token, event_type=case.event_type, data=raw
+    )
+    return RedirectResponse(ui.path(f"drafts/{token}"), status_code=303)
+
+
+def _raw_of(fields: list[FormField], data: dict[str, Any]) -> dict[str, str]:
+    """Case data as the form's texts (a group's rows numbered from 1)."""
+
+    def text(field: FormField, value: Any) -> str:
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    raw: dict[str, str] = {}
+    for field in fields:
+        value = data.get(field.key)
+        if value is None:
+            continue
+        if not field.is_group:
+            raw[field.key] = text(field, value)
+            continue
+        rows = value if isinstance(value, list) else []
+        for n, row in enumerate(rows, start=1):
+            for sub in field.fields:
+                if isinstance(row, dict) and row.get(sub.key) is not None:
+                    raw[field.row_key(n, sub.key)] = text(sub, row[sub.key])
+    return raw
 
 
 # --- Moving dates -------------------------------------------------------------------------

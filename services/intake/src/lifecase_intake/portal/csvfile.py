@@ -1,6 +1,8 @@
 """Reading a bulk CSV upload: one case per row, every row checked like a form before anything
 is submitted. Accepts what spreadsheets write: a byte-order mark, ``;`` or ``,`` between
-values, UTF-8 or Windows-1252, and column headings that are field keys or field labels."""
+values, UTF-8 or Windows-1252, column headings that are field keys or field labels, and a
+choice written as its value or as its label in Danish or English ("Fastansat" for
+``permanent``)."""
 
 from __future__ import annotations
 
@@ -72,6 +74,7 @@ def read_csv(
             )
             break
         named = {key: values[i] for i, key in enumerate(columns) if key and i < len(values)}
+        named = choice_values(fields, named)
         data, errors = check(schema, fields, named, language)
         if len(values) > len(columns):
             errors["_row"] = say(
@@ -87,6 +90,23 @@ def read_csv(
             )
         )
     return CsvReport(problems, rows)
+
+
+def choice_values(fields: list[FormField], named: Mapping[str, str]) -> dict[str, str]:
+    """``named`` with each choice given by its label (in either language, any case) replaced
+    by the choice's value; anything else is left for ``check`` to judge."""
+    labels = {
+        f.key: {
+            name.strip().lower(): o.value
+            for o in f.options
+            for name in (o.value, o.label.da, o.label.en)
+        }
+        for f in fields
+        if f.options
+    }
+    return {
+        key: labels.get(key, {}).get(value.strip().lower(), value) for key, value in named.items()
+    }
 
 
 def _decode(raw: bytes) -> str:

@@ -1,5 +1,6 @@
 """What the portal adds to intake's operations (keyword-only, like ``lifecase_intake.service``):
-drafts, bulk batches submitted row by row, and searching the reporter's own cases."""
+drafts, bulk batches submitted row by row, searching the reporter's own cases, and which of
+them wait for the reporter's answer."""
 
 from __future__ import annotations
 
@@ -8,19 +9,23 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from lifecase_contracts.api import CaseCreate, CasePublic, EventTypePublic
 from lifecase_contracts.events import Localized
 from lifecase_intake import service
-from lifecase_intake.models import BulkBatch, Case, Draft, EventType
+from lifecase_intake.conversation.models import CaseMessage
+from lifecase_intake.models import BulkBatch, Case, Draft, EventType, Subcase
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.errors import DomainError, NotFound
 from lifecase_platform.outbox import Outbox
 
 SEARCH_WINDOW = 500  # a reporter's newest cases that search and filters look through
+OPEN_CASES = ("submitted", "in_progress")
+CLOSED_SUBCASES = ("resolved", "rejected", "cancelled")
 
 
 def form_key(token: str) -> str:
@@ -192,3 +197,33 @@ async def my_cases(
 
 def _haystack(case: CasePublic) -> str:
     return " ".join([case.id, *(str(v) for v in case.data.values())]).lower()
+
+
+async def waiting_for_reporter(*, session: AsyncSession, reporter: str) -> dict[str, datetime]:
+    """The reporter's open cases that wait for them, each with when it was last asked: a
+    caseworker's question that no reply names (``in_reply_to``), on a task still open."""
+    reply = aliased(CaseMessage)
+    answered = exists().where(
+        reply.case_id == CaseMessage.case_id,
+        reply.kind == "reply",
+        reply.in_reply_to == CaseMessage.id,
+    )
+    rows = await session.execute(
+        select(CaseMessage.case_id, func.max(CaseMessage.created_at))
+        .join(Case, Case.id == CaseMessage.case_id)
+        .outerjoin(Subcase, Subcase.id == CaseMessage.subcase_id)
+        .where(
+            Case.reporter == reporter,
+            Case.status.in_(OPEN_CASES),
+            CaseMessage.kind == "question",
+            Subcase.status.is_(None) | Subcase.status.not_in(CLOSED_SUBCASES),
+            ~answered,
+        )
+        .group_by(CaseMessage.case_id)
+    )
+    return {case_id: asked for case_id, asked in rows}
+
+
+async def cases_by_id(*, session: AsyncSession, case_ids: Sequence[str]) -> list[CasePublic]:
+    rows = await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    return [service.to_public(c) for c in rows]

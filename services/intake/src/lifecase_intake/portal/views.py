@@ -16,6 +16,7 @@ from lifecase_contracts.api import EventTypePublic
 from lifecase_contracts.events import Localized
 from lifecase_intake import service
 from lifecase_intake.deps import PlannerDep
+from lifecase_intake.duplicates import duplicate_warnings
 from lifecase_intake.portal import service as portal
 from lifecase_intake.portal.csvfile import read_csv, template_csv
 from lifecase_intake.portal.forms import (
@@ -43,6 +44,7 @@ router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn", "failed")
 BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
+WAITING_SHOWN = 10  # cases waiting for the reporter listed on the start page
 NO_CSV = Localized(
     da="Denne hændelse kan ikke indsendes fra en CSV-fil, fordi formularen har felter, der "
     "kan gentages (fx flere perioder). Brug formularen.",
@@ -69,16 +71,28 @@ async def _event_type(sessions: SessionFactory, key: str) -> EventTypePublic:
 
 @router.get("/")
 async def start(request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep) -> Response:
-    """The life events the reporter can file, and the drafts they saved."""
+    """The cases that wait for the reporter's answer, the life events they can file, and
+    the drafts they saved."""
     async with sessions() as session:
         types = await service.event_types(session=session)
         drafts = await portal.list_drafts(session=session, reporter=user.username)
+        asked = await portal.waiting_for_reporter(session=session, reporter=user.username)
+        newest = sorted(asked, key=asked.__getitem__, reverse=True)[:WAITING_SHOWN]
+        waiting = await portal.cases_by_id(session=session, case_ids=newest)
+    waiting.sort(key=lambda c: asked[c.id], reverse=True)
     titles = {t.key: t.title for t in types}
     bulk = {t.key for t in types if _csv_possible(t)}
     return ui.render(
         request,
         "portal/start.html",
-        {"event_types": types, "drafts": drafts, "titles": titles, "bulk": bulk},
+        {
+            "event_types": types,
+            "drafts": drafts,
+            "titles": titles,
+            "bulk": bulk,
+            "waiting": waiting,
+            "summaries": {t.key: _summary_fields(t) for t in types},
+        },
     )
 
 
@@ -220,8 +234,24 @@ async def file_case(
     if errors or form.get("action") == "edit":
         return _render_form(request, ui, user, et, token=token, values=raw, errors=errors)
     if form.get("action") == "preview":
+        async with sessions() as session:
+            duplicates = await duplicate_warnings(
+                session=session,
+                reporter=user.username,
+                event_type=et.key,
+                input_schema=et.input_schema,
+                data=data,
+            )
         return await _render_preview(
-            request, ui, user, planner, et, token=token, raw=raw, data=data
+            request,
+            ui,
+            user,
+            planner,
+            et,
+            token=token,
+            raw=raw,
+            data=data,
+            duplicates=[d.pick(lang) for d in duplicates],
         )
     try:
         case = await portal.submit_form(
@@ -248,6 +278,7 @@ async def _render_preview(
     token: str,
     raw: dict[str, str],
     data: dict[str, Any],
+    duplicates: list[str],
 ) -> Response:
     """Which units receive which tasks, by which dates, seeing which fields, and a warning
     for each date nearer than its minimum notice (it may still be submitted); the values
@@ -275,6 +306,7 @@ async def _render_preview(
             "token": token,
             "tasks": tasks,
             "warnings": notice_warnings(fields, data, today_in_denmark(), language_of(request)),
+            "duplicates": duplicates,
         },
     )
 
@@ -315,8 +347,11 @@ async def _my_cases(
     async with sessions() as session:
         cases = await portal.my_cases(session=session, reporter=user.username, **filters)
         types = await service.event_types(session=session)
+        waiting = set(await portal.waiting_for_reporter(session=session, reporter=user.username))
     context = {
-        "cases": cases,
+        # What waits for the reporter first; otherwise newest first, as found.
+        "cases": sorted(cases, key=lambda c: c.id not in waiting),
+        "waiting": waiting,
         "filters": filters,
         "statuses": CASE_STATUSES,
         "event_types": types,

@@ -4,8 +4,11 @@ in POST bodies, never in URLs; every action posts and redirects back to the item
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import cast, get_args
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,7 +25,7 @@ from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import limited_page
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
-from lifecase_routing import queues, workitems
+from lifecase_routing import people, queues, workitems
 from lifecase_routing.queues import ItemFilter
 from lifecase_routing.workspace_ui import service as workspace
 
@@ -47,6 +50,7 @@ async def my_queues(
     request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
 ) -> Response:
     """The queues of the caseworker's units with their open, due-soon and breached counts."""
+    await remember_signed_in(sessions, user)
     async with sessions() as session:
         found = await queues.visible_queues(session=session, user=user)
         units = await workspace.unit_names(session=session)
@@ -56,34 +60,73 @@ async def my_queues(
 # --- A queue --------------------------------------------------------------------------------
 
 
+def _view_of(query: Mapping[str, str]) -> tuple[ItemFilter, bool]:
+    """The filter a queue page shows (status, "only mine"), and whether "only mine" is on."""
+    status = query.get("status") or "open"
+    mine = query.get("mine") == "1"
+    filters = ItemFilter(
+        status=cast(StatusFilter, status) if status in STATUS_FILTERS else "open",
+        assignee="me" if mine else None,
+    )
+    return filters, mine
+
+
+def queue_address(ui: WebUI, queue: str, params: Mapping[str, str | None]) -> str:
+    """A queue page's address with its filters and page (never search words)."""
+    kept = {k: v for k, v in params.items() if v and not (k == "status" and v == "open")}
+    return ui.path(f"queues/{queue}") + (f"?{urlencode(kept)}" if kept else "")
+
+
+def safe_back(ui: WebUI, back: object) -> str | None:
+    """``back`` if it is a queue page of this workspace (a path, with its query); anything
+    else (another site, another path) is dropped."""
+    if not isinstance(back, str) or len(back) > 1000:
+        return None
+    prefix = re.escape(ui.path("queues/"))
+    return back if re.fullmatch(prefix + r"[A-Za-z0-9_.-]+(\?[A-Za-z0-9_.%=&-]*)?", back) else None
+
+
 async def _queue_page(
     request: Request,
     user: Principal,
     ui: WebUI,
     sessions: SessionFactory,
     queue: str,
-    form: Mapping[str, str],
+    query: Mapping[str, str],
+    text: str | None = None,
 ) -> Response:
-    status = form.get("status") or "open"
-    filters = ItemFilter(
-        status=cast(StatusFilter, status) if status in STATUS_FILTERS else "open",
-        assignee="me" if form.get("mine") else None,
-        text=(form.get("text") or "").strip()[:200] or None,
-    )
-    after = form.get("after") or None
+    filters, mine = _view_of(query)
+    if text:
+        filters = replace(filters, text=text)
+    after, before = query.get("after") or None, query.get("before") or None
     async with sessions() as session:
         summary = await queues.queue_summary(session=session, user=user, queue=queue)
-        items, next_cursor = await queues.queue_items(
-            session=session, user=user, queue=queue, filters=filters, limit=PAGE_SIZE, after=after
+        page = await queues.queue_page(
+            session=session,
+            user=user,
+            queue=queue,
+            filters=filters,
+            limit=PAGE_SIZE,
+            after=after,
+            before=None if after else before,
         )
+        names = await people.names(session, [i.assignee for i in page.items])
+    view = {"status": filters.status, "mine": "1" if mine else None}
     context = {
         "queue": summary,
-        "items": items,
-        "next_cursor": next_cursor,
-        "filters": {"status": filters.status, "mine": bool(form.get("mine")), "text": filters.text},
+        "items": page.items,
+        "names": names,
+        "next_cursor": page.next_cursor,
+        "previous_cursor": page.previous_cursor,
+        "filters": {"status": filters.status, "mine": mine, "text": filters.text},
         "statuses": STATUS_FILTERS,
-        "paged": after is not None,
-        "done": request.query_params.get("done"),
+        "paged": after is not None or before is not None,
+        "first_page": queue_address(ui, queue, view),
+        "next_page": queue_address(ui, queue, {**view, "after": page.next_cursor}),
+        "previous_page": queue_address(ui, queue, {**view, "before": page.previous_cursor}),
+        # Where an item's "Back to the queue" leads: this page, without the search words.
+        "back": queue_address(ui, queue, {**view, "after": after, "before": before}),
+        "done": query.get("done"),
     }
     return ui.render(request, "workspace/queue.html", context)
 
@@ -92,21 +135,35 @@ async def _queue_page(
 async def queue_page(
     queue: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
 ) -> Response:
-    """A queue's open items, earliest due first."""
-    return await _queue_page(request, user, ui, sessions, queue, {})
+    """A queue's items, earliest due first, filtered by status and "only mine", a page at a
+    time: all in the address, so a filtered page can be bookmarked and Back returns to it."""
+    query = {
+        k: v
+        for k in ("status", "mine", "after", "before", "done")
+        if (v := request.query_params.get(k))
+    }
+    return await _queue_page(request, user, ui, sessions, queue, query)
 
 
 @router.post("/queues/{queue}", dependencies=[Depends(limited_page("search"))])
-async def filter_queue(
+async def search_queue(
     queue: str, request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
 ) -> Response:
-    """Filter a queue, or turn to its next page. A POST, because the search text may be a
-    name or a CPR number, which must not end up in URLs, browser history or access logs."""
+    """Search a queue's items, or turn a page of the search. A POST, because the search text
+    may be a name or a CPR number, which must not end up in URLs, browser history or access
+    logs; without search words it is the filtered page's address."""
     form = await request.form()
     values = {
-        k: v for k in ("status", "mine", "text", "after") if isinstance(v := form.get(k), str)
+        k: v
+        for k in ("status", "mine", "text", "after", "before")
+        if isinstance(v := form.get(k), str)
     }
-    return await _queue_page(request, user, ui, sessions, queue, values)
+    text = values.pop("text", "").strip()[:200]
+    if not text:
+        view, _ = _view_of(values)
+        address = {"status": view.status, "mine": values.get("mine")}
+        return RedirectResponse(queue_address(ui, queue, address), status_code=303)
+    return await _queue_page(request, user, ui, sessions, queue, values, text=text)
 
 
 # --- A work item ----------------------------------------------------------------------------
@@ -124,7 +181,9 @@ async def _item_page(
     problem: str | None = None,
     values: Mapping[str, str] | None = None,
     status_code: int = 200,
+    back: str | None = None,
 ) -> Response:
+    await remember_signed_in(sessions, user)
     handle, item = await workitems.read_detail(
         sessions=sessions,
         outbox=outbox,
@@ -132,6 +191,10 @@ async def _item_page(
         item_id=item_id,
     )
     async with sessions() as session:
+        members = (
+            await workspace.unit_members(session=session, unit=handle.unit) if handle.leads else []
+        )
+        known = [item.assignee, handle.item.reporter, *members]
         context = {
             "item": item,
             "unit": handle.unit,
@@ -139,15 +202,28 @@ async def _item_page(
             "siblings": await workspace.case_context(session=session, handle=handle),
             "targets": await workspace.transfer_targets(session=session, current=item.queue),
             "leads": handle.leads,
-            "members": await workspace.unit_members(session=session, unit=handle.unit)
-            if handle.leads
-            else [],
+            "members": members,
             "done": request.query_params.get("done"),
             "errors": errors or {},
             "problem": problem,
             "values": values or {},
+            "names": await people.names(session, known),
+            "reporter": handle.item.reporter,
+            "back": back,
         }
     return ui.render(request, "workspace/item.html", context, status_code=status_code)
+
+
+async def remember_signed_in(sessions: SessionFactory, user: Principal) -> None:
+    """Put the signed-in person's name (from their token) in the users directory, so that
+    colleagues see it; read first, as it is nearly always there already."""
+    if not user.name:
+        return
+    async with sessions() as session:
+        known = await people.names(session, [user.username])
+    if known.get(user.username) != user.name:
+        async with sessions() as session, session.begin():
+            await people.remember(session, username=user.username, name=user.name)
 
 
 @router.get("/items/{item_id}")
@@ -159,8 +235,10 @@ async def item_page(
     sessions: SessionsDep,
     outbox: OutboxDep,
 ) -> Response:
-    """One work item: its fields, SLA clock, routing, case, conversation and actions."""
-    return await _item_page(request, user, ui, sessions, outbox, item_id)
+    """One work item: its fields, SLA clock, routing, case, conversation and actions;
+    ``back`` is the filtered queue page it was opened from."""
+    back = safe_back(ui, request.query_params.get("back"))
+    return await _item_page(request, user, ui, sessions, outbox, item_id, back=back)
 
 
 async def _act(
@@ -176,6 +254,7 @@ async def _act(
 ) -> Response:
     """Run one action in one transaction and go back to the item; a refusal (someone else
     took it, it is closed, the queue is wrong) is shown on the item page instead."""
+    back = safe_back(ui, (await request.form()).get("back"))
     try:
         async with sessions() as session, session.begin():
             before = await workitems.open_item(session=session, user=user, item_id=item_id)
@@ -200,8 +279,10 @@ async def _act(
             problem=None if field_errors else error.text.pick(language_of(request)),
             values=values,
             status_code=error.status,
+            back=back,
         )
-    return RedirectResponse(ui.path(f"items/{item_id}?done={action}"), status_code=303)
+    query = urlencode({"done": action, **({"back": back} if back else {})})
+    return RedirectResponse(ui.path(f"items/{item_id}?{query}"), status_code=303)
 
 
 def _texts(request: Request, form: FormData, *names: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -226,9 +307,19 @@ async def conversation(
     the answer has come it also replaces the item's status, assignee and deadline, and the
     polling stops; nothing else on the page (a half-written note) is touched."""
     async with sessions() as session:
+        handle = await workitems.open_item(session=session, user=user, item_id=item_id)
         item = await workitems.detail(session=session, user=user, item_id=item_id)
+        units = await workspace.unit_names(session=session)
+        names = await people.names(session, [item.assignee])
     answered = item.status != "waiting_for_reporter"
-    return ui.render(request, "workspace/_conversation.html", {"item": item, "answered": answered})
+    context = {
+        "item": item,
+        "answered": answered,
+        "unit": handle.unit,
+        "units": units,
+        "names": names,
+    }
+    return ui.render(request, "workspace/_conversation.html", context)
 
 
 @router.get("/items/{item_id}/{action}")
@@ -297,8 +388,9 @@ async def assign(
     assignee = chosen if isinstance(chosen, str) else ""
     if not assignee:
         errors = {"assignee": NO_ASSIGNEE.pick(language_of(request))}
+        back = safe_back(ui, (await request.form()).get("back"))
         return await _item_page(
-            request, user, ui, sessions, outbox, item_id, errors=errors, status_code=422
+            request, user, ui, sessions, outbox, item_id, errors=errors, status_code=422, back=back
         )
     return await _act(
         request,
@@ -372,6 +464,7 @@ async def transfer(
             errors=errors,
             values=values,
             status_code=422,
+            back=safe_back(ui, form.get("back")),
         )
     left: list[str] = []
 
@@ -408,7 +501,8 @@ async def text_action(
     if action not in TEXT_ACTIONS:
         raise NotFound()
     field, call = TEXT_ACTIONS[action]
-    values, errors = _texts(request, await request.form(), field)
+    form = await request.form()
+    values, errors = _texts(request, form, field)
     if errors:
         return await _item_page(
             request,
@@ -420,8 +514,11 @@ async def text_action(
             errors=errors,
             values=values,
             status_code=422,
+            back=safe_back(ui, form.get("back")),
         )
     text = values[field]
+    if action == "reject" and form.get("confirmed") != "yes":
+        return await _confirm_reject(request, user, ui, sessions, item_id, text, form.get("back"))
     return await _act(
         request,
         user,
@@ -433,3 +530,20 @@ async def text_action(
         lambda s: call(outbox, s, user, item_id, text),
         values,
     )
+
+
+async def _confirm_reject(
+    request: Request,
+    user: Principal,
+    ui: WebUI,
+    sessions: SessionFactory,
+    item_id: str,
+    reason: str,
+    back: object,
+) -> Response:
+    """The second step of rejecting: the reason as the reporter will read it, and a button
+    that really rejects (the reason rides along in the form, never in an address)."""
+    async with sessions() as session:
+        item = await workitems.detail(session=session, user=user, item_id=item_id)
+    context = {"item": item, "reason": reason, "back": safe_back(ui, back)}
+    return ui.render(request, "workspace/reject.html", context)
