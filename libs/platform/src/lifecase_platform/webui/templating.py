@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lifecase_contracts.events import Localized
-from lifecase_platform.auth import Principal
+from lifecase_platform.auth import Principal, TokenVerifier
 from lifecase_platform.errors import DomainError
 from lifecase_platform.problems import ERROR, TITLES
 from lifecase_platform.webui.csrf import csrf_protect, csrf_token, keep_csrf_cookie
@@ -158,6 +158,28 @@ class WebUI:
                 samesite="lax",
                 secure=self.secure_cookies,
             )
+
+    def app(
+        self,
+        *,
+        name: str,
+        verifier: TokenVerifier,
+        sign_in: SignInMethod,
+        routers: Sequence[APIRouter],
+        state: Mapping[str, object] | None = None,
+    ) -> FastAPI:
+        """These pages as an app of their own, to be mounted at ``prefix`` in the service's
+        app: its errors are friendly pages, while the API beside it keeps answering
+        problem+json. ``state`` is what its routes read from ``app.state`` besides the
+        token verifier."""
+        app = FastAPI(title=name, openapi_url=None, docs_url=None, redoc_url=None)
+        app.state.verifier = verifier
+        for key, value in (state or {}).items():
+            setattr(app.state, key, value)
+        self.install(app, sign_in=sign_in)
+        for router in routers:
+            app.include_router(router)
+        return app
 
     def install(self, app: FastAPI, *, sign_in: SignInMethod) -> None:
         """Give ``app`` (mounted at ``prefix``) the shared layout's plumbing."""

@@ -53,11 +53,10 @@ def create_portal(
         ],
         secure_cookies=secure_cookies,
     )
-    app = FastAPI(title="lifecase reporter portal", openapi_url=None, docs_url=None, redoc_url=None)
-    app.state.verifier = verifier
-    app.state.planner = planner
-    ui.install(app, sign_in=sign_in)
-    app.include_router(router)
-    app.include_router(case_views.router)
-    app.include_router(access_log_pages.router)
-    return app
+    return ui.app(
+        name="lifecase reporter portal",
+        verifier=verifier,
+        sign_in=sign_in,
+        routers=[router, case_views.router, access_log_pages.router],
+        state={"planner": planner},
+    )

@@ -34,8 +34,9 @@ def create_admin(
         nav=admin_area.MENU,
         secure_cookies=secure_cookies,
     )
-    app = FastAPI(title="lifecase admin area", openapi_url=None, docs_url=None, redoc_url=None)
-    app.state.verifier = verifier
-    ui.install(app, sign_in=sign_in)
-    app.include_router(router)
-    return app
+    return ui.app(
+        name="lifecase admin area",
+        verifier=verifier,
+        sign_in=sign_in,
+        routers=[router],
+    )

@@ -30,10 +30,9 @@ def create_webhooks_admin(
         nav=admin_area.MENU,
         secure_cookies=secure_cookies,
     )
-    app = FastAPI(
-        title="lifecase admin area: webhooks", openapi_url=None, docs_url=None, redoc_url=None
+    return ui.app(
+        name="lifecase admin area: webhooks",
+        verifier=verifier,
+        sign_in=sign_in,
+        routers=[router],
     )
-    app.state.verifier = verifier
-    ui.install(app, sign_in=sign_in)
-    app.include_router(router)
-    return app

@@ -45,8 +45,9 @@ def create_inbox(
         ],
         secure_cookies=secure_cookies,
     )
-    app = FastAPI(title="lifecase inbox", openapi_url=None, docs_url=None, redoc_url=None)
-    app.state.verifier = verifier
-    ui.install(app, sign_in=sign_in)
-    app.include_router(router)
-    return app
+    return ui.app(
+        name="lifecase inbox",
+        verifier=verifier,
+        sign_in=sign_in,
+        routers=[router],
+    )

@@ -31,13 +31,12 @@ def create_preferences_ui(
         locale_dirs=[HERE / "locale"],
         secure_cookies=secure_cookies,
     )
-    app = FastAPI(
-        title="lifecase e-mail preferences", openapi_url=None, docs_url=None, redoc_url=None
+    return ui.app(
+        name="lifecase e-mail preferences",
+        verifier=verifier,
+        sign_in=sign_in,
+        routers=[router],
     )
-    app.state.verifier = verifier
-    ui.install(app, sign_in=sign_in)
-    app.include_router(router)
-    return app
 
 
 def mount_preferences_ui(app: FastAPI, preferences: FastAPI) -> None:

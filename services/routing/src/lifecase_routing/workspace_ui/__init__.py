@@ -37,10 +37,9 @@ def create_workspace(
         nav=[NavLink("", Localized(da="Mine køer", en="My queues"))],
         secure_cookies=secure_cookies,
     )
-    app = FastAPI(
-        title="lifecase caseworker workspace", openapi_url=None, docs_url=None, redoc_url=None
+    return ui.app(
+        name="lifecase caseworker workspace",
+        verifier=verifier,
+        sign_in=sign_in,
+        routers=[router],
     )
-    app.state.verifier = verifier
-    ui.install(app, sign_in=sign_in)
-    app.include_router(router)
-    return app
