@@ -219,7 +219,15 @@ async def publish_template(api: Api, text: str) -> int:
     assert submitted.status_code == 200, submitted.text
     published = await api.post(f"{path}/publish", as_="pia")
     assert published.status_code == 200, published.text
-    return int(draft["version"])
+    version = int(draft["version"])
+
+    async def offered() -> bool:
+        # Intake learns of the version from lifecycle's event: reporters can file it then.
+        types = (await api.get("/api/v1/event-types", as_="rita")).json()
+        return any(t["key"] == draft["key"] and t["version"] == version for t in types)
+
+    await wait_for(offered, what=f"intake to offer {draft['key']} version {version}")
+    return version
 
 
 async def submit(

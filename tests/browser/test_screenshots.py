@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from tests.browser.test_portal import fill_hiring, open_hiring_form
 from tests.browser.test_routing_rules import IT_RULE, an_it_item_is_routed
 from tests.browser.test_workspace import (
     PAYROLL_QUEUE_DA,
+    Hiring,
     answer_as_reporter,
     file_hiring,
     sign_in_to_workspace,
@@ -178,3 +182,95 @@ def test_screenshots_of_the_routing_rules(page: Page, a11y: A11y, api: Api) -> N
     expect(page.locator("#dry-run-summary")).to_be_visible()
     a11y.check(page)
     shoot(page, "admin-routing-dry-run")
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """A subscriber that takes every delivery (204), so the delivery log shows them arrive."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def subscriber() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/lifecase-hooks"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def notices_for_paula(api: Api, hiring: Hiring) -> None:
+    """Paula asks Rita a question; Rita answers it and writes a note to payroll."""
+    api.ask(hiring.payroll_item, "paula", "Hvilket lønnummer skal han have?")
+    wait_until(lambda: api.case(hiring.case_id)["messages"], what="the question to reach rita")
+    answer_as_reporter(api, hiring, "Lønnummer 4711")
+    note = api.http.post(
+        f"/api/v1/cases/{hiring.case_id}/messages",
+        headers=api.headers("rita"),
+        json={"text": "Han starter kl. 9 den første dag", "to_unit": "payroll"},
+    )
+    assert note.status_code in (200, 201), note.text
+
+    def told() -> bool:
+        listed = api.http.get("/api/v1/notifications", headers=api.headers("paula")).json()
+        return len([n for n in listed if n["kind"] == "reply_filed"]) >= 2
+
+    wait_until(told, what="paula to be told of the answer and the note")
+
+
+def test_screenshots_of_notifications(page: Page, a11y: A11y, api: Api, subscriber: str) -> None:
+    created = api.http.post(
+        "/api/v1/webhooks",
+        headers=api.headers("ada"),
+        json={
+            "url": subscriber,
+            "event_types": ["lifecase.case.submitted", "lifecase.subcase.*"],
+            "description": "HR-systemet",
+        },
+    )
+    assert created.status_code == 201, created.text
+    webhook = created.json()["id"]
+    hiring = file_hiring(api)
+    notices_for_paula(api, hiring)
+
+    sign_in_to_workspace(page, a11y, "Paula Payroll", "/workspace/queues/payroll?mine=1")
+    row = page.locator(f'tr[data-item="{hiring.payroll_item}"]')
+    expect(row).to_contain_text("Indberetteren har svaret")
+    a11y.check(page)
+    shoot(page, "workspace-queue-answered")
+
+    page.goto("/notifications/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifikationer")
+    expect(page.locator(".inbox-item").first).to_be_visible()
+    a11y.check(page)
+    shoot(page, "notifications-inbox")
+
+    page.goto("/notifications/preferences")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indstillinger for e-mail")
+    a11y.check(page)
+    shoot(page, "notifications-preferences")
+
+    def delivered() -> bool:
+        listed = api.http.get(
+            f"/api/v1/webhooks/{webhook}/deliveries", headers=api.headers("ada")
+        ).json()
+        return len([d for d in listed if d["status"] == "succeeded"]) >= 6
+
+    wait_until(delivered, what="the deliveries to reach the subscriber")
+    page.context.clear_cookies()
+    page.goto(f"/admin/webhooks/{webhook}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
+    a11y.check(page)
+    page.get_by_role("button", name="Log ind som Ada Admin").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(subscriber)
+    a11y.check(page)
+    shoot(page, "admin-webhook")

@@ -22,6 +22,14 @@ async def test_the_merged_openapi_document_lists_every_api_with_its_security(api
         "/api/v1/notifications/preferences",
     ):
         assert owned_by_each_service in paths
+    # A message takes JSON, or a form with files (ADR 0029); files come back as downloads.
+    write = paths["/api/v1/cases/{case_id}/messages"]["post"]["requestBody"]["content"]
+    assert set(write) == {"application/json", "multipart/form-data"}
+    for download in (
+        "/api/v1/cases/{case_id}/attachments/{attachment_id}",
+        "/api/v1/work-items/{item_id}/attachments/{attachment_id}",
+    ):
+        assert "application/pdf" in paths[download]["get"]["responses"]["200"]["content"]
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert document["security"] == [{"bearer": []}]
     assert paths["/api/v1/dev/token"]["post"]["security"] == []

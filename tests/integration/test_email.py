@@ -145,7 +145,11 @@ async def test_preferences_show_the_defaults_and_refuse_unknown_kinds_and_choice
     body = shown.json()
     assert (body["address"], body["language"]) == ("paula@demo.lifecase.dk", "da")
     kinds = {k["kind"]: k["choice"] for k in body["kinds"]}
-    assert kinds == {"reply_filed": "immediately", "sla_breached": "immediately"}
+    assert kinds == {
+        "reply_filed": "immediately",
+        "sla_breached": "immediately",
+        "sla_due_soon": "immediately",
+    }
 
     for wrong in (
         {"language": "da", "kinds": {"no_such_kind": "off"}},

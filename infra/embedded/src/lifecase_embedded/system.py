@@ -157,13 +157,14 @@ class EmbeddedSystem:
             await asyncio.to_thread(service.migrate)
 
     async def start(self, *, seed: bool = True) -> None:
-        """Migrate, start every service, and (idempotently) seed the demo organisation and
-        the template catalogue."""
+        """Migrate, start every service, and (idempotently) seed the demo organisation, the
+        demo users' names and addresses, and the template catalogue."""
         await self.migrate()
         for service in self.services.values():
             await service.start()
         if seed:
             await self.routing.seed()
+            await self.routing.seed_people(list(self.users.values()))
             await self.notifications.seed_recipients(list(self.users.values()))
             published = await self.lifecycle.seed()
             log.info("seeded", extra={"templates": published})

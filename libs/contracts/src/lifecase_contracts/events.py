@@ -209,10 +209,24 @@ class InfoRequested(EventData):
     awaits_reply: bool = True
 
 
+class AttachmentRef(BaseModel):
+    """A file attached to a message: its bytes stay in the attachment store (ADR 0029), the
+    event names them by ``id``. ``filename`` can be personal data (a name, a CPR number):
+    like the message's text, it never goes into logs or subjects."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+
+
 class ReporterReplied(EventData):
     """The reporter wrote on their case: an answer to exactly one question (``in_reply_to``)
     or a note to one unit with a sub-case on the case (``to_unit``), which answers nothing.
-    Events from before ``to_unit`` existed may name neither."""
+    Events from before ``to_unit`` existed may name neither. ``attachments``: the files she
+    attached (ADR 0029)."""
 
     TYPE: ClassVar[str] = "lifecase.case.reporter_replied"
 
@@ -222,6 +236,7 @@ class ReporterReplied(EventData):
     reporter: str
     in_reply_to: str | None = None
     to_unit: str | None = None
+    attachments: list[AttachmentRef] = []
 
 
 class ReplyFiled(EventData):
@@ -249,6 +264,23 @@ class SlaBreached(EventData):
     queue: str
     due_date: date
     reporter: str
+    # Who holds the item (None while it waits in the queue): told in the workspace's inbox.
+    assignee: str | None = None
+
+
+class SlaDueSoon(EventData):
+    """A running work item came within the SLA policy's "due soon" window of its due date
+    (once per item and due date). The assignee is told, by the item's title."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.sla_due_soon"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    queue: str
+    due_date: date
+    reporter: str
+    title: Localized
     # Who holds the item (None while it waits in the queue): told in the workspace's inbox.
     assignee: str | None = None
 
@@ -363,6 +395,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         ReporterReplied,
         ReplyFiled,
         SlaBreached,
+        SlaDueSoon,
         CaseWithdrawn,
         CaseRescheduled,
         CaseMigrated,

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from lifecase_contracts.events import Localized
+from lifecase_contracts.events import AttachmentRef, Localized
 
 KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$"
@@ -78,6 +78,8 @@ class CommentPublic(BaseModel):
     text: str
     in_reply_to: str | None = None
     created_at: datetime
+    # Files attached to the message (the reporter's; ADR 0029).
+    attachments: list[AttachmentRef] = []
 
 
 class Assign(_Body):
@@ -133,6 +135,8 @@ class CaseMessagePublic(BaseModel):
     # The unit a reporter's note was written to; None for answers (they go to the question's
     # sender), for caseworkers' messages (to the reporter) and for notes from before it.
     to_unit: str | None = None
+    # Files attached to the message (the reporter's; ADR 0029).
+    attachments: list[AttachmentRef] = []
 
 
 # --- units, queues, members -------------------------------------------------------------------

@@ -26,7 +26,13 @@ ACTIONS: Final[dict[str, Localized]] = {
     "case.withdrawn": Localized(da="Trak en sag tilbage", en="Withdrew a case"),
     "case.replied": Localized(da="Svarede på en sag", en="Replied on a case"),
     "case.erased": Localized(da="Slettede personoplysninger", en="Erased personal data"),
+    "case.attachment_read": Localized(
+        da="Hentede en vedhæftet fil på en sag", en="Downloaded an attachment of a case"
+    ),
     "work_item.read": Localized(da="Læste en opgave", en="Read a work item"),
+    "work_item.attachment_read": Localized(
+        da="Hentede en vedhæftet fil på en opgave", en="Downloaded an attachment of a work item"
+    ),
     "work_item.claimed": Localized(da="Tog en opgave", en="Claimed a work item"),
     "work_item.assigned": Localized(da="Tildelte en opgave", en="Assigned a work item"),
     "work_item.unassigned": Localized(da="Lagde en opgave tilbage", en="Unassigned a work item"),

@@ -24,6 +24,7 @@ from fastapi import Depends, Request
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lifecase_platform.attachments import AttachmentStore
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.settings import PlatformSettings
@@ -72,6 +73,15 @@ def jetstream(request: Request) -> JetStreamContext:
 
 
 JetStreamDep = Annotated[JetStreamContext, Depends(jetstream)]
+
+
+def attachment_store(request: Request) -> AttachmentStore:
+    """Where the files attached to messages are kept (ADR 0029)."""
+    store: AttachmentStore = request.app.state.attachments
+    return store
+
+
+AttachmentStoreDep = Annotated[AttachmentStore, Depends(attachment_store)]
 
 
 def settings(request: Request) -> PlatformSettings:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -147,19 +149,33 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413 before the app reads them."""
+    """Refuse request bodies over ``max_bytes`` with 413 before the app reads them.
+    ``larger``: (path pattern, bytes) for the few POST routes that take files (a message
+    with attachments), each still bounded."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Sequence[tuple[str, int]] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
+
+    def _limit(self, scope: Scope) -> int:
+        if scope.get("method") == "POST":
+            path = scope.get("path", "")
+            for pattern, limit in self.larger:
+                if pattern.fullmatch(path):
+                    return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._reject(scope, send, max_bytes)
             return
         received = 0
 
@@ -168,24 +184,24 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _TooLarge
             return message
 
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await self._reject(scope, send)
+            await self._reject(scope, send, max_bytes)
 
-    async def _reject(self, scope: Scope, send: Send) -> None:
+    async def _reject(self, scope: Scope, send: Send, max_bytes: int) -> None:
         request = Request(scope)
         response = problem_response(
             request,
             413,
             type="urn:lifecase:problem:too-large",
             detail=Localized(
-                da=f"Indholdet må højst fylde {self.max_bytes} bytes.",
-                en=f"The body may be at most {self.max_bytes} bytes.",
+                da=f"Indholdet må højst fylde {max_bytes} bytes.",
+                en=f"The body may be at most {max_bytes} bytes.",
             ),
         )
         await response(scope, _no_receive, send)

@@ -66,6 +66,19 @@ class PlatformSettings(BaseSettings):
     temporal_tls_cert_file: str | None = None  # client certificate and key (mutual TLS)
     temporal_tls_key_file: str | None = None
     temporal_api_key: SecretStr | None = None
+    # Files attached to the reporter's messages (ADR 0029): the most one file may hold, how
+    # many one message may carry, and the virus-scan command that sees each file on stdin
+    # (exit 0 lets it in; e.g. "clamdscan --no-summary -"), with its time limit.
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, le=100 * 1024 * 1024)
+    attachment_max_files: int = Field(default=5, ge=1, le=20)
+    attachment_scan_command: str | None = None
+    attachment_scan_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+
+    @property
+    def message_body_bytes(self) -> int:
+        """The body a message with attachments may have: every file at its limit, and room
+        for the text and the multipart framing."""
+        return self.attachment_max_files * self.attachment_max_bytes + 64 * 1024
 
     @field_validator("rate_limit_filing", "rate_limit_search", "rate_limit_admin")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Path
@@ -29,6 +30,7 @@ def create_service_app(
     routers: list[APIRouter],
     max_body_bytes: int,
     rate_limits: RateLimits | None = None,
+    larger_bodies: Sequence[tuple[str, int]] = (),
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version="0.1.0")
     app.state.verifier = verifier
@@ -39,7 +41,7 @@ def create_service_app(
         app.include_router(router)
     app.include_router(health_router(runtime))
     app.add_middleware(JsonBodyCheck)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, larger=larger_bodies)
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls="healthz,readyz,livez", server_request_hook=drop_query_string
     )

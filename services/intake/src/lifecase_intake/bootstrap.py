@@ -14,6 +14,8 @@ from lifecase_intake import service
 from lifecase_intake.access_log import views as access_log_views
 from lifecase_intake.access_log.store import AccessLogProjection
 from lifecase_intake.conversation import views as conversation_views
+from lifecase_intake.conversation.erasure import AttachmentErasure
+from lifecase_intake.conversation.service import AttachmentRules
 from lifecase_intake.models import outbox as outbox_table
 from lifecase_intake.portal import PREFIX as PORTAL
 from lifecase_intake.portal import create_portal
@@ -23,6 +25,7 @@ from lifecase_intake.retention import RetentionJob
 from lifecase_intake.settings import IntakeSettings
 from lifecase_intake.views import router
 from lifecase_platform import db, messaging
+from lifecase_platform.attachments import AttachmentStore, scanner_from
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
@@ -53,16 +56,30 @@ class IntakeService:
             settings=s,
             verifier=self.app.state.verifier,
         )
+        store = await AttachmentStore.open(js, replicas=s.nats_stream_replicas)
+        rules = AttachmentRules(
+            max_bytes=s.attachment_max_bytes,
+            max_files=s.attachment_max_files,
+            scanner=scanner_from(
+                s.attachment_scan_command, timeout=s.attachment_scan_timeout_seconds
+            ),
+        )
         for app in (self.app, self.portal):
             app.state.sessions = sessions
             app.state.outbox = self.outbox
+            app.state.attachments = store
+            app.state.attachment_rules = rules
         publisher = messaging.Publisher(js, source=service.SOURCE)
         consumer = messaging.BatchConsumer(
             js,
             durable=NAME,
             # Every projection is idempotent on its natural keys: no processed-event records.
             inbox=messaging.Inbox(sessions=sessions, consumer=NAME),
-            handlers={**IntakeProjection().registry(), **AccessLogProjection().registry()},
+            handlers={
+                **IntakeProjection().registry(),
+                **AccessLogProjection().registry(),
+                **AttachmentErasure(store).registry(),
+            },
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
         )
@@ -98,6 +115,11 @@ def build(
         routers=[router, conversation_views.router, access_log_views.router],
         max_body_bytes=settings.max_body_bytes,
         rate_limits=RateLimits(settings),
+        # A message may carry files (ADR 0029): only its two routes take the larger body.
+        larger_bodies=[
+            (r"/api/v1/cases/[^/]+/messages", settings.message_body_bytes),
+            (rf"{PORTAL}/cases/[^/]+/messages", settings.message_body_bytes),
+        ],
     )
     portal = create_portal(
         verifier=verifier,

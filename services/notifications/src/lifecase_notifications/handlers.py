@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from babel.dates import format_date
@@ -23,6 +24,7 @@ from lifecase_contracts.events import (
     Localized,
     ReplyFiled,
     SlaBreached,
+    SlaDueSoon,
     SubcaseRejected,
     SubcaseResolved,
     SubcaseRouted,
@@ -31,6 +33,7 @@ from lifecase_notifications import email, messages
 from lifecase_notifications.models import Notification
 from lifecase_notifications.service import notify
 from lifecase_platform.messaging import SessionHandler
+from lifecase_platform.workdays import today_in_denmark
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,23 @@ def sla_breached(event: SlaBreached) -> Localized:
     )
 
 
+def sla_due_soon(event: SlaDueSoon, today: date) -> Localized:
+    """Today or tomorrow by name, a later day by its date (the window counts working days)."""
+    if event.due_date == today:
+        when = Localized(da="i dag", en="today")
+    elif event.due_date == today + timedelta(days=1):
+        when = Localized(da="i morgen", en="tomorrow")
+    else:
+        when = Localized(
+            da=f"den {format_date(event.due_date, 'long', locale='da_DK')}",
+            en=f"on {format_date(event.due_date, 'long', locale='en_GB')}",
+        )
+    return Localized(
+        da=f"»{event.title.da}« skal være færdig {when.da}",
+        en=f"“{event.title.en}” is due {when.en}",
+    )
+
+
 CASEWORKER_NOTICES: dict[type[EventData], Callable[[Any], CaseworkerNotice]] = {
     # An answer lets the work go on: highlighted, like a question for the reporter.
     ReplyFiled: lambda e: CaseworkerNotice(
@@ -95,6 +115,9 @@ CASEWORKER_NOTICES: dict[type[EventData], Callable[[Any], CaseworkerNotice]] = {
     ),
     SlaBreached: lambda e: CaseworkerNotice(
         "sla_breached", sla_breached(e), [e.assignee] if e.assignee else [], action_required=True
+    ),
+    SlaDueSoon: lambda e: CaseworkerNotice(
+        "sla_due_soon", sla_due_soon(e, today_in_denmark()), [e.assignee] if e.assignee else []
     ),
 }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lifecase_platform import db, messaging
+from lifecase_platform.attachments import AttachmentStore
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.outbox import Outbox
@@ -18,7 +19,7 @@ from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 from lifecase_platform.webui.signin import sign_in_method
 from lifecase_platform.workdays import today_in_denmark
-from lifecase_routing import admin_views, emit, organisation, sla
+from lifecase_routing import admin_views, emit, organisation, people, sla
 from lifecase_routing.admin_ui import PREFIX as ADMIN
 from lifecase_routing.admin_ui import create_routing_admin
 from lifecase_routing.handlers import RoutingHandlers
@@ -53,9 +54,11 @@ class RoutingService:
             settings=s,
             verifier=self.app.state.verifier,
         )
+        store = await AttachmentStore.open(js, replicas=s.nats_stream_replicas)
         for app in (self.app, self.workspace, self.admin):
             app.state.sessions = sessions
             app.state.outbox = self.outbox
+            app.state.attachments = store
         self.app.state.js, self.app.state.settings = js, s  # for token revocations
         publisher = messaging.Publisher(js, source=emit.SOURCE)
         handlers = RoutingHandlers(self.outbox)
@@ -75,14 +78,16 @@ class RoutingService:
         rt.ready = True
 
     async def check_slas(self, sessions: SessionFactory, interval: float) -> None:
-        """Report breached SLAs every ``interval`` seconds. Replicas may overlap: each breach
-        has one event id, so JetStream keeps one."""
+        """Report breached SLAs and those due soon every ``interval`` seconds. Replicas may
+        overlap: each report has one event id, so JetStream keeps one."""
         while True:
             async with sessions() as session, session.begin():
-                reported = await sla.report_breaches(
-                    session=session, outbox=self.outbox, today=today_in_denmark()
+                today = today_in_denmark()
+                breached = await sla.report_breaches(
+                    session=session, outbox=self.outbox, today=today
                 )
-            if reported < sla.BREACH_BATCH:
+                soon = await sla.report_due_soon(session=session, outbox=self.outbox, today=today)
+            if max(breached, soon) < sla.BREACH_BATCH:
                 await asyncio.sleep(interval)
 
     async def seed(self) -> bool:
@@ -90,6 +95,13 @@ class RoutingService:
             return await organisation.seed_organisation(
                 session=session, organisation=organisation.load_organisation()
             )
+
+    async def seed_people(self, users: Sequence[Principal]) -> None:
+        """Remember the names of people known up front (the demo's users), so that queues and
+        items show them by name before they first sign in. Idempotent."""
+        async with self.app.state.sessions() as session, session.begin():
+            for user in users:
+                await people.remember(session, username=user.username, name=user.name)
 
     async def stop(self) -> None:
         await self.runtime.aclose()

@@ -10,6 +10,7 @@ from lifecase_contracts.events import (
     InfoRequested,
     ReplyFiled,
     SlaBreached,
+    SlaDueSoon,
     SubcaseRejected,
     SubcaseResolved,
     SubcaseRouted,
@@ -20,7 +21,13 @@ from lifecase_platform.outbox import Outbox
 SOURCE = "lifecase/routing"
 
 RoutingEvent = (
-    SubcaseRouted | SubcaseResolved | SubcaseRejected | InfoRequested | SlaBreached | ReplyFiled
+    SubcaseRouted
+    | SubcaseResolved
+    | SubcaseRejected
+    | InfoRequested
+    | SlaBreached
+    | SlaDueSoon
+    | ReplyFiled
 )
 
 

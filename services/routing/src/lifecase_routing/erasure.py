@@ -13,14 +13,20 @@ from lifecase_contracts.events import CaseErased
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.retention import delete_rows, prune_outbox, record_erasure
 from lifecase_routing.emit import SOURCE
-from lifecase_routing.models import Comment, Transfer, WorkItem
+from lifecase_routing.models import Comment, CommentAttachment, Transfer, WorkItem
 from lifecase_routing.models import outbox as outbox_table
 
 
 async def erase_case(*, session: AsyncSession, outbox: Outbox, erased: CaseErased) -> None:
     items = select(WorkItem.id).where(WorkItem.case_id == erased.case_id).scalar_subquery()
     counts: Counter[str] = Counter()
+    comments = select(Comment.id).where(Comment.item_id.in_(items)).scalar_subquery()
     for name, statement in (
+        # The files' bytes go with intake's erasure (ADR 0029); here, their names.
+        (
+            "comment_attachments",
+            delete(CommentAttachment).where(CommentAttachment.comment_id.in_(comments)),
+        ),
         ("comments", delete(Comment).where(Comment.item_id.in_(items))),
         ("transfers", update(Transfer).where(Transfer.item_id.in_(items)).values(reason="")),
         (

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -143,6 +144,7 @@ class WorkItem(Base):
     search_text: Mapped[str] = mapped_column(Text, server_default="")
     sla_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_breach_reported: Mapped[date | None] = mapped_column(Date)  # the due date reported
+    sla_due_soon_reported: Mapped[date | None] = mapped_column(Date)  # the due date warned of
     # When the reporter last wrote to the item, if the unit has not written to her since.
     reporter_replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -162,6 +164,21 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text)
     in_reply_to: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CommentAttachment(Base):
+    """A file attached to a message in the conversation (the reporter's reply): its bytes
+    are in the attachment store under ``attachment_id`` (ADR 0029). A reply filed with two
+    items has its files listed on each."""
+
+    __tablename__ = "comment_attachments"
+
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    attachment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
 
 
 class Transfer(Base):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import WorkItemDetail, WorkItemPublic
-from lifecase_contracts.events import Localized
+from lifecase_contracts.events import AttachmentRef, Localized
 from lifecase_contracts.workspace import (
     CommentPublic,
     RoutingTrace,
@@ -55,9 +55,10 @@ def to_detail(
     *,
     transfers: Iterable[Transfer],
     comments: Iterable[Comment],
+    attachments: Mapping[str, list[AttachmentRef]] | None = None,
 ) -> WorkItemDetail:
     public = to_public(item, clock, today, transfers)
-    entries = [comment_public(c) for c in comments]
+    entries = [comment_public(c, (attachments or {}).get(c.id, [])) for c in comments]
     return WorkItemDetail(
         **public.model_dump(),
         notes=[c for c in entries if c.kind == "note"],
@@ -75,7 +76,9 @@ def transfer_public(transfer: Transfer) -> TransferPublic:
     )
 
 
-def comment_public(comment: Comment) -> CommentPublic:
+def comment_public(
+    comment: Comment, attachments: list[AttachmentRef] | None = None
+) -> CommentPublic:
     return CommentPublic(
         id=comment.id,
         kind=comment.kind,
@@ -83,6 +86,7 @@ def comment_public(comment: Comment) -> CommentPublic:
         text=comment.text,
         in_reply_to=comment.in_reply_to,
         created_at=as_utc(comment.created_at),
+        attachments=attachments or [],
     )
 
 

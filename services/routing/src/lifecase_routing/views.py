@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import (
@@ -34,8 +34,15 @@ from lifecase_contracts.workspace import (
     Reject,
     Transfer,
 )
+from lifecase_platform import attachments
 from lifecase_platform.auth import CurrentUser, Principal
-from lifecase_platform.deps import OutboxDep, SessionDep, SessionsDep, TxSessionDep
+from lifecase_platform.deps import (
+    AttachmentStoreDep,
+    OutboxDep,
+    SessionDep,
+    SessionsDep,
+    TxSessionDep,
+)
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import limited
 from lifecase_platform.workdays import today_in_denmark
@@ -187,6 +194,32 @@ async def get_item(
         item_id=item_id,
     )
     return item
+
+
+@router.get(
+    "/work-items/{item_id}/attachments/{attachment_id}",
+    responses={200: {"content": {t: {} for t in attachments.ALLOWED_TYPES}}, **PROBLEMS},
+    response_class=Response,
+)
+async def download_attachment(
+    item_id: str,
+    attachment_id: Annotated[str, Path(max_length=64, description="The attachment's id.")],
+    user: CurrentUser,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    store: AttachmentStoreDep,
+) -> Response:
+    """A file the reporter attached to a message filed with this item, as a download, for
+    those who may read the item. The download goes into the access log."""
+    stored, data = await workitems.read_attachment(
+        sessions=sessions,
+        outbox=outbox,
+        store=store,
+        user=user,
+        item_id=item_id,
+        attachment_id=attachment_id,
+    )
+    return attachments.download(stored, data)
 
 
 @router.post("/work-items/{item_id}/claim", responses=PROBLEMS)

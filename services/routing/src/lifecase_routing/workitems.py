@@ -5,6 +5,7 @@ date, the reporter's reply). Every operation runs in the caller's transaction.""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.api import WorkItemDetail, WorkItemPublic
 from lifecase_contracts.events import (
+    AttachmentRef,
     InfoRequested,
     Localized,
     ReplyFiled,
@@ -27,6 +29,7 @@ from lifecase_contracts.events import (
 from lifecase_contracts.statuses import WorkItemStatus
 from lifecase_contracts.workspace import CommentPublic
 from lifecase_platform import access_log
+from lifecase_platform.attachments import AttachmentStore, StoredAttachment
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -35,7 +38,7 @@ from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import sla
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.emit import SOURCE, emit
-from lifecase_routing.models import Comment, Member, Queue, Transfer, WorkItem
+from lifecase_routing.models import Comment, CommentAttachment, Member, Queue, Transfer, WorkItem
 from lifecase_routing.public import comment_public, to_detail, to_public, unit_name
 from lifecase_routing.rules import TRANSFER_RULE
 from lifecase_routing.sla import sla_clock
@@ -90,6 +93,7 @@ LOGGED_ACTIONS = {
     "resolve": "work_item.resolved",
     "reject": "work_item.rejected",
     "read": "work_item.read",
+    "attachment": "work_item.attachment_read",
 }
 
 
@@ -152,7 +156,65 @@ async def detail(
         today or today_in_denmark(),
         transfers=await _transfers(session, handle.item),
         comments=comments,
+        attachments=await _attachments(session, item_id),
     )
+
+
+async def _attachments(session: AsyncSession, item_id: str) -> dict[str, list[AttachmentRef]]:
+    """The files of the item's messages, by comment id, in the order she attached them."""
+    rows = await session.scalars(
+        select(CommentAttachment)
+        .join(Comment, Comment.id == CommentAttachment.comment_id)
+        .where(Comment.item_id == item_id)
+        .order_by(CommentAttachment.comment_id, CommentAttachment.position)
+    )
+    found: dict[str, list[AttachmentRef]] = defaultdict(list)
+    for row in rows:
+        found[row.comment_id].append(
+            AttachmentRef(
+                id=row.attachment_id,
+                filename=row.filename,
+                content_type=row.content_type,
+                size=row.size,
+            )
+        )
+    return found
+
+
+async def read_attachment(
+    *,
+    sessions: SessionFactory,
+    outbox: Outbox,
+    store: AttachmentStore,
+    user: Principal,
+    item_id: str,
+    attachment_id: str,
+) -> tuple[StoredAttachment, bytes]:
+    """A file of a message filed with the item, for those who may read the item (the same
+    rule); the download goes into the access log before it leaves. A file of another item
+    does not exist here (404)."""
+    async with sessions() as session, session.begin():
+        handle = await open_item(session=session, user=user, item_id=item_id)
+        row = (
+            await session.scalars(
+                select(CommentAttachment)
+                .join(Comment, Comment.id == CommentAttachment.comment_id)
+                .where(Comment.item_id == item_id, CommentAttachment.attachment_id == attachment_id)
+                .limit(1)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(Localized(da="den vedhæftede fil", en="attachment"))
+        await log_access(session=session, outbox=outbox, handle=handle, action="attachment")
+        stored = StoredAttachment(
+            id=row.attachment_id,
+            filename=row.filename,
+            content_type=row.content_type,
+            size=row.size,
+            sha256="",
+        )
+    _, data = await store.get(attachment_id)
+    return stored, data
 
 
 async def _transfers(session: AsyncSession, item: WorkItem) -> list[Transfer]:
@@ -470,6 +532,17 @@ async def reporter_replied(
             replied.text,
             id=derived_id("reply", replied.message_id, item.id),
             in_reply_to=replied.in_reply_to,
+        )
+        session.add_all(
+            CommentAttachment(
+                comment_id=comment.id,
+                attachment_id=a.id,
+                position=position,
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+            )
+            for position, a in enumerate(replied.attachments)
         )
         item.reporter_replied_at = comment.created_at
         if asked is not None and item.status == "waiting_for_reporter":

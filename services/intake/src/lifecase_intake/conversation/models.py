@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lifecase_intake.models import Base
@@ -42,3 +42,21 @@ class SubcaseRejection(Base):
     reason: Mapped[str] = mapped_column(Text)
     rejected_by: Mapped[str] = mapped_column(String(100))
     rejected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MessageAttachment(Base):
+    """A file attached to a reporter's message: its bytes are in the attachment store under
+    ``id`` (ADR 0029). Keyed to the case, not the message row, so erasing the case's messages
+    leaves the list of objects to delete (``conversation.erasure``)."""
+
+    __tablename__ = "case_message_attachments"
+    __table_args__ = (Index("ix_case_message_attachments_message", "message_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))

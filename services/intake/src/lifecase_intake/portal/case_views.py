@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from lifecase_contracts.api import CasePublic, CaseReschedule, CaseWithdraw
 from lifecase_contracts.events import Localized
@@ -20,17 +21,21 @@ from lifecase_contracts.preview import DirectoryPublic
 from lifecase_contracts.workspace import ReporterMessageCreate
 from lifecase_intake import service, timeline
 from lifecase_intake.conversation import service as conversation
+from lifecase_intake.conversation.deps import AttachmentRulesDep, attachment_rules
+from lifecase_intake.conversation.service import AttachmentRules
 from lifecase_intake.deps import PlannerDep
 from lifecase_intake.models import Case, EventType, TemplateSchema
 from lifecase_intake.portal import service as portal
 from lifecase_intake.portal.forms import FormField, form_fields
 from lifecase_intake.portal.preview import CasePlanner, Move, PreviewUnavailable, moves
 from lifecase_intake.transitions import CLOSED
+from lifecase_platform import attachments
+from lifecase_platform.attachments import UnsupportedAttachment
 from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import validate_case_data
 from lifecase_platform.db import SessionFactory
-from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
-from lifecase_platform.errors import DomainError, Invalid, NotFound
+from lifecase_platform.deps import AttachmentStoreDep, OutboxDep, SessionsDep, WebUIDep
+from lifecase_platform.errors import DomainError, Invalid, NotFound, TooLarge, Unavailable
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.webui import PageUser, WebUI
 from lifecase_platform.webui.i18n import language_of
@@ -87,6 +92,7 @@ async def _case_context(
         "reasons": _reasons(case),
         "open_questions": [m for m in case.messages if m.kind == "question" and not m.answered],
         **_conversation(case, directory),
+        **_attachment_limits(attachment_rules(request)),
         "message_errors": {},
         "message_values": {},
         "notice": None,
@@ -138,6 +144,16 @@ def _conversation(case: CasePublic, directory: DirectoryPublic) -> dict[str, Any
         "waiting_for_you": waiting if case.status in RUNNING else {},
         "rejected": [s for s in case.subcases if s.status == "rejected"],
         "unit_of": unit,
+    }
+
+
+def _attachment_limits(rules: AttachmentRules) -> dict[str, Any]:
+    """What the message forms' file inputs accept, and the limits they tell."""
+    return {
+        "attachment_accept": attachments.ACCEPT,
+        "attachment_types": attachments.EXTENSIONS,
+        "attachment_max_files": rules.max_files,
+        "attachment_max_mb": attachments.megabytes(rules.max_bytes),
     }
 
 
@@ -219,10 +235,15 @@ async def write_message(
     sessions: SessionsDep,
     outbox: OutboxDep,
     planner: PlannerDep,
+    store: AttachmentStoreDep,
+    rules: AttachmentRulesDep,
 ) -> Response:
     """Answer one caseworker's question (its task resumes), or write to one unit (this
-    answers no question); ``box`` names the form that posted, to show its errors there."""
+    answers no question), with files attached if she likes; ``box`` names the form that
+    posted, to show its errors there."""
     form = await request.form()
+    # A file input left empty still sends a part, without a name or bytes.
+    files = [f for f in form.getlist("attachments") if isinstance(f, UploadFile) and f.filename]
     text = str(form.get("text") or "").strip()
     in_reply_to = str(form.get("in_reply_to") or "") or None
     to_unit = None if in_reply_to else str(form.get("to_unit") or "") or None
@@ -237,12 +258,20 @@ async def write_message(
             error = EMPTY_TEXT
     if error is None:
         try:
-            async with sessions() as session, session.begin():
-                await conversation.write(
-                    session=session, outbox=outbox, reporter=user, case_id=case_id, body=body
-                )
+            await conversation.write_with_files(
+                sessions=sessions,
+                outbox=outbox,
+                store=store,
+                rules=rules,
+                reporter=user,
+                case_id=case_id,
+                body=body,
+                files=files,
+            )
         except Invalid as problem:
             error = problem.text or NO_UNIT
+        except (TooLarge, UnsupportedAttachment, Unavailable) as problem:
+            error = problem.text or UnsupportedAttachment.default
     if error is not None:
         context = await _case_context(
             request, user, case_id, sessions=sessions, outbox=outbox, planner=planner
@@ -251,6 +280,27 @@ async def write_message(
         context["message_values"] = {box: text, "to_unit": to_unit or ""}
         return ui.render(request, "portal/case.html", context, status_code=422)
     return _see_case(ui, case_id, "replied", "#messages")
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}")
+async def attachment(
+    case_id: str,
+    attachment_id: str,
+    user: PageUser,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    store: AttachmentStoreDep,
+) -> Response:
+    """A file attached to a message on her case, as a download (in the access log)."""
+    stored, data = await conversation.read_attachment(
+        sessions=sessions,
+        outbox=outbox,
+        store=store,
+        reporter=user,
+        case_id=case_id,
+        attachment_id=attachment_id,
+    )
+    return attachments.download(stored, data)
 
 
 @router.post("/cases/{case_id}/file-again")

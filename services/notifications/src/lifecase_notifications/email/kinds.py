@@ -57,6 +57,12 @@ KINDS: dict[str, Kind] = {
         "immediately",
         CASEWORKERS,
     ),
+    # A deadline does not wait for tomorrow's digest: the notice says "today" or "tomorrow".
+    "sla_due_soon": Kind(
+        Localized(da="Dine opgaver med frist snart", en="Your work items due soon"),
+        "immediately",
+        CASEWORKERS,
+    ),
 }
 
 

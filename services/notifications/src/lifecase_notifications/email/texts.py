@@ -34,6 +34,9 @@ SUBJECTS: dict[str, Localized] = {
     "sla_breached": Localized(
         da="En af dine opgaver er over fristen", en="One of your work items is past its due date"
     ),
+    "sla_due_soon": Localized(
+        da="En af dine opgaver har snart frist", en="One of your work items is due soon"
+    ),
 }
 NEWS = Localized(da="Nyt om din sag", en="News about your case")
 

@@ -31,6 +31,7 @@ ALLOWED_FIELDS: dict[str, tuple[str, ...]] = {
     "lifecase.case.reporter_replied": (*CASE, "message_id", "in_reply_to"),
     "lifecase.subcase.reply_filed": ("case_id", "subcase_id", "message_id", "in_reply_to"),
     "lifecase.subcase.sla_breached": (*SUBCASE, "queue", "due_date"),
+    "lifecase.subcase.sla_due_soon": (*SUBCASE, "queue", "due_date"),
     "lifecase.case.withdrawn": (*CASE, "event_type", "withdrawn_at"),
     "lifecase.case.rescheduled": (*CASE, "revision", "changed_fields"),
     "lifecase.case.migrated": (*CASE, "event_type", "from_version", "to_version"),

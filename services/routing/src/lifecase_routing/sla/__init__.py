@@ -8,7 +8,8 @@
   otherwise ``on_track``; a closed item ``met`` or ``missed`` its due date.
 
 ``clock`` is the arithmetic (pure), ``items`` what it does to a work item, ``policy`` the
-stored policy the clock is built from, ``breaches`` the running items that are late.
+stored policy the clock is built from, ``breaches`` the running items that are late,
+``due_soon`` those that soon will be.
 """
 
 from lifecase_routing.sla.breaches import (
@@ -18,6 +19,7 @@ from lifecase_routing.sla.breaches import (
     report_breaches,
 )
 from lifecase_routing.sla.clock import SlaClock
+from lifecase_routing.sla.due_soon import report_due_soon
 from lifecase_routing.sla.items import moved_due_date, pause, resume, sla_of, stop
 from lifecase_routing.sla.policy import POLICY_ID, put_sla_policy, sla_clock, sla_policy
 
@@ -31,6 +33,7 @@ __all__ = [
     "put_sla_policy",
     "queue_counts",
     "report_breaches",
+    "report_due_soon",
     "resume",
     "sla_clock",
     "sla_of",

@@ -74,6 +74,7 @@ async def report_breaches(
             queue=item.queue,
             due_date=item.due_date,
             reporter=item.reporter,
+            assignee=item.assignee,
         )
         await emit(session, outbox, event, "sla-breached", item.id, item.due_date.isoformat())
     if items:

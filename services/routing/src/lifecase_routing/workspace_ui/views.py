@@ -17,9 +17,10 @@ from starlette.datastructures import FormData
 
 from lifecase_contracts.api import StatusFilter
 from lifecase_contracts.events import Localized
+from lifecase_platform import attachments
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
-from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
+from lifecase_platform.deps import AttachmentStoreDep, OutboxDep, SessionsDep, WebUIDep
 from lifecase_platform.errors import DomainError, NotFound
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import limited_page
@@ -239,6 +240,27 @@ async def item_page(
     ``back`` is the filtered queue page it was opened from."""
     back = safe_back(ui, request.query_params.get("back"))
     return await _item_page(request, user, ui, sessions, outbox, item_id, back=back)
+
+
+@router.get("/items/{item_id}/attachments/{attachment_id}")
+async def attachment(
+    item_id: str,
+    attachment_id: str,
+    user: PageUser,
+    sessions: SessionsDep,
+    outbox: OutboxDep,
+    store: AttachmentStoreDep,
+) -> Response:
+    """A file the reporter attached to a message on this item, as a download."""
+    stored, data = await workitems.read_attachment(
+        sessions=sessions,
+        outbox=outbox,
+        store=store,
+        user=user,
+        item_id=item_id,
+        attachment_id=attachment_id,
+    )
+    return attachments.download(stored, data)
 
 
 async def _act(
