@@ -23,7 +23,7 @@ T = TypeVar("T")
 POSTGRES_ADMIN_URL = os.environ.get(
     "LIFECASE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-SERVICES = ("intake", "lifecycle", "routing", "notifications")
+SERVICES = ("intake", "lifecycle", "routing", "notifications", "insight")
 
 
 async def wait_for(
@@ -79,7 +79,7 @@ async def _pg_answers(admin_url: str) -> bool:
 async def database_urls(
     backend: str, tmp: Path, admin_url: str = POSTGRES_ADMIN_URL
 ) -> AsyncIterator[dict[str, str]]:
-    """Fresh, empty databases for the four services on ``backend``; removed afterwards."""
+    """Fresh, empty databases for the services on ``backend``; removed afterwards."""
     if backend == "sqlite":
         yield {s: f"sqlite+aiosqlite:///{tmp / (s + '.db')}" for s in SERVICES}
         return

@@ -19,3 +19,7 @@ REVOKE ALL ON DATABASE lifecase_routing FROM PUBLIC;
 CREATE ROLE lifecase_notifications LOGIN PASSWORD 'notifications-demo';
 CREATE DATABASE lifecase_notifications OWNER lifecase_notifications;
 REVOKE ALL ON DATABASE lifecase_notifications FROM PUBLIC;
+
+CREATE ROLE lifecase_insight LOGIN PASSWORD 'insight-demo';
+CREATE DATABASE lifecase_insight OWNER lifecase_insight;
+REVOKE ALL ON DATABASE lifecase_insight FROM PUBLIC;

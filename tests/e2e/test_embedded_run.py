@@ -132,6 +132,11 @@ def test_make_run_serves_the_readme_walk_through_and_stops_cleanly_on_ctrl_c(
             30,
             "the case to complete",
         )
+        scrape = http.get("/metrics")  # the gateway serves the one process's metrics
+        assert scrape.status_code == 200
+        assert 'lifecase_cases_filed_total{event_type="hiring"}' in scrape.text
+        assert "lifecase_subcases_resolved_total" in scrape.text
+        assert str(HIRING["cpr"]) not in scrape.text and "Mette" not in scrape.text
 
     engines = _children(process.pid)
     assert engines, "nats-server and temporal should run as children"

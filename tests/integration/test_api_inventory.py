@@ -20,6 +20,7 @@ async def test_the_merged_openapi_document_lists_every_api_with_its_security(api
         "/api/v1/notifications",
         "/api/v1/webhooks/{subscription_id}/deliveries",
         "/api/v1/notifications/preferences",
+        "/api/v1/insight/automation",
     ):
         assert owned_by_each_service in paths
     # A message takes JSON, or a form with files (ADR 0029); files come back as downloads.
@@ -36,10 +37,14 @@ async def test_the_merged_openapi_document_lists_every_api_with_its_security(api
     secured = [op for ops in paths.values() for op in ops.values() if op.get("security", [1]) != []]
     assert len(secured) > 40
     assert not any(
-        p.startswith(("/portal", "/workspace", "/notifications", "/healthz")) for p in paths
+        p.startswith(("/portal", "/workspace", "/notifications", "/healthz", "/metrics"))
+        for p in paths
     )
     stream = paths["/api/v1/notifications/stream"]["get"]["responses"]["200"]
     assert list(stream["content"]) == ["text/event-stream"]
+    # Each insight dataset is JSON, or its rows as CSV.
+    depth = paths["/api/v1/insight/queue-depth"]["get"]["responses"]["200"]["content"]
+    assert set(depth) == {"application/json", "text/csv"}
 
 
 async def test_the_api_reference_page_renders_from_vendored_files(api: Api) -> None:

@@ -32,6 +32,7 @@ AUDIT = "audit"  # the access log: admins and auditors
 TEMPLATES = "templates"  # drafting life-cycle templates: admins and process owners
 TEMPLATE_READERS = "template-readers"  # ... and auditors, who read them
 APPROVE = "process_owner"  # approving, sending back and publishing them
+INSIGHT = "insight"  # the reporting datasets: admins, process owners, auditors, unit leads
 REPORTER = "reporter"
 SIGNED_IN = "signed-in"
 PUBLIC = "public"
@@ -40,6 +41,7 @@ HOLDERS = {
     AUDIT: {"admin", "auditor"},
     TEMPLATES: {"admin", "process_owner"},
     TEMPLATE_READERS: {"admin", "process_owner", "auditor"},
+    INSIGHT: {"admin", "process_owner", "auditor", "unit_lead"},
 }
 PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/access-log"): AUDIT,
@@ -54,6 +56,16 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/dev/token"): PUBLIC,
     ("GET", "/api/v1/dev/users"): PUBLIC,
     ("GET", "/api/v1/event-types"): SIGNED_IN,
+    ("GET", "/api/v1/insight/queue-depth"): INSIGHT,
+    ("GET", "/api/v1/insight/sla-compliance"): INSIGHT,
+    ("GET", "/api/v1/insight/routing-accuracy"): INSIGHT,
+    ("GET", "/api/v1/insight/lead-time/life-events"): INSIGHT,
+    ("GET", "/api/v1/insight/lead-time/subcase-types"): INSIGHT,
+    ("GET", "/api/v1/insight/throughput"): INSIGHT,
+    ("GET", "/api/v1/insight/reporters-waiting"): INSIGHT,
+    ("GET", "/api/v1/insight/automation"): INSIGHT,
+    ("PUT", "/api/v1/insight/automation/overrides/{subcase_type}"): ADMIN,
+    ("DELETE", "/api/v1/insight/automation/overrides/{subcase_type}"): ADMIN,
     ("GET", "/api/v1/notifications"): SIGNED_IN,
     ("GET", "/api/v1/webhooks"): AUDIT,
     ("POST", "/api/v1/webhooks"): ADMIN,

@@ -12,13 +12,14 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from lifecase_insight.settings import InsightSettings
 from lifecase_intake.settings import IntakeSettings
 from lifecase_lifecycle.settings import LifecycleSettings
 from lifecase_notifications.settings import NotificationsSettings
 from lifecase_routing.settings import RoutingSettings
 
 MANIFESTS = Path(__file__).parents[2] / "infra" / "kubernetes"
-SERVICES = {"intake", "lifecycle", "routing", "notifications"}
+SERVICES = {"intake", "lifecycle", "routing", "notifications", "insight"}
 KUBERNETES_VERSION = "1.31"
 
 
@@ -73,7 +74,13 @@ def test_the_migration_job_migrates_every_service_once() -> None:
 
 def test_the_config_holds_only_settings_some_service_reads() -> None:
     known = {"LIFECASE_" + n.upper() for n in LifecycleSettings.model_fields}
-    for settings in (IntakeSettings, LifecycleSettings, RoutingSettings, NotificationsSettings):
+    for settings in (
+        IntakeSettings,
+        LifecycleSettings,
+        RoutingSettings,
+        NotificationsSettings,
+        InsightSettings,
+    ):
         for name, field in settings.model_fields.items():
             alias = field.validation_alias
             known.add(alias if isinstance(alias, str) else "LIFECASE_" + name.upper())

@@ -46,7 +46,7 @@ def _revision_values(path: Path) -> dict[str, object]:
     return values
 
 
-@pytest.mark.parametrize("service", ["intake", "lifecycle", "routing", "notifications"])
+@pytest.mark.parametrize("service", ["intake", "lifecycle", "routing", "notifications", "insight"])
 def test_migration_files_sort_in_the_order_they_apply(service: str) -> None:
     versions = SERVICES / service / "src" / f"lifecase_{service}" / "migrations" / "versions"
     chain = _chain(versions)

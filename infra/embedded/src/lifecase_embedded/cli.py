@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import typer
 
 from lifecase_contracts import asyncapi
-from lifecase_embedded import operations_cli, rules_cli, templates_cli
+from lifecase_embedded import insight_cli, operations_cli, rules_cli, templates_cli
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
 from lifecase_embedded.mailbox import Mailbox
 from lifecase_embedded.pki import write_pki
@@ -25,6 +25,7 @@ app = typer.Typer(help="lifecase: life-cycle case management.", no_args_is_help=
 app.add_typer(templates_cli.app, name="templates")
 app.add_typer(rules_cli.app, name="rules")
 app.add_typer(operations_cli.app, name="operations")
+app.add_typer(insight_cli.app, name="insight")
 log = logging.getLogger("lifecase")
 
 
@@ -105,7 +106,7 @@ def run(
     port: Annotated[int, typer.Option()] = 8000,
     telemetry: Annotated[str, typer.Option(help="none, console or otlp")] = "none",
 ) -> None:
-    """Start nats-server, the Temporal dev server and all four services; Ctrl-C stops all."""
+    """Start nats-server, the Temporal dev server and all five services; Ctrl-C stops all."""
     configure_logging()
     asyncio.run(_run(state.resolve(), host, port, telemetry))
 

@@ -1,4 +1,4 @@
-"""The whole system in one process: the four services, the dev identity provider and the
+"""The whole system in one process: the five services, the dev identity provider and the
 gateway that puts them behind one base URL. Used by ``lifecase run`` and by the tests."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from lifecase_embedded import devidp
 from lifecase_embedded import mailbox as mailbox_page
 from lifecase_embedded.gateway import Gateway
 from lifecase_embedded.mailbox import Mailbox
+from lifecase_insight import bootstrap as insight
+from lifecase_insight.settings import InsightSettings
 from lifecase_intake import bootstrap as intake
 from lifecase_intake.settings import IntakeSettings
 from lifecase_lifecycle import bootstrap as lifecycle
@@ -29,7 +31,7 @@ from lifecase_routing.settings import RoutingSettings
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("intake", "lifecycle", "routing", "notifications")
+SERVICES = ("intake", "lifecycle", "routing", "notifications", "insight")
 # Which service owns which path (and everything below it): the embedded gateway routes by
 # this table, and infra/Caddyfile and infra/kubernetes/40-ingress.yaml follow it.
 ROUTES = {
@@ -51,6 +53,7 @@ ROUTES = {
     "/notifications": "notifications",
     "/api/v1/webhooks": "notifications",
     "/admin/webhooks": "notifications",
+    "/api/v1/insight": "insight",
 }
 
 
@@ -92,6 +95,9 @@ class SystemConfig:
                 **self.notifications,
                 LIFECASE_NOTIFICATIONS_DATABASE_URL=self.database_urls["notifications"],
             ),
+            "insight": InsightSettings(
+                **base, LIFECASE_INSIGHT_DATABASE_URL=self.database_urls["insight"]
+            ),
         }
 
 
@@ -117,12 +123,18 @@ class EmbeddedSystem:
         self.notifications = notifications.build(
             settings["notifications"], dev_users=list(self.users.values())
         )
+        # A unit lead's units are asked of routing through the gateway, in-process.
+        self.insight = insight.build(
+            settings["insight"], services_transport=httpx.ASGITransport(app=self._gateway)
+        )
         self._devidp = devidp.create_app(self.tokens, self.users)
         self.app = Gateway(
             routes=[
                 ("/api/v1/dev", self._devidp),
                 *([(mailbox_page.PATH, mailbox.app)] if mailbox else []),
                 ("/", self.intake.app),  # exactly "/": the portal's front door
+                # One registry per process: any service's app serves every service's metrics.
+                ("/metrics", self.intake.app),
                 *((prefix, self.services[owner].app) for prefix, owner in ROUTES.items()),
             ],
             ready=self.readiness,
@@ -136,6 +148,7 @@ class EmbeddedSystem:
             "lifecycle": self.lifecycle,
             "routing": self.routing,
             "notifications": self.notifications,
+            "insight": self.insight,
         }
 
     async def _gateway(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -143,7 +156,13 @@ class EmbeddedSystem:
 
     def openapi(self) -> dict[str, Any]:
         """Every HTTP API of the system in one OpenAPI document (served at /openapi.json)."""
-        apps = [self.intake.app, self.lifecycle.app, self.routing.app, self.notifications.app]
+        apps = [
+            self.intake.app,
+            self.lifecycle.app,
+            self.routing.app,
+            self.notifications.app,
+            self.insight.app,
+        ]
         return merged_openapi([*apps, self._devidp], public_paths=["/api/v1/dev/"])
 
     async def readiness(self) -> dict[str, dict[str, str]]:

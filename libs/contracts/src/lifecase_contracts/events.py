@@ -124,6 +124,9 @@ class SubcaseResolved(EventData):
     resolution: str
     resolved_by: str
     reporter: str
+    # A robot account resolved it (reporting counts what robots already do); False in
+    # events from before it was added.
+    resolved_by_robot: bool = False
 
 
 class CaseCompleted(EventData):

@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ from lifecase_contracts.events import (
 )
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.errors import is_permanent
+from lifecase_platform.metrics import CONSUMER_LAG, DEAD_LETTERS, EVENTS_HANDLED, Reading
 from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import context_from_headers, current_trace_headers, tracer
 
@@ -159,6 +160,7 @@ class _PullConsumer:
     ack_wait: float = 30.0
     max_deliver: int = 5
     batch: int = 50
+    _metric_labels: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def subjects(self) -> list[str]:
@@ -182,16 +184,32 @@ class _PullConsumer:
 
     async def run(self) -> None:
         subscription = await self.setup()
-        while True:
-            # Python 3.11's wait_for (inside fetch) can swallow a cancellation that races
-            # with its result; the task still counts it, so check on every round.
-            if stopping():
-                raise asyncio.CancelledError
-            try:
-                messages = await subscription.fetch(self.batch, timeout=1)
-            except (NatsTimeoutError, TimeoutError):
-                continue  # nothing arrived within the poll interval
-            await self.handle(messages)
+        unwatch = CONSUMER_LAG.watch(self.durable, self._lag)
+        try:
+            while True:
+                # Python 3.11's wait_for (inside fetch) can swallow a cancellation that races
+                # with its result; the task still counts it, so check on every round.
+                if stopping():
+                    raise asyncio.CancelledError
+                try:
+                    messages = await subscription.fetch(self.batch, timeout=1)
+                except (NatsTimeoutError, TimeoutError):
+                    continue  # nothing arrived within the poll interval
+                await self.handle(messages)
+        finally:
+            unwatch()
+
+    async def _lag(self) -> Reading:
+        """Events of this consumer's subjects it has not been delivered yet (for metrics)."""
+        info = await self.js.consumer_info(STREAM_NAME, self.durable)
+        return [({"consumer": self.durable}, float(info.num_pending or 0))]
+
+    def _labels(self, subject: str) -> dict[str, str]:
+        """The metric labels of an event type, made once per consumer and type."""
+        found = self._metric_labels.get(subject)
+        if found is None:
+            found = self._metric_labels[subject] = {"service": self.durable, "event_type": subject}
+        return found
 
     def _span(self, msg: Msg) -> AbstractContextManager[Span]:
         return _tracer.start_as_current_span(
@@ -235,6 +253,8 @@ class _PullConsumer:
         """Which process handled which events: replicas sharing a consumer can be told apart
         (the subjects and stream positions only; the events' data is never logged). One line
         per committed batch: a line per event cost a tenth of a consumer's time."""
+        for msg in messages:
+            EVENTS_HANDLED.add(1, self._labels(msg.subject))
         log.info(
             "events handled",
             extra={
@@ -268,6 +288,7 @@ class _PullConsumer:
             },
         )
         await msg.term()
+        DEAD_LETTERS.add(1, self._labels(msg.subject))
 
 
 # Failures no redelivery can mend: the message is dead-lettered at once.

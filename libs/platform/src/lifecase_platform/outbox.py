@@ -23,6 +23,7 @@ from sqlalchemy import (
     Row,
     String,
     Table,
+    func,
     select,
     update,
 )
@@ -32,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.events import Envelope, EventData
 from lifecase_platform.db import SessionFactory, insert_at_commit
 from lifecase_platform.messaging import Publisher
+from lifecase_platform.metrics import OUTBOX_BACKLOG, Reading
 from lifecase_platform.tasks import stopping
 from lifecase_platform.telemetry import current_trace_headers
 
@@ -85,14 +87,29 @@ class Outbox:
         self, sessions: SessionFactory, publisher: Publisher, poll_seconds: float, batch: int = 200
     ) -> None:
         """Publish unsent events in creation order, forever."""
-        while not stopping():  # see Consumer.run: a cancellation can be swallowed
-            # Clear before reading: a commit that lands while we publish wakes the next round.
-            self._wake.clear()
-            sent = await self.publish_pending(sessions, publisher, batch)
-            if sent < batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+        service = publisher.source.rpartition("/")[2]
+        unwatch = OUTBOX_BACKLOG.watch(service, lambda: self.backlog(sessions, service))
+        try:
+            while not stopping():  # see Consumer.run: a cancellation can be swallowed
+                # Clear before reading: a commit landing while we publish wakes the next round.
+                self._wake.clear()
+                sent = await self.publish_pending(sessions, publisher, batch)
+                if sent < batch:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+        finally:
+            unwatch()
         raise asyncio.CancelledError
+
+    async def backlog(self, sessions: SessionFactory, service: str) -> Reading:
+        """How many events wait to be published (for metrics; the index on ``published_at``
+        makes it cheap)."""
+        t = self.table
+        async with sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(t).where(t.c.published_at.is_(None))
+            )
+        return [({"service": service}, float(count or 0))]
 
     async def publish_pending(
         self, sessions: SessionFactory, publisher: Publisher, batch: int = 200

@@ -33,6 +33,10 @@ class PlatformSettings(BaseSettings):
 
     telemetry_exporter: Literal["none", "console", "otlp"] = "none"
     otlp_endpoint: str | None = None
+    # Prometheus metrics at /metrics (docs/metrics.md): off entirely, or only with this
+    # bearer token; open by default, for a scraper on the internal network.
+    metrics_enabled: bool = True
+    metrics_token: SecretStr | None = None
 
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
     consumer_max_deliver: int = Field(default=5, ge=1)

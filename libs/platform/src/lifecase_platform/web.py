@@ -11,6 +11,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from lifecase_platform.auth import TokenVerifier
 from lifecase_platform.health import down
+from lifecase_platform.metrics import MetricsAccess, metrics_router
 from lifecase_platform.problems import BodySizeLimit, JsonBodyCheck, install_problem_handlers
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime
@@ -31,6 +32,7 @@ def create_service_app(
     max_body_bytes: int,
     rate_limits: RateLimits | None = None,
     larger_bodies: Sequence[tuple[str, int]] = (),
+    metrics: MetricsAccess = MetricsAccess(),
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version="0.1.0")
     app.state.verifier = verifier
@@ -40,10 +42,11 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(health_router(runtime))
+    app.include_router(metrics_router(metrics))
     app.add_middleware(JsonBodyCheck)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, larger=larger_bodies)
     FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="healthz,readyz,livez", server_request_hook=drop_query_string
+        app, excluded_urls="healthz,readyz,livez,metrics", server_request_hook=drop_query_string
     )
     return app
 

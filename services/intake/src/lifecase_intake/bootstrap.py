@@ -27,6 +27,7 @@ from lifecase_intake.views import router
 from lifecase_platform import db, messaging
 from lifecase_platform.attachments import AttachmentStore, scanner_from
 from lifecase_platform.auth import Principal, build_verifier
+from lifecase_platform.metrics import MetricsAccess
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
@@ -114,6 +115,7 @@ def build(
         verifier=verifier,
         routers=[router, conversation_views.router, access_log_views.router],
         max_body_bytes=settings.max_body_bytes,
+        metrics=MetricsAccess.from_settings(settings),
         rate_limits=RateLimits(settings),
         # A message may carry files (ADR 0029): only its two routes take the larger body.
         larger_bodies=[

@@ -40,6 +40,7 @@ from lifecase_platform.auth import Principal
 from lifecase_platform.case_data import field_label, validate_case_data
 from lifecase_platform.db import SessionFactory, as_utc
 from lifecase_platform.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, field_error
+from lifecase_platform.metrics import CASES_FILED
 from lifecase_platform.outbox import Outbox
 
 SOURCE = "lifecase/intake"
@@ -131,6 +132,7 @@ async def submit_case(
         if replay is None:
             raise
         return replay, False
+    CASES_FILED.add(1, {"event_type": public.event_type})
     return public, True
 
 

@@ -60,6 +60,7 @@ from lifecase_lifecycle.workflows.types import (
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.errors import DomainError, type_name
 from lifecase_platform.messaging import Publisher
+from lifecase_platform.metrics import SUBCASES_OPENED
 from lifecase_platform.workdays import DANISH_TIME
 
 log = logging.getLogger(__name__)
@@ -148,9 +149,11 @@ class LifecycleActivities:
                     built.append(build())
             except ApplicationError as error:
                 failed[key] = error.message
-        await asyncio.gather(
+        stored = await asyncio.gather(
             *(self.publisher.publish(event, id=id, subject=subject) for event, id, subject in built)
         )
+        for (event, _, _), new in zip(built, stored, strict=True):
+            _count_opened(event, new)
         return failed
 
     async def _activity(self, case: CaseInput, template: Template, key: str) -> Activity:
@@ -230,7 +233,7 @@ class LifecycleActivities:
         event, id, subject = _opened(
             case, template, input.activity, input.opened_on, input.follow_up
         )
-        await self.publisher.publish(event, id=id, subject=subject)
+        _count_opened(event, await self.publisher.publish(event, id=id, subject=subject))
 
     @activity.defn(name="open_wave")
     @permanent_failures
@@ -405,3 +408,9 @@ def _scheduled(
     )
     id = derived_id("subcase-scheduled", case.case_id, spec.key, opens_on, *waits_for)
     return event, id, case.case_id
+
+
+def _count_opened(event: EventData, new: bool) -> None:
+    """Count a sub-case opened, once: a retried attempt's repeat publish is a duplicate."""
+    if new and isinstance(event, SubcaseOpened):
+        SUBCASES_OPENED.add(1)

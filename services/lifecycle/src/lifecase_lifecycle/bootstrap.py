@@ -29,6 +29,7 @@ from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.health import temporal_probe
+from lifecase_platform.metrics import ActivityMetrics, MetricsAccess
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
@@ -93,6 +94,7 @@ class LifecycleService:
                 workflow_runner=workflow_runner(),
                 activities=activities.all(),
                 graceful_shutdown_timeout=WORKER_GRACEFUL_SHUTDOWN,
+                interceptors=[ActivityMetrics()],
             )
             await worker.run()
 
@@ -154,6 +156,7 @@ def build(
         verifier=verifier,
         routers=[router, operations.router],
         max_body_bytes=settings.max_body_bytes,
+        metrics=MetricsAccess.from_settings(settings),
         rate_limits=RateLimits(settings),
     )
     admin = create_admin(

@@ -23,6 +23,7 @@ from lifecase_notifications.webhooks.views import router as webhooks_router
 from lifecase_notifications.webhooks.worker import start_webhooks
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import Principal, build_verifier
+from lifecase_platform.metrics import MetricsAccess
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
@@ -94,6 +95,7 @@ def build(
         verifier=build_verifier(settings),
         routers=[email_router, router, webhooks_router],
         max_body_bytes=settings.max_body_bytes,
+        metrics=MetricsAccess.from_settings(settings),
         rate_limits=RateLimits(settings),
     )
     webhooks_admin = create_webhooks_admin(

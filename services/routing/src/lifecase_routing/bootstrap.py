@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
-from lifecase_platform import db, messaging
+from lifecase_platform import db, messaging, metrics
 from lifecase_platform.attachments import AttachmentStore
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.db import SessionFactory
@@ -19,10 +20,11 @@ from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
 from lifecase_platform.webui.signin import sign_in_method
 from lifecase_platform.workdays import today_in_denmark
-from lifecase_routing import admin_views, emit, organisation, people, sla
+from lifecase_routing import admin_views, emit, organisation, people, sla, states
 from lifecase_routing.admin_ui import PREFIX as ADMIN
 from lifecase_routing.admin_ui import create_routing_admin
 from lifecase_routing.handlers import RoutingHandlers
+from lifecase_routing.models import Queue, WorkItem
 from lifecase_routing.models import outbox as outbox_table
 from lifecase_routing.settings import RoutingSettings
 from lifecase_routing.views import router
@@ -75,6 +77,12 @@ class RoutingService:
         )
         rt.spawn("consumer", self.consumer.run)
         rt.spawn("sla-check", lambda: self.check_slas(sessions, s.sla_check_seconds))
+        unwatch = metrics.QUEUE_DEPTH.watch(NAME, lambda: queue_depth(sessions))
+
+        async def stop_watching() -> None:
+            unwatch()
+
+        rt.closers.append(("queue-depth-metric", stop_watching))
         rt.ready = True
 
     async def check_slas(self, sessions: SessionFactory, interval: float) -> None:
@@ -107,6 +115,24 @@ class RoutingService:
         await self.runtime.aclose()
 
 
+async def queue_depth(sessions: SessionFactory) -> metrics.Reading:
+    """Open work items per queue and status, every queue and open status named (0 too), for
+    the ``lifecase_queue_depth`` gauge: two grouped reads on indexed columns."""
+    async with sessions() as session:
+        queues = (await session.scalars(select(Queue.key))).all()
+        counts = await session.execute(
+            select(WorkItem.queue, WorkItem.status, func.count())
+            .where(WorkItem.is_open)
+            .group_by(WorkItem.queue, WorkItem.status)
+        )
+    found = {(queue, status): float(count) for queue, status, count in counts}
+    return [
+        ({"queue": queue, "status": status}, found.get((queue, status), 0.0))
+        for queue in queues
+        for status in states.OPEN
+    ]
+
+
 def build(settings: RoutingSettings, *, dev_users: Sequence[Principal] = ()) -> RoutingService:
     """The routing service: its API at ``/api/v1``, the caseworker workspace at
     ``/workspace``. ``dev_users`` are the demo users the workspace offers in dev mode."""
@@ -119,6 +145,7 @@ def build(settings: RoutingSettings, *, dev_users: Sequence[Principal] = ()) -> 
         verifier=verifier,
         routers=[router, admin_views.router],
         max_body_bytes=settings.max_body_bytes,
+        metrics=metrics.MetricsAccess.from_settings(settings),
         rate_limits=RateLimits(settings),
     )
     workspace = create_workspace(

@@ -42,7 +42,11 @@ class RoutingHandlers:
     ) -> None:
         """Route a newly opened sub-case into a queue."""
         await route_subcase(
-            session=session, outbox=self.outbox, opened=envelope.data, compiled=self.compiled
+            session=session,
+            outbox=self.outbox,
+            opened=envelope.data,
+            compiled=self.compiled,
+            opened_at=envelope.time,
         )
 
     async def subcase_cancelled(

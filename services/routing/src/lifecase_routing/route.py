@@ -14,6 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lifecase_contracts.events import Localized, SubcaseOpened, SubcaseRouted
 from lifecase_platform.db import insert_new, transaction_memo
 from lifecase_platform.errors import Conflict
+from lifecase_platform.metrics import (
+    SUBCASES_ROUTED,
+    TIME_TO_ROUTE,
+    add_at_commit,
+    record_at_commit,
+)
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import people
@@ -34,11 +40,12 @@ async def route_subcase(
     opened: SubcaseOpened,
     today: date | None = None,
     compiled: CompiledRuleSets | None = None,
+    opened_at: datetime | None = None,
 ) -> None:
     """Create the sub-case's work item in the queue the active rules pick, with its SLA due
-    date, and report where it went. The configuration it reads (the active rules, the SLA
-    policy, the queue and its unit) is read once per transaction: a batch of events routes
-    many sub-cases."""
+    date, and report where it went (``opened_at``, the opening event's time, times it).
+    The configuration it reads (the active rules, the SLA policy, the queue and its unit)
+    is read once per transaction: a batch of events routes many sub-cases."""
     memo = transaction_memo(session, "routing")
     if "rules" not in memo:
         memo["rules"] = await active_rules(session=session, compiled=compiled)
@@ -98,6 +105,10 @@ async def route_subcase(
         reporter=opened.reporter,
     )
     await emit(session, outbox, event, "subcase-routed", opened.subcase_id)
+    add_at_commit(session, SUBCASES_ROUTED, {"queue": queue_key, "rule": decision.rule})
+    if opened_at is not None:
+        waited = (item["created_at"] - opened_at).total_seconds()
+        record_at_commit(session, TIME_TO_ROUTE, max(waited, 0.0), {"queue": queue_key})
 
 
 def new_work_item(

@@ -33,6 +33,7 @@ from lifecase_platform.attachments import AttachmentStore, StoredAttachment
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from lifecase_platform.metrics import SUBCASES_RESOLVED, add_at_commit
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import sla
@@ -451,8 +452,11 @@ async def resolve(
         resolution=resolution,
         resolved_by=handle.by,
         reporter=item.reporter,
+        resolved_by_robot=handle.access.user.has("robot"),
     )
     await emit(session, outbox, event, "subcase-resolved", item.id)
+    robot = "yes" if handle.access.user.has("robot") else "no"
+    add_at_commit(session, SUBCASES_RESOLVED, {"queue": item.queue, "robot": robot})
     return handle
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import SlaBreached
 from lifecase_contracts.statuses import WorkItemStatus
+from lifecase_platform.metrics import SLA_BREACHES, add_at_commit
 from lifecase_platform.outbox import Outbox
 from lifecase_routing.emit import emit
 from lifecase_routing.models import WorkItem
@@ -77,6 +78,7 @@ async def report_breaches(
             assignee=item.assignee,
         )
         await emit(session, outbox, event, "sla-breached", item.id, item.due_date.isoformat())
+        add_at_commit(session, SLA_BREACHES, {"queue": item.queue})
     if items:
         log.info("sla breaches reported", extra={"count": len(items)})
     return len(items)

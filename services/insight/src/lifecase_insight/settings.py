@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from lifecase_platform.settings import PlatformSettings
+
+
+class InsightSettings(PlatformSettings):
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///.lifecase/insight.db",
+        validation_alias="LIFECASE_INSIGHT_DATABASE_URL",
+    )
+    # Where a unit lead's units are asked for (routing's ``GET /api/v1/units``), and how long
+    # an answer is kept per person.
+    routing_url: str = Field(
+        default="http://127.0.0.1:8000", validation_alias="LIFECASE_ROUTING_URL"
+    )
+    units_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # The automation report's full-time equivalent: working hours per person and year.
+    hours_per_fte: float = Field(
+        default=1628.0, gt=0, le=8760, validation_alias="LIFECASE_INSIGHT_HOURS_PER_FTE"
+    )
