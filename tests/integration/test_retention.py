@@ -15,6 +15,7 @@ from sqlalchemy import MetaData, select
 
 from lifecase_contracts.events import STREAM_NAME
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
+from lifecase_insight.models import Base as InsightBase
 from lifecase_intake.models import Base as IntakeBase
 from lifecase_lifecycle.models import Base as LifecycleBase
 from lifecase_notifications.models import Base as NotificationsBase
@@ -29,6 +30,7 @@ METADATA: dict[str, MetaData] = {
     "lifecycle": LifecycleBase.metadata,
     "routing": RoutingBase.metadata,
     "notifications": NotificationsBase.metadata,
+    "insight": InsightBase.metadata,  # ids and times only: it must never hold personal data
 }
 
 

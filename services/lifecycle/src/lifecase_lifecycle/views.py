@@ -279,7 +279,9 @@ async def import_bundle(
 
 @router.get(
     "/{key}/versions/{version}/bundle",
-    responses={**PROBLEMS, 200: {"content": {"application/yaml": {"schema": {"type": "string"}}}}},
+    # The YAML document is one mapping (format ``lifecase-bundle/1``): clients that read
+    # YAML, as the OpenAPI tools do, get an object.
+    responses={**PROBLEMS, 200: {"content": {"application/yaml": {"schema": {"type": "object"}}}}},
     response_class=Response,
 )
 async def export_bundle(
