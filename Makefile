@@ -13,7 +13,8 @@ UI_PACKAGES := libs/platform/src/lifecase_platform/webui services/intake/src/lif
 	services/routing/src/lifecase_routing/workspace_ui \
 	services/notifications/src/lifecase_notifications/admin_ui \
 	services/notifications/src/lifecase_notifications/inbox_ui \
-	services/notifications/src/lifecase_notifications/preferences_ui
+	services/notifications/src/lifecase_notifications/preferences_ui \
+	services/insight/src/lifecase_insight/dashboard_ui
 CHROMIUM := /usr/bin/chromium
 # pytest-xdist workers for unit + integration: each worker runs its own Temporal dev server and
 # its tests' own NATS and databases, so tests never share state across workers. Two fit a

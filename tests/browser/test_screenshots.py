@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.support import A11y, Api, sign_in, wait_until
 from tests.browser.test_admin import sign_in_to_admin
 from tests.browser.test_bulk import csv_file, row
+from tests.browser.test_insight import sign_in_to_insight
 from tests.browser.test_portal import fill_hiring, open_hiring_form
 from tests.browser.test_routing_rules import IT_RULE, an_it_item_is_routed
 from tests.browser.test_workspace import (
@@ -274,3 +278,28 @@ def test_screenshots_of_notifications(page: Page, a11y: A11y, api: Api, subscrib
     expect(page.get_by_role("heading", level=1)).to_contain_text(subscriber)
     a11y.check(page)
     shoot(page, "admin-webhook")
+
+
+def test_screenshots_of_the_insight_dashboards(
+    page: Page, a11y: A11y, api: Api, base_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Six months of demo history (``lifecase demo generate``) in the running system's
+    insight database, so the charts have something to show."""
+    [state] = tmp_path_factory.getbasetemp().glob("lifecase[0-9]*/state")
+    lifecase = str(Path(sys.executable).parent / "lifecase")
+    subprocess.run(
+        [lifecase, "demo", "generate", "--months", "6", "--state", str(state)],
+        check=True,
+        capture_output=True,
+    )
+    six_months_ago = (date.today() - timedelta(days=182)).isoformat()
+    sign_in_to_insight(page, a11y, "Pia Procesejer")
+    page.goto(f"/insight/?from={six_months_ago}")
+    a11y.check(page)
+    expect(page.locator("#queue-depth").get_by_role("img")).to_be_visible()
+    shoot(page, "insight-overview")
+
+    page.goto(f"/insight/automation?from={six_months_ago}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Automatiseringspotentiale")
+    a11y.check(page)
+    shoot(page, "insight-automation")

@@ -54,6 +54,7 @@ ROUTES = {
     "/api/v1/webhooks": "notifications",
     "/admin/webhooks": "notifications",
     "/api/v1/insight": "insight",
+    "/insight": "insight",
 }
 
 
@@ -125,7 +126,9 @@ class EmbeddedSystem:
         )
         # A unit lead's units are asked of routing through the gateway, in-process.
         self.insight = insight.build(
-            settings["insight"], services_transport=httpx.ASGITransport(app=self._gateway)
+            settings["insight"],
+            services_transport=httpx.ASGITransport(app=self._gateway),
+            dev_users=list(self.users.values()),
         )
         self._devidp = devidp.create_app(self.tokens, self.users)
         self.app = Gateway(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,15 +11,18 @@ from fastapi import FastAPI
 
 from lifecase_insight import projection
 from lifecase_insight.access import LeadUnits
+from lifecase_insight.dashboard_ui import PREFIX as DASHBOARD
+from lifecase_insight.dashboard_ui import create_dashboard
 from lifecase_insight.models import processed_events
 from lifecase_insight.rebuild import Progress, rebuild
 from lifecase_insight.settings import InsightSettings
 from lifecase_insight.views import router
 from lifecase_platform import db, messaging
-from lifecase_platform.auth import build_verifier
+from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
 from lifecase_platform.web import create_service_app
+from lifecase_platform.webui.signin import sign_in_method
 
 NAME = projection.NAME
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -29,6 +33,7 @@ class InsightService:
     settings: InsightSettings
     app: FastAPI
     runtime: Runtime
+    dashboard: FastAPI
 
     def migrate(self) -> None:
         db.migrate(self.settings.database_url, MIGRATIONS)
@@ -39,6 +44,7 @@ class InsightService:
             rt, database_url=s.database_url, settings=s, verifier=self.app.state.verifier
         )
         self.app.state.sessions, self.app.state.js = sessions, js
+        self.dashboard.state.sessions = sessions
         consumer = messaging.BatchConsumer(
             js,
             durable=NAME,
@@ -60,10 +66,14 @@ class InsightService:
 
 
 def build(
-    settings: InsightSettings, *, services_transport: httpx.AsyncBaseTransport | None = None
+    settings: InsightSettings,
+    *,
+    services_transport: httpx.AsyncBaseTransport | None = None,
+    dev_users: Sequence[Principal] = (),
 ) -> InsightService:
     """``services_transport`` carries the calls to routing (a unit lead's units; default:
-    the network, at ``settings.routing_url``)."""
+    the network, at ``settings.routing_url``); ``dev_users`` are whom the dashboards' sign-in
+    offers in dev mode."""
     runtime = Runtime(NAME)
     app = create_service_app(
         title="lifecase insight",
@@ -78,4 +88,12 @@ def build(
     app.state.lead_units = LeadUnits(
         settings.routing_url, services_transport, ttl_seconds=settings.units_cache_seconds
     )
-    return InsightService(settings=settings, app=app, runtime=runtime)
+    dashboard = create_dashboard(
+        verifier=app.state.verifier,
+        sign_in=sign_in_method(settings, dev_users=dev_users),
+        secure_cookies=settings.environment == "production",
+        state={"settings": settings, "lead_units": app.state.lead_units},
+    )
+    dashboard.state.rate_limits = app.state.rate_limits
+    app.mount(DASHBOARD, dashboard)
+    return InsightService(settings=settings, app=app, runtime=runtime, dashboard=dashboard)

@@ -64,7 +64,7 @@ async def rebuild(
                 messages = await subscription.fetch(min(BATCH, total - done), timeout=5)
             except (NatsTimeoutError, TimeoutError):
                 break  # the stream holds no more (events aged out meanwhile)
-            await _apply(sessions, handlers, [decode(m.data) for m in messages])
+            await apply_events(sessions, handlers, [decode(m.data) for m in messages])
             done += len(messages)
             if progress is not None:
                 progress(done, total)
@@ -76,11 +76,13 @@ async def rebuild(
     return done
 
 
-async def _apply(
+async def apply_events(
     sessions: SessionFactory,
     handlers: Mapping[type[EventData], SessionHandler],
     envelopes: list[Envelope[Any]],
 ) -> None:
+    """Apply ``envelopes`` to the projection through its own handlers, in one transaction,
+    skipping those already applied (the replay and the demo history both feed it so)."""
     async with sessions() as session, session.begin():
         seen = set(
             await session.scalars(

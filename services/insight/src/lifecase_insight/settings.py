@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lifecase_platform.settings import PlatformSettings
+from lifecase_platform.webui.settings import WebSettings
 
 
-class InsightSettings(PlatformSettings):
+class InsightSettings(WebSettings):
     database_url: str = Field(
         default="sqlite+aiosqlite:///.lifecase/insight.db",
         validation_alias="LIFECASE_INSIGHT_DATABASE_URL",

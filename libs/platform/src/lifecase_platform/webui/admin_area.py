@@ -23,6 +23,7 @@ MENU = [
         Localized(da="Webhooks", en="Webhooks"),
         roles=frozenset({"admin", "auditor"}),
     ),
+    NavLink("/insight/", Localized(da="Indsigt", en="Insight")),
 ]
 
 

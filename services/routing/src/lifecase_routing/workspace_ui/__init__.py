@@ -22,6 +22,8 @@ from lifecase_routing.workspace_ui.views import router
 
 PREFIX = "/workspace"
 HERE = Path(__file__).parent
+# Unit leads read their units' numbers on the insight dashboards.
+INSIGHT_READERS = frozenset({"unit_lead"})
 
 
 def create_workspace(
@@ -34,7 +36,10 @@ def create_workspace(
         title=Localized(da="Sagsbehandling", en="Caseworker workspace"),
         template_dirs=[HERE / "templates"],
         locale_dirs=[HERE / "locale"],
-        nav=[NavLink("", Localized(da="Mine køer", en="My queues"))],
+        nav=[
+            NavLink("", Localized(da="Mine køer", en="My queues")),
+            NavLink("/insight/", Localized(da="Indsigt", en="Insight"), roles=INSIGHT_READERS),
+        ],
         secure_cookies=secure_cookies,
     )
     return ui.app(
