@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from lifecase_contracts.events import SubcaseClaimed, SubcaseReleased, decode
 from lifecase_embedded.system import EmbeddedSystem
-from lifecase_insight.models import PROJECTION
+from lifecase_insight.models import PROJECTION, SubcaseFact
+from lifecase_platform.db import as_utc
+from lifecase_routing.models import outbox
 from tests.support import (
     UNIT_WORKERS,
     Api,
@@ -170,3 +173,53 @@ async def test_csv_bad_filters_and_overrides(api: Api, system: EmbeddedSystem) -
     assert row["override_minutes"] == 30 and row["minutes_used"] == 30
     assert (await delete(api, path, as_="ada")).status_code == 204
     assert (await delete(api, path, as_="ada")).status_code == 404
+
+
+async def _staged(system: EmbeddedSystem, event_type: str) -> list[Any]:
+    """Routing's outbox rows of ``event_type``, oldest first, as envelopes."""
+    async with system.routing.app.state.sessions() as session:
+        rows = await session.execute(
+            select(outbox.c.payload)
+            .where(outbox.c.subject == event_type)
+            .order_by(outbox.c.created_at)
+        )
+        return [decode(payload) for (payload,) in rows]
+
+
+async def test_handling_time_runs_from_the_last_claim_and_a_repeated_claim_publishes_once(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    case = await wait_until_routed(api, (await submit_hiring(api))["id"])
+    item = next(s for s in case["subcases"] if s["unit"] == "hr")["id"]
+    worker = UNIT_WORKERS["hr"]
+    for action in ("claim", "claim", "unassign", "claim"):
+        done = await api.post(f"/api/v1/work-items/{item}/{action}", as_=worker)
+        assert done.status_code == 200, done.text
+    resolved = await api.post(
+        f"/api/v1/work-items/{item}/resolve", as_=worker, json={"resolution": "Klaret"}
+    )
+    assert resolved.status_code == 200, resolved.text
+
+    claims = await _staged(system, SubcaseClaimed.TYPE)
+    assert [c.data.subcase_id for c in claims] == [item, item]  # the repeat published nothing
+    assert [r.data.subcase_id for r in await _staged(system, SubcaseReleased.TYPE)] == [item]
+    assert {c.data.by_robot for c in claims} == {False}
+
+    async def measured() -> SubcaseFact | None:
+        async with system.insight.app.state.sessions() as session:
+            fact = await session.get(SubcaseFact, item)
+        return fact if fact is not None and fact.outcome == "resolved" else None
+
+    fact = await wait_for(measured, what="the resolution in the projection")
+    assert fact.handled_from_claim
+    assert fact.claimed_at is not None and fact.closed_at is not None
+    assert as_utc(fact.claimed_at) == claims[-1].time  # the last claim, after the release
+    from_claim = (as_utc(fact.closed_at) - as_utc(fact.claimed_at)).total_seconds()
+    assert fact.handling_seconds == pytest.approx(from_claim)
+    assert fact.entered_queue_at is not None
+    assert as_utc(fact.entered_queue_at) < claims[0].time
+
+    report = await _dataset(api, "automation")
+    row = next(r for r in report["rows"] if r["subcase_type"] == fact.subcase_type)
+    assert row["measured_from_queue"] == 0
+    assert row["median_handling_minutes"] == round(from_claim / 60, 1)

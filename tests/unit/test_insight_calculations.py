@@ -136,3 +136,52 @@ def test_a_type_without_a_measure_or_override_ranks_last_without_hours() -> None
 
 def test_a_year_is_twelve_average_months() -> None:
     assert months_in(365) == pytest.approx(11.99, abs=0.01)
+
+
+def test_handling_runs_from_the_last_claim_less_the_waiting_after_it() -> None:
+    """Entered the queue 08:00, waited 1800 s for the reporter before the claim, claimed
+    10:00, asked at 10:20 and waited 3600 s more, resolved 12:00:
+
+    from the claim  = 12:00 − 10:00 − (5400 − 1800) s = 7200 − 3600 = 3600 s (60 minutes)
+    from the queue  = 12:00 − 08:00 − 5400 s          = 14400 − 5400 = 9000 s (fallback)
+    """
+    day = datetime(2026, 3, 9, tzinfo=UTC)
+    at = {h: day + timedelta(hours=h) for h in (8, 10, 12)}
+    claimed = calc.handling(
+        resolved_at=at[12],
+        claimed_at=at[10],
+        entered_queue_at=at[8],
+        waited=5400.0,
+        waited_before_claim=1800.0,
+    )
+    assert claimed == calc.Handling(3600.0, from_claim=True)
+    unclaimed = calc.handling(
+        resolved_at=at[12],
+        claimed_at=None,
+        entered_queue_at=at[8],
+        waited=5400.0,
+        waited_before_claim=0.0,
+    )
+    assert unclaimed == calc.Handling(9000.0, from_claim=False)
+    nothing = calc.handling(
+        resolved_at=at[12],
+        claimed_at=None,
+        entered_queue_at=None,
+        waited=0.0,
+        waited_before_claim=0.0,
+    )
+    assert nothing == calc.Handling(None, from_claim=False)
+
+
+def test_the_report_counts_the_resolutions_measured_from_the_queue() -> None:
+    rows = automation_potential(
+        [
+            Resolution("x.y", False, 30.0),
+            Resolution("x.y", False, 50.0, from_claim=False),
+            Resolution("x.y", False, 40.0),
+            Resolution("x.y", True, 1.0, from_claim=False),  # a robot's: not in the median
+        ],
+        months=1.0,
+        overrides={},
+    )
+    assert (rows[0].median_handling_minutes, rows[0].measured_from_queue) == (40.0, 1)

@@ -16,6 +16,7 @@ import yaml
 from lifecase_contracts.events import (
     CaseSubmitted,
     Envelope,
+    SubcaseClaimed,
     SubcaseOpened,
     SubcaseResolved,
     SubcaseRouted,
@@ -27,6 +28,7 @@ from lifecase_insight.demo import (
     after_working_minutes,
     first_day,
     generate,
+    in_one_sitting,
 )
 from lifecase_platform.workdays import DANISH_TIME
 
@@ -176,3 +178,35 @@ def test_working_minutes_skip_nights_weekends_and_holidays(
 def test_first_day_goes_back_whole_months() -> None:
     assert first_day(date(2026, 5, 4), 6) == date(2025, 11, 4)
     assert first_day(date(2026, 3, 31), 1) == date(2026, 2, 28)
+
+
+def test_every_resolution_follows_a_claim_and_a_person_works_in_one_sitting() -> None:
+    claimed: dict[str, datetime] = {}
+    minutes: list[float] = []
+    for e in _history().envelopes:
+        if isinstance(e.data, SubcaseClaimed):
+            claimed[e.data.subcase_id] = e.time
+        elif isinstance(e.data, SubcaseResolved):
+            assert e.data.subcase_id in claimed
+            if not e.data.resolved_by_robot:
+                minutes.append((e.time - claimed[e.data.subcase_id]).total_seconds() / 60)
+    minutes.sort()
+    assert 20 <= minutes[len(minutes) // 2] <= 180  # a realistic median, not queue time
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "expected"),
+    [
+        # Fits before 16:00: at once.
+        (datetime(2026, 3, 9, 10, 0), 60, datetime(2026, 3, 9, 10, 0)),
+        # Friday 15:30 and an hour's work: Monday morning.
+        (datetime(2026, 3, 6, 15, 30), 60, datetime(2026, 3, 9, 8, 0)),
+        # Saturday: Monday morning.
+        (datetime(2026, 3, 7, 11, 0), 30, datetime(2026, 3, 9, 8, 0)),
+    ],
+)
+def test_work_starts_when_it_fits_in_one_working_day(
+    start: datetime, minutes: float, expected: datetime
+) -> None:
+    moment = in_one_sitting(start.replace(tzinfo=DANISH_TIME), minutes)
+    assert moment == expected.replace(tzinfo=DANISH_TIME)

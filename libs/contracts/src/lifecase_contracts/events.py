@@ -129,6 +129,33 @@ class SubcaseResolved(EventData):
     resolved_by_robot: bool = False
 
 
+class SubcaseClaimed(EventData):
+    """An unassigned work item was taken (claimed, or assigned by a lead): someone holds
+    it from now on. The envelope's time is the claim's; reporting measures handling time
+    from the last claim before the resolution (ADR 0030)."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.claimed"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    queue: str
+    by_robot: bool = False
+
+
+class SubcaseReleased(EventData):
+    """The item's holder let go of it (or a lead took it back): it waits in its queue again,
+    and the next claim starts the handling time anew. A transfer says so by routing the
+    sub-case again (``SubcaseRouted``)."""
+
+    TYPE: ClassVar[str] = "lifecase.subcase.released"
+
+    case_id: str
+    subcase_id: str
+    activity: str
+    queue: str
+
+
 class CaseCompleted(EventData):
     """Every sub-case of the case is closed: the case is done."""
 
@@ -406,6 +433,8 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         AccessRecorded,
         CaseErased,
         CasePlanningFailed,
+        SubcaseClaimed,
+        SubcaseReleased,
     )
 }
 

@@ -3,7 +3,9 @@ takes a year, and how much of it robots already do.
 
 For a type: ``volume/month`` = its resolutions in the period / the period's months;
 ``minutes`` = an administrator's override, else the median handling minutes of its human
-resolutions (from entering the resolving queue to resolving, less waiting for the reporter);
+resolutions (from the last claim to resolving, less waiting for the reporter after it; for a
+resolution without a claim, from entering the resolving queue, counted in
+``measured_from_queue``);
 ``hours/year`` = volume/month × 12 × minutes / 60; ``FTE`` = hours/year / hours per FTE;
 ``robot share`` = robot resolutions / all resolutions. Ranked by FTE, largest first."""
 
@@ -25,6 +27,7 @@ class Resolution:
     subcase_type: str
     by_robot: bool
     handling_minutes: float | None  # None: not measurable (no routing in the projection)
+    from_claim: bool = True  # False: measured from entering the queue (no claim seen)
 
 
 def months_in(days: int) -> float:
@@ -57,10 +60,8 @@ def _row(
     override: float | None,
     hours_per_fte: float,
 ) -> AutomationRow:
-    manual = [
-        r.handling_minutes for r in items if not r.by_robot and r.handling_minutes is not None
-    ]
-    measured = median(manual)
+    manual = [r for r in items if not r.by_robot and r.handling_minutes is not None]
+    measured = median([r.handling_minutes for r in manual if r.handling_minutes is not None])
     minutes = override if override is not None else measured
     volume = len(items) / months if months > 0 else 0.0
     hours = None if minutes is None else volume * 12 * minutes / 60
@@ -71,6 +72,7 @@ def _row(
         resolved=len(items),
         volume_per_month=round(volume, 2),
         median_handling_minutes=None if measured is None else round(measured, 1),
+        measured_from_queue=sum(1 for r in manual if not r.from_claim),
         override_minutes=override,
         minutes_used=None if minutes is None else round(minutes, 1),
         hours_per_year=None if hours is None else round(hours, 1),

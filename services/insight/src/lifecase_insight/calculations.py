@@ -203,6 +203,34 @@ def reporters_waiting(since: Iterable[tuple[str, datetime]], now: datetime) -> l
     ]
 
 
+@dataclass(frozen=True)
+class Handling:
+    """A resolution's handling time in seconds, and whether it was measured from a claim."""
+
+    seconds: float | None
+    from_claim: bool
+
+
+def handling(
+    *,
+    resolved_at: datetime,
+    claimed_at: datetime | None,
+    entered_queue_at: datetime | None,
+    waited: float,
+    waited_before_claim: float,
+) -> Handling:
+    """From the last claim to the resolution, less the seconds waited for the reporter after
+    the claim (``waited`` in all, less ``waited_before_claim``). Without a claim, from
+    entering the resolving queue, less all the waiting: that includes queue time (ADR 0030)."""
+    if claimed_at is not None:
+        worked = (resolved_at - claimed_at).total_seconds()
+        return Handling(max(0.0, worked - max(0.0, waited - waited_before_claim)), True)
+    if entered_queue_at is not None:
+        worked = (resolved_at - entered_queue_at).total_seconds()
+        return Handling(max(0.0, worked - waited), False)
+    return Handling(None, False)
+
+
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 

@@ -197,13 +197,16 @@ async def reporters_waiting(*, session: AsyncSession, w: Window) -> ReportersWai
 async def automation(*, session: AsyncSession, w: Window, hours_per_fte: float) -> AutomationReport:
     stmt = _subcases(
         select(
-            SubcaseFact.subcase_type, SubcaseFact.resolved_by_robot, SubcaseFact.handling_seconds
+            SubcaseFact.subcase_type,
+            SubcaseFact.resolved_by_robot,
+            SubcaseFact.handling_seconds,
+            SubcaseFact.handled_from_claim,
         ).where(_resolved_in(w), SubcaseFact.subcase_type.is_not(None)),
         w,
     )
     resolutions = [
-        Resolution(subcase_type, robot, None if seconds is None else seconds / 60)
-        for subcase_type, robot, seconds in (await session.execute(stmt)).all()
+        Resolution(subcase_type, robot, None if seconds is None else seconds / 60, from_claim)
+        for subcase_type, robot, seconds, from_claim in (await session.execute(stmt)).all()
     ]
     overrides = dict(
         (await session.execute(select(HandlingOverride.subcase_type, HandlingOverride.minutes)))

@@ -35,6 +35,7 @@ from lifecase_contracts.events import (
     SlaBreached,
     SlaDueSoon,
     SubcaseCancelled,
+    SubcaseClaimed,
     SubcaseOpened,
     SubcaseRejected,
     SubcaseResolved,
@@ -75,12 +76,17 @@ UNANSWERED_RATE = 0.1
 REJECT_RATE = 0.02
 WITHDRAW_RATE = 0.02
 SIGMA = 0.7  # the lognormal's spread: a quarter of the items take under half the median
+# Of an item's time from entering the queue to its resolution, the share a caseworker works
+# on it after claiming it (a range); the rest it waits in the queue. One sitting at most.
+HANDLING_SHARE = (0.05, 0.15)
+LONGEST_SITTING = WORKING_MINUTES - 60
 
 
 @dataclass(frozen=True)
 class DemoActivity:
     """One activity of a life event as the demo plays it: its unit (whose queue the type rule
-    routes to), the median working hours from entering the queue to resolution, when it opens
+    routes to), the median working hours from entering the queue to resolution (of which a
+    caseworker works ``HANDLING_SHARE`` after claiming the item), when it opens
     (working days after filing, a range) and how often it occurs and robots resolve it."""
 
     key: str
@@ -405,6 +411,17 @@ def after_working_minutes(start: datetime, minutes: float) -> datetime:
     return moment.astimezone(UTC)
 
 
+def in_one_sitting(start: datetime, minutes: float) -> datetime:
+    """When work of ``minutes`` minutes begins, at ``start`` or later: at once if it fits in
+    that working day, else the next working morning (nobody claims an item to leave it
+    overnight)."""
+    begin = after_working_minutes(start, 0)
+    local = begin.astimezone(DANISH_TIME)
+    if local + timedelta(minutes=minutes) <= datetime.combine(local.date(), DAY_ENDS, DANISH_TIME):
+        return begin
+    return _at(CALENDAR.add_working_days(local.date(), 1), 0)
+
+
 class _Timeline:
     """The events of the history, each with a derived id, up to ``now``."""
 
@@ -550,9 +567,11 @@ class _Subcase:
             entered = after_working_minutes(entered, rng.uniform(30, 2 * WORKING_MINUTES))
             queue = self._route(entered, TRANSFER_TO.get(a.unit, "triage"), "transfer", due, "2")
         if by_robot:
-            closed = entered + timedelta(minutes=rng.uniform(3, 40))
+            claimed = entered + timedelta(minutes=rng.uniform(3, 40))
+            self._claim(claimed, queue, by_robot=True)
+            closed = claimed + timedelta(minutes=rng.uniform(0.2, 2))
         else:
-            closed = self._work(entered)
+            closed = self._work(entered, queue)
         if withdrawn is not None and withdrawn < closed:
             self._sla(due, withdrawn, queue)
             return self._close_as("cancelled", withdrawn, "withdrawn", queue)
@@ -575,13 +594,21 @@ class _Subcase:
         )
         return queue
 
-    def _work(self, entered: datetime) -> datetime:
-        """A caseworker's item: perhaps a question and its answer, then the resolution."""
+    def _claim(self, at: datetime, queue: str, *, by_robot: bool) -> None:
+        common = {k: v for k, v in self._common().items() if k != "reporter"}
+        self._emit(at, SubcaseClaimed(**common, queue=queue, by_robot=by_robot))
+
+    def _work(self, entered: datetime, queue: str) -> datetime:
+        """A caseworker's item: it waits in the queue, is claimed and worked in one sitting,
+        perhaps with a question whose answer it waits for, then the resolution."""
         rng = self.case.rng
-        minutes = rng.lognormvariate(math.log(self.a.median_hours * 60), SIGMA)
+        lead = rng.lognormvariate(math.log(self.a.median_hours * 60), SIGMA)
+        minutes = min(lead * rng.uniform(*HANDLING_SHARE), LONGEST_SITTING)
+        claimed = in_one_sitting(after_working_minutes(entered, lead - minutes), minutes)
+        self._claim(claimed, queue, by_robot=False)
         if rng.random() >= QUESTION_RATE:
-            return after_working_minutes(entered, minutes)
-        asked = after_working_minutes(entered, minutes * rng.uniform(0.1, 0.5))
+            return claimed + timedelta(minutes=minutes)
+        asked = claimed + timedelta(minutes=minutes * rng.uniform(0.3, 0.7))
         message_id = derived_id("demo-message", self.case.out.seed, self.key)
         question = InfoRequested(
             **self._common(),
@@ -603,7 +630,8 @@ class _Subcase:
             recipients=[CASEWORKERS.get(self.a.unit, "sofie")],
         )
         self._emit(answered, reply)
-        return after_working_minutes(answered, minutes * rng.uniform(0.2, 0.6))
+        rest = minutes * rng.uniform(0.2, 0.6)
+        return in_one_sitting(answered, rest) + timedelta(minutes=rest)
 
     def _sla(self, due: date, closed: datetime, queue: str) -> None:
         """Routing's morning check: "due soon" within two working days of the due date, a

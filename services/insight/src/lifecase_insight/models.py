@@ -60,9 +60,15 @@ class SubcaseFact(Base):
     # when it waits now.
     waiting_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     waiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Handling time of a resolution: from entering the resolving queue (routed or
-    # transferred) to resolving, less the waiting for the reporter (ADR 0030).
+    # The last claim (``SubcaseClaimed``) while the item is held: cleared when it goes back
+    # to a queue (released or transferred). With the waiting it had done by then.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    waited_before_claim: Mapped[float | None] = mapped_column(Float)
+    # Handling time of a resolution: from the last claim to resolving, less the waiting for
+    # the reporter after it; without a claim (history from before claims were published),
+    # from entering the resolving queue, and ``handled_from_claim`` is false (ADR 0030).
     handling_seconds: Mapped[float | None] = mapped_column(Float)
+    handled_from_claim: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # Since when the reporter's last message waits for the unit to write back.
     reporter_wrote_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_due_soon: Mapped[bool] = mapped_column(Boolean, server_default=false())

@@ -26,11 +26,14 @@ from lifecase_contracts.events import (
     SlaBreached,
     SlaDueSoon,
     SubcaseCancelled,
+    SubcaseClaimed,
     SubcaseOpened,
     SubcaseRejected,
+    SubcaseReleased,
     SubcaseResolved,
     SubcaseRouted,
 )
+from lifecase_insight.calculations import handling
 from lifecase_insight.models import CaseFact, QueueStay, SubcaseFact
 from lifecase_platform.db import as_utc, insert_new, transaction_memo
 from lifecase_platform.messaging import SessionHandler
@@ -95,6 +98,7 @@ async def subcase_routed(session: AsyncSession, envelope: Envelope[SubcaseRouted
         subcase.transfers += 1
         await _leave_queue(session, subcase.subcase_id, at)
     subcase.queue, subcase.unit, subcase.entered_queue_at = e.queue, e.unit, at
+    subcase.claimed_at = None  # a transfer leaves the item unassigned in the new queue
     subcase.due_date = e.due_date
     session.add(
         QueueStay(
@@ -121,12 +125,36 @@ async def _close(session: AsyncSession, envelope: Envelope[Any], outcome: str) -
     return subcase
 
 
+async def subcase_claimed(session: AsyncSession, envelope: Envelope[SubcaseClaimed]) -> None:
+    """Someone took the item: the handling time runs from the last claim. The waiting done
+    so far is remembered, so that only the waiting after the claim is taken off."""
+    e, at = envelope.data, as_utc(envelope.time)
+    subcase = await _subcase(session, e.subcase_id, e.case_id)
+    subcase.claimed_at = at
+    subcase.waited_before_claim = subcase.waiting_seconds + _waiting(subcase, at)
+
+
+async def subcase_released(session: AsyncSession, envelope: Envelope[SubcaseReleased]) -> None:
+    e = envelope.data
+    (await _subcase(session, e.subcase_id, e.case_id)).claimed_at = None
+
+
 async def subcase_resolved(session: AsyncSession, envelope: Envelope[SubcaseResolved]) -> None:
+    """Handling time: from the last claim, less the waiting for the reporter after it; a
+    resolution without a claim in the projection falls back to the time since entering
+    the resolving queue, less all the waiting (ADR 0030)."""
     subcase = await _close(session, envelope, "resolved")
     subcase.resolved_by_robot = envelope.data.resolved_by_robot
-    if subcase.entered_queue_at is not None and subcase.closed_at is not None:
-        worked = (subcase.closed_at - as_utc(subcase.entered_queue_at)).total_seconds()
-        subcase.handling_seconds = max(0.0, worked - subcase.waiting_seconds)
+    measured = handling(
+        resolved_at=as_utc(envelope.time),
+        claimed_at=None if subcase.claimed_at is None else as_utc(subcase.claimed_at),
+        entered_queue_at=(
+            None if subcase.entered_queue_at is None else as_utc(subcase.entered_queue_at)
+        ),
+        waited=subcase.waiting_seconds,
+        waited_before_claim=subcase.waited_before_claim or 0.0,
+    )
+    subcase.handling_seconds, subcase.handled_from_claim = measured.seconds, measured.from_claim
 
 
 async def subcase_rejected(session: AsyncSession, envelope: Envelope[SubcaseRejected]) -> None:
@@ -157,10 +185,15 @@ async def reply_filed(session: AsyncSession, envelope: Envelope[ReplyFiled]) -> 
 
 
 def _stop_waiting(subcase: SubcaseFact, at: datetime) -> None:
-    if subcase.waiting_since is not None:
-        waited = (at - as_utc(subcase.waiting_since)).total_seconds()
-        subcase.waiting_seconds += max(0.0, waited)
-        subcase.waiting_since = None
+    subcase.waiting_seconds += _waiting(subcase, at)
+    subcase.waiting_since = None
+
+
+def _waiting(subcase: SubcaseFact, at: datetime) -> float:
+    """Seconds of the current wait for the reporter up to ``at`` (0 if not waiting)."""
+    if subcase.waiting_since is None:
+        return 0.0
+    return max(0.0, (at - as_utc(subcase.waiting_since)).total_seconds())
 
 
 async def sla_due_soon(session: AsyncSession, envelope: Envelope[SlaDueSoon]) -> None:
@@ -182,6 +215,8 @@ def registry() -> Mapping[type[EventData], SessionHandler]:
         CaseWithdrawn: case_withdrawn,
         SubcaseOpened: subcase_opened,
         SubcaseRouted: subcase_routed,
+        SubcaseClaimed: subcase_claimed,
+        SubcaseReleased: subcase_released,
         SubcaseResolved: subcase_resolved,
         SubcaseRejected: subcase_rejected,
         SubcaseCancelled: subcase_cancelled,

@@ -122,6 +122,9 @@ class AutomationRow(BaseModel):
     resolved: int
     volume_per_month: float
     median_handling_minutes: float | None
+    # Of the human resolutions measured, those without a claim in the projection, whose
+    # minutes run from entering the resolving queue (so include queue time).
+    measured_from_queue: int = 0
     override_minutes: float | None
     minutes_used: float | None
     hours_per_year: float | None

@@ -11,7 +11,9 @@ from lifecase_contracts.events import (
     ReplyFiled,
     SlaBreached,
     SlaDueSoon,
+    SubcaseClaimed,
     SubcaseRejected,
+    SubcaseReleased,
     SubcaseResolved,
     SubcaseRouted,
     derived_id,
@@ -22,6 +24,8 @@ SOURCE = "lifecase/routing"
 
 RoutingEvent = (
     SubcaseRouted
+    | SubcaseClaimed
+    | SubcaseReleased
     | SubcaseResolved
     | SubcaseRejected
     | InfoRequested

@@ -14,13 +14,14 @@ from lifecase_contracts.api import Order, QueuePublic, StatusFilter, WorkItemPub
 from lifecase_contracts.events import Localized
 from lifecase_platform.auth import Principal
 from lifecase_platform.errors import BadRequest, NotFound
+from lifecase_platform.outbox import Outbox
 from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.models import Queue, WorkItem
 from lifecase_routing.public import to_public
 from lifecase_routing.sla import queue_counts, sla_clock
 from lifecase_routing.states import OPEN, STATUSES, set_status
-from lifecase_routing.workitems import Handle
+from lifecase_routing.workitems import Handle, emit_claimed
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,9 @@ def _decode_cursor(cursor: str) -> tuple[date, str]:
         ) from error
 
 
-async def claim_next(*, session: AsyncSession, user: Principal, queue: str) -> Handle | None:
+async def claim_next(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, queue: str
+) -> Handle | None:
     """Claim the queue's unassigned queued item that is due first; None if there is none.
     On PostgreSQL concurrent claimers skip each other's locked rows; SQLite writes one at a
     time anyway."""
@@ -255,6 +258,7 @@ async def claim_next(*, session: AsyncSession, user: Principal, queue: str) -> H
     )
     if item is None:
         return None
+    await emit_claimed(session, outbox, item, by_robot=user.has("robot"))
     item.assignee = access.username
     set_status(item, "claimed")
     return Handle(item=item, unit=found.unit, access=access)

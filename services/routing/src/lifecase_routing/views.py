@@ -173,7 +173,7 @@ async def claim_next(
 ) -> WorkItemPublic | Response:
     """Claim the unassigned item that is due first (for robots and for caseworkers who take
     the next one); 204 when there is none."""
-    handle = await queues.claim_next(session=session, user=user, queue=queue)
+    handle = await queues.claim_next(session=session, outbox=outbox, user=user, queue=queue)
     if handle is None:
         return Response(status_code=204)
     handle.access.require_action(handle.unit, "claim")  # refused: the claim rolls back
@@ -233,7 +233,7 @@ async def claim(
         user,
         item_id,
         "claim",
-        lambda s: workitems.claim(session=s, user=user, item_id=item_id),
+        lambda s: workitems.claim(session=s, outbox=outbox, user=user, item_id=item_id),
     )
 
 
@@ -248,7 +248,9 @@ async def assign(
         user,
         item_id,
         "assign",
-        lambda s: workitems.assign(session=s, user=user, item_id=item_id, assignee=body.assignee),
+        lambda s: workitems.assign(
+            session=s, outbox=outbox, user=user, item_id=item_id, assignee=body.assignee
+        ),
     )
 
 
@@ -263,7 +265,7 @@ async def unassign(
         user,
         item_id,
         "unassign",
-        lambda s: workitems.unassign(session=s, user=user, item_id=item_id),
+        lambda s: workitems.unassign(session=s, outbox=outbox, user=user, item_id=item_id),
     )
 
 

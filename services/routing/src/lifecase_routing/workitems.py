@@ -20,8 +20,10 @@ from lifecase_contracts.events import (
     ReplyFiled,
     ReporterReplied,
     SubcaseCancelled,
+    SubcaseClaimed,
     SubcaseDueDateChanged,
     SubcaseRejected,
+    SubcaseReleased,
     SubcaseResolved,
     SubcaseRouted,
     derived_id,
@@ -243,7 +245,7 @@ def _take(handle: Handle) -> None:
         set_status(item, "claimed")
 
 
-async def claim(*, session: AsyncSession, user: Principal, item_id: str) -> Handle:
+async def claim(*, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str) -> Handle:
     handle = await open_item(session=session, user=user, item_id=item_id)
     require_open(handle.item)
     if handle.item.assignee not in (None, handle.by):
@@ -253,11 +255,31 @@ async def claim(*, session: AsyncSession, user: Principal, item_id: str) -> Hand
                 en="Someone else has claimed the work item.",
             )
         )
+    if handle.item.assignee is None:
+        await emit_claimed(session, outbox, handle.item, by_robot=handle.access.user.has("robot"))
     _take(handle)
     return handle
 
 
-async def assign(*, session: AsyncSession, user: Principal, item_id: str, assignee: str) -> Handle:
+async def emit_claimed(
+    session: AsyncSession, outbox: Outbox, item: WorkItem, *, by_robot: bool
+) -> None:
+    """An unassigned item is taken: reporting's handling time starts here. Only the step
+    from unassigned publishes, so claiming an item one holds already publishes nothing; a
+    lead's reassignment keeps the clock running (the item never went back to the queue)."""
+    event = SubcaseClaimed(
+        case_id=item.case_id,
+        subcase_id=item.id,
+        activity=item.activity,
+        queue=item.queue,
+        by_robot=by_robot,
+    )
+    await emit(session, outbox, event, "subcase-claimed", item.id, datetime.now(UTC).isoformat())
+
+
+async def assign(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str, assignee: str
+) -> Handle:
     """A unit lead gives the item to a member of the unit."""
     handle = await open_item(session=session, user=user, item_id=item_id)
     _require_lead(handle)
@@ -270,18 +292,30 @@ async def assign(*, session: AsyncSession, user: Principal, item_id: str, assign
             ),
             errors=[field_error(["body", "assignee"], "not a member", "member")],
         )
+    if handle.item.assignee is None:
+        await emit_claimed(session, outbox, handle.item, by_robot=False)
     handle.item.assignee = assignee
     if handle.item.status == "queued":
         set_status(handle.item, "claimed")
     return handle
 
 
-async def unassign(*, session: AsyncSession, user: Principal, item_id: str) -> Handle:
+async def unassign(
+    *, session: AsyncSession, outbox: Outbox, user: Principal, item_id: str
+) -> Handle:
     """The assignee lets go of the item, or a lead takes it from them: back to the queue."""
     handle = await open_item(session=session, user=user, item_id=item_id)
     if handle.item.assignee != handle.by:
         _require_lead(handle)
     require_open(handle.item)
+    item = handle.item
+    if item.assignee is not None:
+        event = SubcaseReleased(
+            case_id=item.case_id, subcase_id=item.id, activity=item.activity, queue=item.queue
+        )
+        await emit(
+            session, outbox, event, "subcase-released", item.id, datetime.now(UTC).isoformat()
+        )
     handle.item.assignee = None
     if handle.item.status == "claimed":
         set_status(handle.item, "queued")

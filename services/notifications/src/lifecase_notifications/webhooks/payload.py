@@ -37,6 +37,8 @@ ALLOWED_FIELDS: dict[str, tuple[str, ...]] = {
     "lifecase.case.migrated": (*CASE, "event_type", "from_version", "to_version"),
     "lifecase.case.planning_failed": (*CASE, "event_type", "failed_at"),
     "lifecase.case.erased": (*CASE, "erased_at"),
+    "lifecase.subcase.claimed": (*SUBCASE, "queue"),
+    "lifecase.subcase.released": (*SUBCASE, "queue"),
 }
 # Never sent, whatever the list above says: a test holds the list to it.
 NEVER = frozenset(

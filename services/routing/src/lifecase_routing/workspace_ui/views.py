@@ -370,7 +370,7 @@ async def claim(
         outbox,
         item_id,
         "claim",
-        lambda s: workitems.claim(session=s, user=user, item_id=item_id),
+        lambda s: workitems.claim(session=s, outbox=outbox, user=user, item_id=item_id),
     )
 
 
@@ -392,7 +392,7 @@ async def unassign(
         outbox,
         item_id,
         "unassign",
-        lambda s: workitems.unassign(session=s, user=user, item_id=item_id),
+        lambda s: workitems.unassign(session=s, outbox=outbox, user=user, item_id=item_id),
     )
 
 
@@ -422,7 +422,9 @@ async def assign(
         outbox,
         item_id,
         "assign",
-        lambda s: workitems.assign(session=s, user=user, item_id=item_id, assignee=assignee),
+        lambda s: workitems.assign(
+            session=s, outbox=outbox, user=user, item_id=item_id, assignee=assignee
+        ),
         {"assignee": assignee},
     )
 
