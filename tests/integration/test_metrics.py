@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from lifecase_embedded.system import EmbeddedSystem
 from lifecase_platform import metrics
-from tests.support import Api, hiring_data, submit_hiring, wait_until_routed
+from tests.support import Api, hiring_data, submit_hiring, wait_for, wait_until_routed
 
 pytestmark = pytest.mark.integration
 
@@ -68,6 +68,57 @@ async def test_metrics_count_a_case_from_filing_to_routing_and_name_no_person(
     data = hiring_data()
     for personal in (data["cpr"], data["employee_name"], "Mette", "rita", submitted["id"]):
         assert personal not in text, f"personal data in the scrape: {personal!r}"
+
+
+WORKFLOW_TASK_LATENCIES = (
+    "lifecase_temporal_workflow_task_schedule_to_start_latency_seconds_count",
+    "lifecase_temporal_workflow_task_execution_latency_seconds_count",
+)
+TEMPORAL_LABELS = {"task_queue", "workflow_type", "activity_type"}
+
+
+async def test_the_sdks_workflow_task_latency_reaches_the_scrape_on_the_drain_timer(
+    api: Api, system: EmbeddedSystem
+) -> None:
+    task_queue = system.services["lifecycle"].settings.task_queue
+    submitted = await submit_hiring(api)
+    await wait_until_routed(api, submitted["id"])
+
+    async def drained() -> Samples | None:
+        # The registry as it stands: only the lifecycle's drain timer fills these series.
+        samples = parse(metrics.exposition().decode())
+        grown = all(
+            total(samples, name, task_queue=task_queue) >= 1 for name in WORKFLOW_TASK_LATENCIES
+        )
+        return samples if grown else None
+
+    samples = await wait_for(
+        drained,
+        timeout=metrics.TEMPORAL_DRAIN_SECONDS * 3,
+        interval=0.2,
+        what="the Temporal SDK's workflow-task latency in the registry",
+    )
+    assert (
+        total(
+            samples,
+            "lifecase_temporal_workflow_task_execution_latency_seconds_count",
+            task_queue=task_queue,
+            workflow_type="CaseWorkflow",
+        )
+        >= 1
+    )
+    assert (
+        total(
+            samples,
+            "lifecase_temporal_activity_schedule_to_start_latency_seconds_count",
+            task_queue=task_queue,
+        )
+        >= 1
+    )
+    for name, series in samples.items():
+        if name.startswith("lifecase_temporal_"):
+            for labels, _ in series:
+                assert set(labels) - {"le"} <= TEMPORAL_LABELS, (name, labels)
 
 
 async def test_every_service_app_serves_metrics_outside_the_api_description(

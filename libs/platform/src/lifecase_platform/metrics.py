@@ -5,7 +5,11 @@ Counters and histograms are module-level instruments: the hot path does one ``ad
 ``record()``. Gauges whose value needs a query (queue depth, consumer lag, outbox backlog)
 are ``CachedGauge``s: a scrape re-reads a source at most every ``REFRESH_SECONDS``, so a
 scrape never costs a query per queue. Labels carry only event types, queues, rules,
-services, consumers and outcomes: never personal data."""
+services, consumers and outcomes: never personal data.
+
+The Temporal SDK's own metrics (workflow-task latency) come from a ``MetricBuffer`` on the
+process's one Temporal runtime (``temporal_runtime``), drained into this registry on a timer
+(``drain_temporal_every``) and before each scrape."""
 
 from __future__ import annotations
 
@@ -21,13 +25,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import CallbackOptions, Observation
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics import Histogram, MeterProvider
 from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from temporalio import activity
+from temporalio.runtime import (
+    MetricBuffer,
+    MetricBufferDurationFormat,
+    TelemetryConfig,
+)
+from temporalio.runtime import Runtime as TemporalRuntime
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from lifecase_contracts.events import Localized
@@ -39,6 +49,12 @@ REFRESH_SECONDS = 15.0
 READ_TIMEOUT_SECONDS = 5.0
 # Seconds: from a second (routing on a quiet system) to a day (a consumer that was down).
 DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 86400)
+# Seconds: a workflow task takes milliseconds; seconds mean a worker short of slots or down.
+TASK_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+TEMPORAL_DRAIN_SECONDS = 5.0
+# Updates the SDK may buffer between drains (a few per workflow task); past it the SDK drops
+# updates and logs an error.
+TEMPORAL_BUFFER_SIZE = 20_000
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 _provider = MeterProvider(
@@ -50,11 +66,18 @@ _provider = MeterProvider(
     views=[
         View(
             instrument_name="lifecase_*_seconds",
+            meter_name="lifecase",
             aggregation=ExplicitBucketHistogramAggregation(DURATION_BUCKETS),
-        )
+        ),
+        View(
+            instrument_type=Histogram,
+            meter_name="lifecase.temporal",
+            aggregation=ExplicitBucketHistogramAggregation(TASK_LATENCY_BUCKETS),
+        ),
     ],
 )
 _meter = _provider.get_meter("lifecase")
+_temporal_meter = _provider.get_meter("lifecase.temporal")
 
 CASES_FILED = _meter.create_counter(
     "lifecase_cases_filed", description="Cases filed, by event type."
@@ -92,6 +115,26 @@ ACTIVITY_DURATION = _meter.create_histogram(
     "lifecase_activity_duration_seconds",
     unit="s",
     description="Temporal activity attempts: how long each ran, by activity and outcome.",
+)
+
+TEMPORAL_WORKFLOW_TASK_SCHEDULE_TO_START = _temporal_meter.create_histogram(
+    "lifecase_temporal_workflow_task_schedule_to_start_latency_seconds",
+    unit="s",
+    description="Temporal SDK: workflow tasks from scheduled to picked up by a worker.",
+)
+TEMPORAL_WORKFLOW_TASK_EXECUTION = _temporal_meter.create_histogram(
+    "lifecase_temporal_workflow_task_execution_latency_seconds",
+    unit="s",
+    description="Temporal SDK: how long the worker ran each workflow task.",
+)
+TEMPORAL_ACTIVITY_SCHEDULE_TO_START = _temporal_meter.create_histogram(
+    "lifecase_temporal_activity_schedule_to_start_latency_seconds",
+    unit="s",
+    description="Temporal SDK: activity tasks from scheduled to picked up by a worker.",
+)
+TEMPORAL_WORKFLOWS_COMPLETED = _temporal_meter.create_counter(
+    "lifecase_temporal_workflow_completed",
+    description="Temporal SDK: workflow executions completed, by workflow type.",
 )
 
 Attributes = Mapping[str, str]
@@ -156,7 +199,9 @@ GAUGES = (QUEUE_DEPTH, CONSUMER_LAG, OUTBOX_BACKLOG)
 
 
 async def refresh(max_age: float = REFRESH_SECONDS) -> None:
-    """Re-read every gauge source older than ``max_age`` seconds, side by side."""
+    """Re-read every gauge source older than ``max_age`` seconds, side by side, and forward
+    the Temporal SDK's buffered metrics."""
+    drain_temporal()
     sources = [source for gauge in GAUGES for source in list(gauge.sources.values())]
     await asyncio.gather(*(source.refresh(max_age) for source in sources))
 
@@ -260,6 +305,69 @@ def _require_token(request: Request, expected: str) -> None:
             type="urn:lifecase:problem:unauthenticated",
             headers={"WWW-Authenticate": 'Bearer realm="lifecase-metrics"'},
         )
+
+
+# The SDK's name -> our instrument; the SDK's other metrics are dropped.
+_TEMPORAL_FORWARDED: dict[str, Any] = {
+    "temporal_workflow_task_schedule_to_start_latency": TEMPORAL_WORKFLOW_TASK_SCHEDULE_TO_START,
+    "temporal_workflow_task_execution_latency": TEMPORAL_WORKFLOW_TASK_EXECUTION,
+    "temporal_activity_schedule_to_start_latency": TEMPORAL_ACTIVITY_SCHEDULE_TO_START,
+    "temporal_workflow_completed": TEMPORAL_WORKFLOWS_COMPLETED,
+}
+# Bounded labels only: the SDK's others (namespace, worker and service names) add nothing.
+_TEMPORAL_LABELS = ("task_queue", "workflow_type", "activity_type")
+
+
+class _TemporalMetrics:
+    """The process's one Temporal runtime (one SDK thread pool), made on first use, whose
+    metrics go into a bounded buffer that ``drain`` forwards to our instruments."""
+
+    def __init__(self) -> None:
+        self.buffer: MetricBuffer | None = None
+        self.runtime: TemporalRuntime | None = None
+
+    def get_runtime(self) -> TemporalRuntime:
+        if self.runtime is None:
+            self.buffer = MetricBuffer(TEMPORAL_BUFFER_SIZE, MetricBufferDurationFormat.SECONDS)
+            self.runtime = TemporalRuntime(telemetry=TelemetryConfig(metrics=self.buffer))
+        return self.runtime
+
+    def drain(self) -> None:
+        if self.buffer is None:
+            return
+        for update in self.buffer.retrieve_updates():
+            instrument = _TEMPORAL_FORWARDED.get(update.metric.name)
+            if instrument is None:
+                continue
+            found = update.attributes
+            labels = {key: str(found[key]) for key in _TEMPORAL_LABELS if key in found}
+            if isinstance(instrument, Histogram):
+                instrument.record(update.value, labels)
+            else:
+                instrument.add(update.value, labels)
+
+
+_temporal = _TemporalMetrics()
+
+
+def temporal_runtime() -> TemporalRuntime:
+    """The Temporal runtime every client of this process connects with
+    (``Client.connect(..., runtime=temporal_runtime())``): the SDK's metrics go into a buffer
+    that ``drain_temporal_every`` and each scrape forward to this registry."""
+    return _temporal.get_runtime()
+
+
+def drain_temporal() -> None:
+    """Forward the Temporal SDK's buffered metric updates (nothing before a runtime exists)."""
+    _temporal.drain()
+
+
+async def drain_temporal_every(seconds: float = TEMPORAL_DRAIN_SECONDS) -> None:
+    """Drain the Temporal SDK's metric buffer every ``seconds``, so it never fills between
+    scrapes (a background loop of the service that connects to Temporal)."""
+    while True:
+        drain_temporal()
+        await asyncio.sleep(seconds)
 
 
 class ActivityMetrics(Interceptor):

@@ -29,7 +29,12 @@ from lifecase_lifecycle.workflows.case import CaseWorkflow
 from lifecase_platform import db, messaging
 from lifecase_platform.auth import Principal, build_verifier
 from lifecase_platform.health import temporal_probe
-from lifecase_platform.metrics import ActivityMetrics, MetricsAccess
+from lifecase_platform.metrics import (
+    ActivityMetrics,
+    MetricsAccess,
+    drain_temporal_every,
+    temporal_runtime,
+)
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.ratelimit import RateLimits
 from lifecase_platform.runtime import Runtime, open_connections
@@ -78,6 +83,7 @@ class LifecycleService:
             namespace=s.temporal_namespace,
             data_converter=DATA_CONVERTER,
             interceptors=[TracingInterceptor()],
+            runtime=temporal_runtime(),
             **temporal_options(s),
         )
         self.app.state.temporal = self.admin.state.temporal = temporal
@@ -110,6 +116,7 @@ class LifecycleService:
             max_deliver=s.consumer_max_deliver,
         )
         rt.spawn("temporal-worker", work)
+        rt.spawn("temporal-metrics", drain_temporal_every)
         rt.spawn(
             "outbox-relay", lambda: self.outbox.relay(sessions, publisher, s.outbox_poll_seconds)
         )

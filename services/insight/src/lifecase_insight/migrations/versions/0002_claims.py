@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-15 09:00:00.000000
+Create Date: 2026-12-07 09:00:00.000000
 """
 
 from collections.abc import Sequence

@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-08 07:00:00
+Create Date: 2026-12-07 07:00:00
 
 The bytes live in the JetStream object store; this table lists each reply's files (ADR 0029).
 """
