@@ -176,7 +176,10 @@ async def test_a_rejected_task_shows_its_reason_and_the_ways_forward(
         )
         assert asked.status_code == 303
         reopened_ask = await wait_for_item(
-            api, payroll["id"], lambda i: bool(i["messages"]), what="the plea to reach payroll"
+            api,
+            payroll["id"],
+            lambda i: any(m["text"] == "Hun er ny, se CPR igen" for m in i["messages"]),
+            what="the plea to reach payroll",
         )
         assert reopened_ask["status"] == "rejected", "reopening is the caseworker's call"
         assert reopened_ask["reporter_answered"] is True
