@@ -105,9 +105,10 @@ def lead_units(request: Request) -> LeadUnits:
     return found
 
 
-async def reader_scope(
-    request: Request, user: CurrentUser, leads: Annotated[LeadUnits, Depends(lead_units)]
-) -> Scope:
+LeadUnitsDep = Annotated[LeadUnits, Depends(lead_units)]
+
+
+async def reader_scope(request: Request, user: CurrentUser, leads: LeadUnitsDep) -> Scope:
     """The caller's scope, or 403 for someone who may not read the numbers."""
     if any(user.has(role) for role in EVERYTHING):
         return Scope(units=None)

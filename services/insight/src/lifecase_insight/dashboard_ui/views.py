@@ -15,13 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import Localized
 from lifecase_insight import datasets
-from lifecase_insight.access import EVERYTHING, LEAD, LeadUnits, NotAReader, Scope
+from lifecase_insight.access import EVERYTHING, LEAD, LeadUnitsDep, NotAReader, Scope
 from lifecase_insight.dashboard_ui import plots
 from lifecase_insight.dashboard_ui.charts import Draw
 from lifecase_insight.datasets import Window
 from lifecase_insight.models import CaseFact, QueueStay, SubcaseFact
-from lifecase_insight.settings import InsightSettings
-from lifecase_insight.views import KEY, TYPE_KEY, Filters, window
+from lifecase_insight.views import KEY, TYPE_KEY, Filters, SettingsDep, window
 from lifecase_platform.deps import SessionsDep, WebUIDep
 from lifecase_platform.errors import Invalid, NotFound, field_error
 from lifecase_platform.webui import PageUser
@@ -85,12 +84,11 @@ def page_filters(
     )
 
 
-async def page_scope(request: Request, user: PageUser) -> Scope:
+async def page_scope(request: Request, user: PageUser, leads: LeadUnitsDep) -> Scope:
     """The reader's scope, as the API finds it, or a 403 page."""
     if any(user.has(role) for role in EVERYTHING):
         return Scope(units=None)
     if user.has(LEAD):
-        leads: LeadUnits = request.app.state.lead_units
         return Scope(units=await leads.of(user, session_token(request) or ""))
     raise NotAReader()
 
@@ -146,11 +144,15 @@ async def overview(
 
 @router.get("/automation")
 async def automation(
-    request: Request, ui: WebUIDep, sessions: SessionsDep, f: PageFiltersDep, scope: PageScopeDep
+    request: Request,
+    ui: WebUIDep,
+    sessions: SessionsDep,
+    f: PageFiltersDep,
+    scope: PageScopeDep,
+    settings: SettingsDep,
 ) -> Response:
     """The automation-potential report, for a steering group."""
     w = _window(f, scope, AUTOMATION_DAYS)
-    settings: InsightSettings = request.app.state.settings
     async with sessions() as session:
         report = await datasets.automation(
             session=session, w=w, hours_per_fte=settings.hours_per_fte
@@ -172,13 +174,12 @@ async def automation(
 
 @router.get("/csv/{name}")
 async def download(
-    name: str, request: Request, sessions: SessionsDep, f: PageFiltersDep, scope: PageScopeDep
+    name: str, sessions: SessionsDep, f: PageFiltersDep, scope: PageScopeDep, settings: SettingsDep
 ) -> Response:
     """A plot's rows as CSV, the same rows the API's ``?format=csv`` gives."""
     dataset = plots.DATASETS.get(name)
     if dataset is None:
         raise NotFound(Localized(da="datasættet", en="dataset"))
-    settings: InsightSettings = request.app.state.settings
     w = _window(f, scope, AUTOMATION_DAYS if name == "automation" else OVERVIEW_DAYS)
     async with sessions() as session:
         return await dataset(session, w, settings)
