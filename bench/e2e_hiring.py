@@ -74,6 +74,7 @@ class Options:
     database: Database = "sqlite"
     runs: int = 3
     topology: Topology = "single"
+    profile: Path | None = None
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
@@ -132,6 +133,14 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         default="single",
         help="all services in one process (the embedded default) or each in its own",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="run each lifecase process under cProfile and write DIR/<process>.prof when it "
+        "stops (read with `python -m pstats`); the figures then include the profiler's cost",
+    )
     args = parser.parse_args(argv)
     if (
         args.cases < 1
@@ -160,6 +169,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         database=args.database,
         runs=args.runs,
         topology=args.topology,
+        profile=args.profile,
     )
 
 
@@ -431,6 +441,13 @@ async def system_processes(
             if name in ("lifecycle", "routing"):
                 args.append("--seed")
             commands.append((name, args, service_environment(config, name, ports)))
+    if options.profile is not None:
+        options.profile.mkdir(parents=True, exist_ok=True)
+        profiled = options.profile.resolve()
+        commands = [
+            (name, ["-m", "cProfile", "-o", str(profiled / f"{name}.prof"), *args], env)
+            for name, args, env in commands
+        ]
     processes: list[asyncio.subprocess.Process] = []
     with contextlib.ExitStack() as files:
         try:

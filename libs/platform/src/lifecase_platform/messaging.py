@@ -152,7 +152,12 @@ class Publisher:
 @dataclass
 class _PullConsumer:
     """A durable pull consumer: fetches batches, hands them to ``handle``, acks what was
-    handled, backs off on failures and dead-letters poison."""
+    handled, backs off on failures and dead-letters poison.
+
+    ``linger``: seconds to wait after a batch that was not full before fetching again. A
+    consumer whose readers can wait that long (a dashboard, a webhook subscriber, an inbox)
+    then handles events in fewer, larger batches (less work per event), and does not compete
+    for the CPU with the services on a case's path at the moment an event is published."""
 
     js: JetStreamContext
     _: KW_ONLY
@@ -160,6 +165,7 @@ class _PullConsumer:
     ack_wait: float = 30.0
     max_deliver: int = 5
     batch: int = 50
+    linger: float = 0.0
     _metric_labels: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -196,6 +202,8 @@ class _PullConsumer:
                 except (NatsTimeoutError, TimeoutError):
                     continue  # nothing arrived within the poll interval
                 await self.handle(messages)
+                if self.linger and len(messages) < self.batch:
+                    await asyncio.sleep(self.linger)
         finally:
             unwatch()
 
@@ -324,11 +332,16 @@ class BatchConsumer(_PullConsumer):
     ``lane`` names what an event belongs to (its case, say), and a lane's effects run in
     stream order while different lanes' run side by side, so one slow call to another
     system holds up only its own lane. An event is acked once its effect went through; one
-    whose effect failed is redelivered (its handler must then be idempotent)."""
+    whose effect failed is redelivered (its handler must then be idempotent).
+
+    ``prepare`` runs first in the batch's transaction with the events about to be handled:
+    a projection reads there, in one statement, the rows its handlers will change (which
+    they would otherwise read one by one)."""
 
     inbox: Inbox
     handlers: Mapping[type[EventData], SessionHandler]
     lane: Callable[[EventData], object] | None = None
+    prepare: Callable[[AsyncSession, list[Envelope[Any]]], Awaitable[None]] | None = None
 
     @property
     def subjects(self) -> list[str]:
@@ -433,6 +446,8 @@ class BatchConsumer(_PullConsumer):
                 )
             fresh: list[str] = []
             effects: dict[str, Effect] = {}
+            if self.prepare is not None:
+                await self.prepare(session, [e for _, e, _ in work if e.id not in seen])
             for msg, envelope, handler in work:
                 if envelope.id in seen:
                     continue  # handled before (or twice in this batch): redelivery is harmless

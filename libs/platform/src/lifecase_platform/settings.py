@@ -40,6 +40,9 @@ class PlatformSettings(BaseSettings):
 
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
     consumer_max_deliver: int = Field(default=5, ge=1)
+    # Seconds a consumer whose readers can wait lets events gather between batches
+    # (``messaging._PullConsumer.linger``); services on a case's path keep 0.
+    consumer_linger_seconds: float = Field(default=0.0, ge=0, le=10)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     # How long the event stream keeps events (they carry the personal data units need).

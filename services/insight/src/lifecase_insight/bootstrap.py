@@ -50,9 +50,11 @@ class InsightService:
             durable=NAME,
             inbox=messaging.Inbox(sessions=sessions, consumer=NAME, processed=processed_events),
             handlers=projection.registry(),
+            prepare=projection.prepare,
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
             batch=200,
+            linger=s.consumer_linger_seconds,
         )
         rt.spawn("consumer", consumer.run)
         rt.ready = True

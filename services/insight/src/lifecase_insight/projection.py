@@ -1,7 +1,8 @@
 """The reporting projection: each event the datasets need, written as facts into insight's
 own tables in the batch's transaction (``lifecase_platform.messaging.BatchConsumer``, whose
-processed-event records make a redelivery harmless). Handlers are small and read at most
-one row: the consumer runs for every case event in the system.
+processed-event records make a redelivery harmless). Handlers are small and read nothing
+themselves: ``prepare`` reads the batch's rows in one statement per table, because the
+consumer runs for every case event in the system.
 
 Times are the envelopes' (when the publishing service staged the event), so replaying the
 stream builds the same tables (``lifecase_insight.rebuild``)."""
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lifecase_contracts.events import (
@@ -35,17 +36,45 @@ from lifecase_contracts.events import (
 )
 from lifecase_insight.calculations import handling
 from lifecase_insight.models import CaseFact, QueueStay, SubcaseFact
-from lifecase_platform.db import as_utc, insert_new, transaction_memo
+from lifecase_platform.db import as_utc, transaction_memo
 from lifecase_platform.messaging import SessionHandler
 
 NAME = "insight"
 
 
+async def prepare(session: AsyncSession, envelopes: list[Envelope[Any]]) -> None:
+    """Read the rows the batch's events change, one statement per table: a handler reading
+    its row by itself cost a round trip and a flush of everything before it, per event."""
+    subcases = transaction_memo(session, "insight.subcases")
+    cases = transaction_memo(session, "insight.cases")
+    subcase_ids = {
+        e.data.subcase_id for e in envelopes if isinstance(getattr(e.data, "subcase_id", None), str)
+    } - subcases.keys()
+    case_ids = {
+        e.data.case_id
+        for e in envelopes
+        if isinstance(e.data, CaseSubmitted | CaseCompleted | CaseWithdrawn)
+    } - cases.keys()
+    if subcase_ids:
+        found = await session.scalars(
+            select(SubcaseFact).where(SubcaseFact.subcase_id.in_(subcase_ids))
+        )
+        subcases.update({row.subcase_id: row for row in found})
+        subcases.update({i: None for i in subcase_ids - subcases.keys()})
+    if case_ids:
+        rows = await session.scalars(select(CaseFact).where(CaseFact.case_id.in_(case_ids)))
+        cases.update({row.case_id: row for row in rows})
+        cases.update({i: None for i in case_ids - cases.keys()})
+
+
 async def _subcase(session: AsyncSession, subcase_id: str, case_id: str) -> SubcaseFact:
-    """The sub-case's row, read once per batch; a bare one if its opening is not in the
-    projection (the stream kept only the later events)."""
+    """The sub-case's row (read by ``prepare``, or here where a caller did not prepare); a
+    bare one if its opening is not in the projection (the stream kept only the later
+    events)."""
     memo = transaction_memo(session, "insight.subcases")
-    found: SubcaseFact | None = memo.get(subcase_id) or await session.get(SubcaseFact, subcase_id)
+    found: SubcaseFact | None = (
+        memo[subcase_id] if subcase_id in memo else await session.get(SubcaseFact, subcase_id)
+    )
     if found is None:
         found = SubcaseFact(
             subcase_id=subcase_id, case_id=case_id, transfers=0, outcome="open", waiting_seconds=0.0
@@ -56,16 +85,21 @@ async def _subcase(session: AsyncSession, subcase_id: str, case_id: str) -> Subc
 
 
 async def _case(session: AsyncSession, case_id: str) -> CaseFact | None:
-    return await session.get(CaseFact, case_id)
+    memo = transaction_memo(session, "insight.cases")
+    found: CaseFact | None = (
+        memo[case_id] if case_id in memo else await session.get(CaseFact, case_id)
+    )
+    return found
 
 
 async def case_submitted(session: AsyncSession, envelope: Envelope[CaseSubmitted]) -> None:
     e = envelope.data
-    await insert_new(
-        session,
-        CaseFact,
-        {"case_id": e.case_id, "event_type": e.event_type, "submitted_at": as_utc(e.submitted_at)},
-    )
+    if await _case(session, e.case_id) is None:
+        case = CaseFact(
+            case_id=e.case_id, event_type=e.event_type, submitted_at=as_utc(e.submitted_at)
+        )
+        session.add(case)
+        transaction_memo(session, "insight.cases")[e.case_id] = case
 
 
 async def case_completed(session: AsyncSession, envelope: Envelope[CaseCompleted]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import delete
 
 from lifecase_contracts.events import STREAM_NAME, Envelope, EventData, decode
 from lifecase_insight.models import PROJECTION, processed_events
-from lifecase_insight.projection import NAME, registry
+from lifecase_insight.projection import NAME, prepare, registry
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.messaging import SessionHandler
 
@@ -95,6 +95,7 @@ async def apply_events(
             )
         )
         fresh: list[str] = []
+        await prepare(session, [e for e in envelopes if e.id not in seen])
         for envelope in envelopes:
             if envelope.id in seen:
                 continue

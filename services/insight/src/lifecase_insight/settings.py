@@ -16,6 +16,9 @@ class InsightSettings(WebSettings):
         default="http://127.0.0.1:8000", validation_alias="LIFECASE_ROUTING_URL"
     )
     units_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # The dashboards can lag a second: the projection then reads the stream in larger
+    # batches, beside the case's path rather than on it (issue 9's CPU per case).
+    consumer_linger_seconds: float = Field(default=1.0, ge=0, le=10)
     # The automation report's full-time equivalent: working hours per person and year.
     hours_per_fte: float = Field(
         default=1628.0, gt=0, le=8760, validation_alias="LIFECASE_INSIGHT_HOURS_PER_FTE"

@@ -69,6 +69,7 @@ class NotificationsService:
             handlers=NotificationHandlers().registry(),
             ack_wait=s.consumer_ack_wait_seconds,
             max_deliver=s.consumer_max_deliver,
+            linger=s.consumer_linger_seconds,
         )
         rt.spawn("consumer", consumer.run)
         if self.webhooks_admin is not None:

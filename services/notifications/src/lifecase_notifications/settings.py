@@ -12,6 +12,9 @@ class NotificationsSettings(WebSettings):
         default="sqlite+aiosqlite:///.lifecase/notifications.db",
         validation_alias="LIFECASE_NOTIFICATIONS_DATABASE_URL",
     )
+    # An inbox, a mail or a webhook can come half a second later: the consumers then read
+    # the stream in larger batches, beside the case's path rather than on it (issue 9).
+    consumer_linger_seconds: float = Field(default=0.5, ge=0, le=10)
     # Webhooks (lifecase_notifications.webhooks): each request's timeout, the backoff between
     # attempts (base * 2**(n-1), capped), attempts per delivery, failed deliveries in a row
     # before a subscription is paused, and who is told when one is.

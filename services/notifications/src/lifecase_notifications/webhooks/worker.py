@@ -38,6 +38,8 @@ def start_webhooks(
         handlers=WebhookHandlers().registry(),
         ack_wait=settings.consumer_ack_wait_seconds,
         max_deliver=settings.consumer_max_deliver,
+        linger=settings.consumer_linger_seconds,
+        batch=200,
     )
     runtime.spawn("webhooks-consumer", consumer.run)
     runtime.spawn("webhooks-sender", WebhookSender(sessions, policy_of(settings)).run)
