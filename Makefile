@@ -22,7 +22,7 @@ CHROMIUM := /usr/bin/chromium
 TEST_WORKERS ?= 2
 
 .PHONY: run run-cluster test test-unit test-integration test-e2e test-browser fuzz screenshots bench \
-	bench-queues faults lint format messages setup chromium asyncapi-check clean
+	bench-queues bench-triage faults lint format messages setup chromium asyncapi-check clean
 
 run: setup ## Start the whole system on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(VENV)/bin/lifecase run
@@ -65,6 +65,9 @@ faults: setup ## Kill engines and the whole system mid-flow: lost, duplicated, t
 
 bench-queues: setup ## Queue-listing latency at 1k/10k/100k open items, SQLite and PostgreSQL
 	$(PY) -m bench.queue_listing
+
+bench-triage: setup ## The free-text triage model on the shipped held-out set: accuracy, latency, memory
+	$(PY) -m bench.triage --json bench/results/triage.json
 
 lint: setup ## ruff (lint and format check) and strict mypy over the code, the benchmarks and the tests
 	$(VENV)/bin/ruff check .

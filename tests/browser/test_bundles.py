@@ -22,7 +22,7 @@ def test_ada_imports_a_shipped_bundle_and_exports_a_version(
     page.get_by_role("link", name="Pakker: del skabeloner med andre kommuner").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pakker")
     shipped = page.locator("#shipped tbody tr")
-    expect(shipped).to_have_count(4)
+    expect(shipped).to_have_count(5)
     leave = page.locator("#shipped tr[data-bundle=parental_leave]")
     expect(leave).to_contain_text("Barsel")
     a11y.check(page)

@@ -20,7 +20,7 @@ from tests.support import POSTGRES_ADMIN_URL, Api, database_urls, postgres_avail
 
 BACKENDS = ["sqlite", "postgresql"]
 UNLIMITED = {f"rate_limit_{kind}": "100000/minute" for kind in ("filing", "search", "admin")}
-CATALOGUE = {"hiring", "termination", "leave_of_absence", "parental_leave"}
+CATALOGUE = {"hiring", "termination", "leave_of_absence", "parental_leave", "general_request"}
 
 
 @pytest.fixture(scope="session")

@@ -100,6 +100,7 @@ async def test_event_types_carry_the_schema_the_api_validates_with(api: Api) -> 
         "termination",
         "leave_of_absence",
         "parental_leave",
+        "general_request",
     }
     [hiring] = [t for t in listed if t["key"] == "hiring"]
     schema = hiring["input_schema"]

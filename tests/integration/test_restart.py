@@ -23,7 +23,7 @@ async def test_a_case_filed_before_a_restart_completes_after_it(
         transport = httpx.ASGITransport(app=again.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://lifecase") as client:
             after = Api(client, again.token)
-            assert len((await after.get("/api/v1/event-types", as_="rita")).json()) == 4
+            assert len((await after.get("/api/v1/event-types", as_="rita")).json()) == 5
             await resolve_as_unit_workers(after, case)
 
             async def completed() -> bool:

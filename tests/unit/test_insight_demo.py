@@ -38,6 +38,9 @@ DEMO_USERS = ROOT / "infra/embedded/src/lifecase_embedded/demo/users.yaml"
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 CPR_LIKE = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# A general request has no unit of its own (the triage model or a caseworker picks its
+# queue), so the demo, which routes each sub-case type to its unit, does not play it.
+NOT_PLAYED = {"general_request"}
 
 
 @cache
@@ -115,6 +118,8 @@ def _catalogue_types() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in LIFECYCLE_CATALOGUE.glob("*.yaml"):
         template = yaml.safe_load(path.read_text())
+        if template["key"] in NOT_PLAYED:
+            continue
         found[template["key"]] = {a["subcase_type"] for a in template["activities"]}
     return found
 

@@ -56,8 +56,14 @@ def _issues(text: str) -> list[str]:
     return [str(i) for i in caught.value.issues]
 
 
-def test_the_catalogue_ships_the_four_life_events() -> None:
-    assert set(CATALOGUE) == {"hiring", "termination", "leave_of_absence", "parental_leave"}
+def test_the_catalogue_ships_the_four_life_events_and_the_general_request() -> None:
+    assert set(CATALOGUE) == {
+        "hiring",
+        "termination",
+        "leave_of_absence",
+        "parental_leave",
+        "general_request",
+    }
     hiring = CATALOGUE["hiring"]
     assert len(hiring.activities) == 5
     assert len({a.unit_hint for a in hiring.activities}) == 4

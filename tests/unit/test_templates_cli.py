@@ -29,7 +29,7 @@ def test_the_catalogue_validates() -> None:
         app, ["templates", "validate", *map(str, sorted(CATALOGUE_DIR.glob("*.yaml")))]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.count(": ok (") == 4
+    assert result.output.count(": ok (") == 5
 
 
 def test_a_broken_template_fails_with_each_problem_and_its_line(tmp_path: Path) -> None:

@@ -12,7 +12,14 @@ from typing import Annotated, Literal
 import typer
 
 from lifecase_contracts import asyncapi
-from lifecase_embedded import demo_cli, insight_cli, operations_cli, rules_cli, templates_cli
+from lifecase_embedded import (
+    demo_cli,
+    insight_cli,
+    operations_cli,
+    rules_cli,
+    templates_cli,
+    triage_cli,
+)
 from lifecase_embedded.engines import free_port, nats_server, temporal_dev_server
 from lifecase_embedded.mailbox import Mailbox
 from lifecase_embedded.pki import write_pki
@@ -26,6 +33,7 @@ app.add_typer(templates_cli.app, name="templates")
 app.add_typer(rules_cli.app, name="rules")
 app.add_typer(operations_cli.app, name="operations")
 app.add_typer(insight_cli.app, name="insight")
+app.add_typer(triage_cli.app, name="triage")
 app.add_typer(demo_cli.app, name="demo")
 log = logging.getLogger("lifecase")
 

@@ -48,6 +48,7 @@ ROUTES = {
     "/api/v1/units": "routing",
     "/api/v1/routing": "routing",
     "/api/v1/users": "routing",
+    "/api/v1/triage": "routing",
     "/workspace": "routing",
     "/api/v1/notifications": "notifications",
     "/notifications": "notifications",

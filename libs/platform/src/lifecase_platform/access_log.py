@@ -66,6 +66,12 @@ ACTIONS: Final[dict[str, Localized]] = {
     "template.retired": Localized(da="Trak en skabelon tilbage", en="Retired a template"),
     "rule_set.created": Localized(da="Oprettede routingregler", en="Created routing rules"),
     "rule_set.activated": Localized(da="Aktiverede routingregler", en="Activated routing rules"),
+    "triage_model.trained": Localized(
+        da="Trænede en ny version af triagemodellen", en="Trained a new triage model version"
+    ),
+    "triage_model.activated": Localized(
+        da="Godkendte og aktiverede en triagemodel", en="Approved and activated a triage model"
+    ),
     "unit.changed": Localized(da="Ændrede en enhed", en="Changed a unit"),
     "member.changed": Localized(da="Ændrede en enheds medlemmer", en="Changed unit members"),
     "user.tokens_revoked": Localized(da="Loggede en bruger ud overalt", en="Signed a user out"),

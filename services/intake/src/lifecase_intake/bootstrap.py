@@ -20,6 +20,7 @@ from lifecase_intake.models import outbox as outbox_table
 from lifecase_intake.portal import PREFIX as PORTAL
 from lifecase_intake.portal import create_portal
 from lifecase_intake.portal.preview import HttpCasePlanner
+from lifecase_intake.portal.triage import HttpTriage
 from lifecase_intake.projection import IntakeProjection
 from lifecase_intake.retention import RetentionJob
 from lifecase_intake.settings import IntakeSettings
@@ -104,7 +105,8 @@ def build(
 ) -> IntakeService:
     """The intake service: its API at ``/api/v1``, the reporter portal at ``/portal`` (and
     ``/``). ``dev_users`` are the demo users the portal offers in dev mode;
-    ``services_transport`` carries the portal's calls to lifecycle and routing (default: the
+    ``services_transport`` carries the portal's calls to lifecycle and routing (previews,
+    suggested life events) (default: the
     network, at ``settings.lifecycle_url`` and ``settings.routing_url``)."""
     runtime = Runtime(NAME)
     verifier = build_verifier(settings)
@@ -132,6 +134,7 @@ def build(
             routing_url=settings.routing_url,
             transport=services_transport,
         ),
+        triage=HttpTriage(routing_url=settings.routing_url, transport=services_transport),
     )
     portal.state.rate_limits = app.state.rate_limits
     app.mount(PORTAL, portal)

@@ -27,6 +27,8 @@ from lifecase_routing.handlers import RoutingHandlers
 from lifecase_routing.models import Queue, WorkItem
 from lifecase_routing.models import outbox as outbox_table
 from lifecase_routing.settings import RoutingSettings
+from lifecase_routing.triage import service as triage
+from lifecase_routing.triage import views as triage_views
 from lifecase_routing.views import router
 from lifecase_routing.workspace_ui import PREFIX as WORKSPACE
 from lifecase_routing.workspace_ui import create_workspace
@@ -62,6 +64,12 @@ class RoutingService:
             app.state.outbox = self.outbox
             app.state.attachments = store
         self.app.state.js, self.app.state.settings = js, s  # for token revocations
+        self.admin.state.settings = s  # the triage page trains with the configured threshold
+        # Before the consumer starts: a general request routed from the first event on finds
+        # a model (on a new installation, the seed set's, trained in a worker thread).
+        await triage.ensure_first_version(
+            sessions=sessions, outbox=self.outbox, threshold=s.triage_threshold
+        )
         publisher = messaging.Publisher(js, source=emit.SOURCE)
         handlers = RoutingHandlers(self.outbox)
         self.consumer = messaging.BatchConsumer(
@@ -143,7 +151,7 @@ def build(settings: RoutingSettings, *, dev_users: Sequence[Principal] = ()) -> 
         description="Units, queues, routing rules, work items and SLA clocks.",
         runtime=runtime,
         verifier=verifier,
-        routers=[router, admin_views.router],
+        routers=[router, admin_views.router, triage_views.router],
         max_body_bytes=settings.max_body_bytes,
         metrics=metrics.MetricsAccess.from_settings(settings),
         rate_limits=RateLimits(settings),

@@ -13,7 +13,7 @@ from lifecase_contracts.events import CaseErased
 from lifecase_platform.outbox import Outbox
 from lifecase_platform.retention import delete_rows, prune_outbox, record_erasure
 from lifecase_routing.emit import SOURCE
-from lifecase_routing.models import Comment, CommentAttachment, Transfer, WorkItem
+from lifecase_routing.models import Comment, CommentAttachment, Transfer, TriageExample, WorkItem
 from lifecase_routing.models import outbox as outbox_table
 
 
@@ -28,6 +28,8 @@ async def erase_case(*, session: AsyncSession, outbox: Outbox, erased: CaseErase
             delete(CommentAttachment).where(CommentAttachment.comment_id.in_(comments)),
         ),
         ("comments", delete(Comment).where(Comment.item_id.in_(items))),
+        # What a caseworker's transfer taught the triage model: the reporter's words.
+        ("triage_examples", delete(TriageExample).where(TriageExample.item_id.in_(items))),
         ("transfers", update(Transfer).where(Transfer.item_id.in_(items)).values(reason="")),
         (
             "work_items",

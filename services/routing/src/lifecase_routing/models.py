@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -199,6 +200,48 @@ class Transfer(Base):
     reason: Mapped[str] = mapped_column(Text)
     by: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TriageModelVersion(Base):
+    """A trained triage model (``lifecase_routing.triage``): a draft until an administrator
+    other than the one who trained it activates it (four eyes); one is active at a time,
+    the earlier active ones are retired. Never changed otherwise."""
+
+    __tablename__ = "triage_model_versions"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # draft | active | retired
+    trained_by: Mapped[str] = mapped_column(String(100))
+    trained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    activated_by: Mapped[str | None] = mapped_column(String(100))
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON)  # per classifier, held-out split
+    trained_on: Mapped[dict[str, int]] = mapped_column(JSON)  # examples per source
+    # The model's SHA-256: loaded models are cached by it, the bytes read once.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    model: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class TriageExample(Base):
+    """A labelled text from routing's own history for training the triage model: scrubbed
+    (no CPR number, e-mail address or phone number), labelled with the queue a caseworker
+    transferred a general request to (``kind`` unit) or a life event (``kind`` life_event).
+    Erased with the case it came from (``item_id``)."""
+
+    __tablename__ = "triage_examples"
+    __table_args__ = (
+        Index("ix_triage_examples_source_created", "source", "created_at"),
+        Index("ix_triage_examples_item", "item_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(63))
+    kind: Mapped[str] = mapped_column(String(20))  # life_event | unit
+    source: Mapped[str] = mapped_column(String(20))  # transfer | routed | free_text
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    item_id: Mapped[str | None] = mapped_column(String(64))
 
 
 outbox = outbox_table(Base.metadata)

@@ -5,6 +5,7 @@ where it went is reported."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,10 +26,11 @@ from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import people
 from lifecase_routing.emit import emit
 from lifecase_routing.models import Queue, Unit, WorkItem
-from lifecase_routing.rules import Subject
+from lifecase_routing.rules import FALLBACK_RULE, Decision, Subject
 from lifecase_routing.rulesets import CompiledRuleSets, active_rules
 from lifecase_routing.sla import sla_clock
 from lifecase_routing.states import search_text
+from lifecase_routing.triage import service as triage
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,8 @@ async def route_subcase(
         )
     if "queues" not in memo:
         memo["queues"] = await _queues_with_units(session)
+    if decision.rule == FALLBACK_RULE:
+        decision = await _by_model(session, opened, decision, memo["queues"])
     found = memo["queues"].get(decision.queue)
     if found is None:
         raise Conflict(
@@ -109,6 +113,21 @@ async def route_subcase(
     if opened_at is not None:
         waited = (item["created_at"] - opened_at).total_seconds()
         record_at_commit(session, TIME_TO_ROUTE, max(waited, 0.0), {"queue": queue_key})
+
+
+async def _by_model(
+    session: AsyncSession, opened: SubcaseOpened, decision: Decision, queues: Mapping[str, Any]
+) -> Decision:
+    """No rule matched: a sub-case that carries a free-text description (a general request)
+    goes where the active triage model is confident it belongs, else to the fallback."""
+    description = opened.fields.get("description")
+    if not isinstance(description, str) or not description.strip():
+        return decision
+    proposed = await triage.propose_queue(session, description, frozenset(queues))
+    if proposed is None:
+        return decision
+    queue, rule = proposed
+    return Decision(queue, rule)
 
 
 def new_work_item(

@@ -41,11 +41,21 @@ from lifecase_platform.workdays import today_in_denmark
 from lifecase_routing import sla
 from lifecase_routing.access import Access, access_of
 from lifecase_routing.emit import SOURCE, emit
-from lifecase_routing.models import Comment, CommentAttachment, Member, Queue, Transfer, WorkItem
+from lifecase_routing.models import (
+    Comment,
+    CommentAttachment,
+    Member,
+    Queue,
+    RuleSet,
+    Transfer,
+    WorkItem,
+)
 from lifecase_routing.public import comment_public, to_detail, to_public, unit_name
 from lifecase_routing.rules import TRANSFER_RULE
 from lifecase_routing.sla import sla_clock
 from lifecase_routing.states import OPEN, require_open, set_status
+from lifecase_routing.triage import service as triage
+from lifecase_routing.triage import store as triage_store
 
 
 @dataclass(frozen=True)
@@ -368,6 +378,7 @@ async def transfer(
         at=datetime.now(UTC),
     )
     session.add(record)
+    await _keep_example(session, item, target.key, triage_store.TRANSFER)
     item.queue, item.assignee = target.key, None
     if item.status == "claimed":
         set_status(item, "queued")
@@ -478,6 +489,7 @@ async def resolve(
     item = handle.item
     item.resolution = resolution
     _close(item, "resolved")
+    await _keep_example(session, item, item.queue, triage_store.FREE_TEXT)
     event = SubcaseResolved(
         case_id=item.case_id,
         subcase_id=item.id,
@@ -515,6 +527,23 @@ async def reject(
     )
     await emit(session, outbox, event, "subcase-rejected", item.id)
     return handle
+
+
+async def _keep_example(session: AsyncSession, item: WorkItem, queue: str, source: str) -> None:
+    """A general request moved (``transfer``) or resolved where it was sent (``free_text``)
+    teaches the triage model where such a text belongs."""
+    if item.subcase_type != triage.GENERAL_REQUEST:
+        return
+    fallback = await session.scalar(select(RuleSet.fallback_queue).where(RuleSet.active))
+    triage.keep_example(
+        session,
+        item_id=item.id,
+        subcase_type=item.subcase_type,
+        fields=item.fields,
+        queue=queue,
+        fallback_queue=fallback,
+        source=source,
+    )
 
 
 def _close(item: WorkItem, status: WorkItemStatus) -> None:

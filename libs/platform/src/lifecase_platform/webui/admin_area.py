@@ -15,6 +15,7 @@ ADMIN_AREA = frozenset({"admin", "process_owner", "auditor"})
 MENU = [
     NavLink("/admin/", Localized(da="Skabeloner", en="Templates")),
     NavLink("/admin/routing/", Localized(da="Enheder og routing", en="Units and routing")),
+    NavLink("/admin/routing/triage", Localized(da="Triagemodel", en="Triage model")),
     NavLink(
         "/admin/operations", Localized(da="Drift", en="Operations"), roles=frozenset({"admin"})
     ),

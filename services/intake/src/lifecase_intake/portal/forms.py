@@ -97,6 +97,7 @@ class FormField:
     max_items: int | None = None
     item_label: Localized = ROW_LABEL
     min_notice_days: int | None = None
+    multiline: bool = False
 
     @property
     def is_group(self) -> bool:
@@ -138,6 +139,7 @@ def _form_field(
         max_length=prop.get("maxLength"),
         shown_if=_condition(key, prop, schema),
         min_notice_days=_notice_days(prop),
+        multiline=prop.get("x-multiline") is True,
     )
     if kind != "group":
         return field

@@ -29,6 +29,15 @@ from lifecase_intake.portal.forms import (
     rows_shown,
 )
 from lifecase_intake.portal.preview import CasePlanner, PreviewUnavailable
+from lifecase_intake.portal.triage import (
+    GENERAL_REQUEST,
+    TEXT_LIMIT,
+    Suggestions,
+    TriageDep,
+    TriageUnavailable,
+    prefill,
+    prefilled,
+)
 from lifecase_platform.auth import Principal
 from lifecase_platform.db import SessionFactory
 from lifecase_platform.deps import OutboxDep, SessionsDep, WebUIDep
@@ -45,6 +54,12 @@ TOKEN = re.compile(r"^[0-9a-f]{32}$")
 CASE_STATUSES = ("submitted", "in_progress", "completed", "withdrawn", "failed")
 BULK_CHUNK = 5  # rows per request while a batch is submitted, so the progress bar moves
 WAITING_SHOWN = 10  # cases waiting for the reporter listed on the start page
+NO_DESCRIPTION = Localized(
+    da="Skriv med et par ord, hvad der er sket.", en="Write in a few words what happened."
+)
+LONG_DESCRIPTION = Localized(
+    da=f"Skriv højst {TEXT_LIMIT} tegn.", en=f"Write at most {TEXT_LIMIT} characters."
+)
 NO_CSV = Localized(
     da="Denne hændelse kan ikke indsendes fra en CSV-fil, fordi formularen har felter, der "
     "kan gentages (fx flere perioder). Brug formularen.",
@@ -94,6 +109,84 @@ async def start(request: Request, user: PageUser, ui: WebUIDep, sessions: Sessio
             "summaries": {t.key: _summary_fields(t) for t in types},
         },
     )
+
+
+# --- Describe what happened ---------------------------------------------------------------
+
+
+@router.post("/describe", dependencies=[Depends(limited_page("filing"))])
+async def describe(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep, triage: TriageDep
+) -> Response:
+    """The life events a reporter's own words may describe, best first, why, and what their
+    forms would open with; a general request is always offered. Suggesting files nothing.
+    A POST, because the text may name people."""
+    form = await request.form()
+    text = str(form.get("text") or "").strip()
+    lang = language_of(request)
+    async with sessions() as session:
+        types = await service.event_types(session=session)
+    context: dict[str, Any] = {
+        "text": text,
+        "error": None,
+        "unavailable": False,
+        "answer": None,
+        "suggestions": [],
+        "event_types": types,
+        "general": next((t for t in types if t.key == GENERAL_REQUEST), None),
+    }
+    if not text or len(text) > TEXT_LIMIT:
+        context["error"] = (NO_DESCRIPTION if not text else LONG_DESCRIPTION).pick(lang)
+        return ui.render(request, "portal/describe.html", context, status_code=422)
+    try:
+        answer = await triage.suggest(token=session_token(request) or "", text=text, language=lang)
+    except TriageUnavailable:
+        return ui.render(request, "portal/describe.html", {**context, "unavailable": True})
+    context.update(answer=answer, suggestions=_suggested(answer, types))
+    return ui.render(request, "portal/describe.html", context)
+
+
+def _suggested(answer: Suggestions, types: list[EventTypePublic]) -> list[dict[str, Any]]:
+    """The suggested life events the portal offers (the general request is offered apart),
+    each with the values its form would open with."""
+    by_key = {t.key: t for t in types}
+    result = []
+    for suggestion in answer.life_events:
+        et = by_key.get(suggestion.key)
+        if et is None or et.key == GENERAL_REQUEST:
+            continue
+        fields = form_fields(et.input_schema)
+        values = prefill(fields, suggestion.fields)
+        result.append(
+            {
+                "event_type": et,
+                "percent": round(suggestion.probability * 100),
+                "likely": suggestion.probability >= answer.threshold,
+                "words": suggestion.words,
+                "form_values": values,
+                "prefilled": prefilled(fields, values),
+            }
+        )
+    return result
+
+
+@router.post("/describe/use", dependencies=[Depends(limited_page("filing"))])
+async def use_suggestion(
+    request: Request, user: PageUser, ui: WebUIDep, sessions: SessionsDep
+) -> Response:
+    """Open the chosen life event's form with the suggested values, kept as a draft of the
+    reporter's: nothing is filed until they submit the form."""
+    form = await request.form()
+    et = await _event_type(sessions, str(form.get("event_type") or ""))
+    token = uuid.uuid4().hex
+    await portal.save_draft(
+        sessions=sessions,
+        reporter=user.username,
+        token=token,
+        event_type=et.key,
+        data={k: v for k, v in _raw_values(form_fields(et.input_schema), form).items() if v},
+    )
+    return _see_other(ui.path(f"drafts/{token}"))
 
 
 # --- The form -----------------------------------------------------------------------------

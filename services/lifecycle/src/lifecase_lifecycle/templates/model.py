@@ -51,6 +51,9 @@ class InputField(_Strict):
     personal: bool = False
     choices: list[Choice] | None = None
     max_length: int = Field(default=200, ge=1, le=10_000)
+    # Text: a few sentences rather than a line (a general request's description), so forms
+    # give it a text area.
+    multiline: bool = False
     minimum: float | None = Field(default=None, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
     maximum: float | None = Field(default=None, ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)
     shown_if: ShownIf | None = None
@@ -79,6 +82,8 @@ class InputField(_Strict):
             raise ValueError("not_before applies only to type 'date'")
         if self.min_notice_days is not None and self.type != "date":
             raise ValueError("min_notice_days applies only to type 'date'")
+        if self.multiline and self.type != "text":
+            raise ValueError("multiline applies only to type 'text'")
         return self
 
     @model_validator(mode="after")
@@ -111,6 +116,8 @@ class InputField(_Strict):
         if self.min_notice_days is not None:
             # Forms warn (never refuse) when the date is nearer than this.
             schema["x-min-notice-days"] = self.min_notice_days
+        if self.multiline:
+            schema["x-multiline"] = True
         return schema
 
     def _group_schema(self) -> dict[str, Any]:

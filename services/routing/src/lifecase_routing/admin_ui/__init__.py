@@ -14,6 +14,7 @@ from lifecase_contracts.events import Localized
 from lifecase_platform.auth import TokenVerifier
 from lifecase_platform.webui import SignInMethod, WebUI, admin_area
 from lifecase_routing.admin_ui.views import router
+from lifecase_routing.triage.admin import router as triage_router
 
 PREFIX = "/admin/routing"
 HERE = Path(__file__).parent
@@ -35,5 +36,5 @@ def create_routing_admin(
         name="lifecase admin area: routing",
         verifier=verifier,
         sign_in=sign_in,
-        routers=[router],
+        routers=[router, triage_router],
     )
