@@ -303,3 +303,22 @@ def test_screenshots_of_the_insight_dashboards(
     expect(page.get_by_role("heading", level=1)).to_have_text("Automatiseringspotentiale")
     a11y.check(page)
     shoot(page, "insight-automation")
+
+
+def test_screenshots_of_free_text_triage(page: Page, a11y: A11y) -> None:
+    sign_in(page, a11y)
+    page.get_by_label("Beskriv hvad der er sket").fill("hun skal på barsel fra 1. april")
+    page.get_by_role("button", name="Find den rigtige formular").click()
+    expect(page.locator("[data-suggestion]").first).to_contain_text("Barselsorlov")
+    a11y.check(page)
+    shoot(page, "describe-suggestions")
+    page.get_by_role("button", name="Log ud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
+    a11y.check(page)
+
+    sign_in_to_admin(page, a11y, "Ada Admin")
+    a11y.check(page)
+    page.goto("/admin/routing/triage")
+    expect(page.locator("table[data-confusion=life_events]").first).to_be_visible()
+    a11y.check(page)
+    shoot(page, "admin-triage-model")

@@ -108,8 +108,14 @@ async def test_general_requests_go_where_the_model_is_sure_and_transfers_teach_i
 
 
 async def test_a_new_version_is_activated_by_someone_other_than_who_trained_it(
-    api: Api,
+    api: Api, lifecycle: Lifecycle
 ) -> None:
+    # A payroll task resolved in its queue: the history teaches its title to the next version.
+    task = await lifecycle.open(subcase_type="payroll.setup", title="Lønoprettelse")
+    await routed(api, task, "paula")
+    done = await act(api, task, "resolve", as_="paula", resolution="Oprettet")
+    assert done.status_code == 200, done.text
+
     listed = (await api.get(MODELS, as_="ada")).json()
     assert [(v["version"], v["status"], v["trained_by"]) for v in listed] == [
         (1, "active", "system")
@@ -123,6 +129,7 @@ async def test_a_new_version_is_activated_by_someone_other_than_who_trained_it(
     assert trained.status_code == 201, trained.text
     draft = trained.json()
     assert (draft["version"], draft["status"], draft["trained_by"]) == (2, "draft", "ada")
+    assert draft["trained_on"]["routed"] == 1, draft["trained_on"]
 
     own = await api.post(f"{MODELS}/2/activate", as_="ada", headers={"Accept-Language": "en"})
     assert own.status_code == 403

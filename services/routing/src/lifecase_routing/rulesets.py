@@ -21,7 +21,7 @@ from lifecase_contracts.workspace import (
     RuleSpec,
 )
 from lifecase_platform.db import as_utc
-from lifecase_platform.errors import Invalid, NotFound
+from lifecase_platform.errors import Invalid, NotFound, Unavailable
 from lifecase_routing.models import Queue, RoutingRule, RuleSet, Transfer, WorkItem
 from lifecase_routing.rules import (
     FALLBACK_RULE,
@@ -144,6 +144,12 @@ async def list_rule_sets(*, session: AsyncSession) -> list[RuleSetSummary]:
     ]
 
 
+NO_ACTIVE_RULES = Localized(
+    da="Der er endnu intet aktivt regelsæt at route efter.",
+    en="There is no active rule set to route by yet.",
+)
+
+
 async def _active(session: AsyncSession) -> RuleSet:
     active = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
     if active is None:
@@ -226,8 +232,14 @@ class CompiledRuleSets:
 async def active_rules(
     *, session: AsyncSession, compiled: CompiledRuleSets | None = None
 ) -> tuple[RuleSet, CompiledRuleSet]:
-    """The active rule set, compiled (once per version, when ``compiled`` keeps them)."""
-    ruleset = await _active(session)
+    """The active rule set, compiled (once per version, when ``compiled`` keeps them).
+
+    Without one, routing waits rather than gives up: a new installation is seeded (or its
+    admin sets the rules) while the first sub-cases may already be opening, and an event
+    dead-lettered for that would leave its sub-case in no queue."""
+    ruleset = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
+    if ruleset is None:
+        raise Unavailable(NO_ACTIVE_RULES)
     known = compiled.get(ruleset.version) if compiled is not None else None
     if known is not None:
         return ruleset, known

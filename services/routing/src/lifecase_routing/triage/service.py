@@ -26,7 +26,7 @@ from lifecase_platform.db import SessionFactory
 from lifecase_platform.errors import Conflict, Forbidden, NotFound, Unavailable
 from lifecase_platform.outbox import Outbox
 from lifecase_routing.admin_views import record_change
-from lifecase_routing.models import Queue, RuleSet
+from lifecase_routing.models import Queue, RuleSet, WorkItem
 from lifecase_routing.triage import store
 from lifecase_routing.triage.extract import extract_fields
 from lifecase_routing.triage.model import (
@@ -48,6 +48,8 @@ SYSTEM = Principal(username="system", name="lifecase", roles=["admin"])
 # people who answer for the processes, and administrators.
 APPROVERS = frozenset({"admin", "process_owner"})
 RULE_PREFIX = "triage-model-v"
+# Distinct task titles and queues taken from the routing history (a handful per template).
+ROUTED_EXAMPLES_MAX = 2000
 
 
 def rule_name(version: int) -> str:
@@ -113,9 +115,29 @@ async def _examples(sessions: SessionFactory) -> tuple[list[Example], list[Examp
     seed_life, seed_units = seed_examples()
     async with sessions() as session:
         life_events, units = await store.history_examples(session)
+        routed = await _routed_examples(session)
         queues = set((await session.scalars(_unit_queues())).all())
     # A transfer to a queue that is no unit's any longer teaches nothing routing could use.
-    return [*seed_life, *life_events], [*seed_units, *(e for e in units if e.label in queues)]
+    taught = [e for e in (*units, *routed) if e.label in queues]
+    return [*seed_life, *life_events], [*seed_units, *taught]
+
+
+async def _routed_examples(session: AsyncSession) -> list[Example]:
+    """The routed sub-cases a unit resolved in its queue: each task's title (in both
+    languages) names its queue ("Lønoprettelse" is payroll's). One example per title and
+    queue, however many such items there were; the free-text requests are kept apart."""
+    rows = await session.execute(
+        select(WorkItem.title_da, WorkItem.title_en, WorkItem.queue)
+        .where(WorkItem.status == "resolved", WorkItem.subcase_type != GENERAL_REQUEST)
+        .distinct()
+        .limit(ROUTED_EXAMPLES_MAX)
+    )
+    return [
+        Example(text=title, label=queue, source="routed")
+        for title_da, title_en, queue in rows
+        for title in dict.fromkeys((title_da, title_en))
+        if title.strip()
+    ]
 
 
 def _unit_queues() -> Select[tuple[str]]:
