@@ -8,9 +8,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from lifecase_embedded.system import EmbeddedSystem, SystemConfig
+from lifecase_platform import db
 from lifecase_platform.workdays import today_in_denmark
+from lifecase_routing.models import TriageModelVersion
 from tests.support import Api, page_client, wait_for
 from tests.workspace import Lifecycle, act, wait_for_item
 
@@ -194,3 +197,30 @@ async def test_the_admin_page_trains_and_only_someone_else_activates(
         assert (await paula.get(PAGE)).status_code == 403
     statuses = [(v["version"], v["status"]) for v in (await api.get(MODELS, as_="ada")).json()]
     assert statuses == [(2, "active"), (1, "retired")]
+
+
+async def test_a_model_that_cannot_be_loaded_leaves_routing_working(
+    api: Api, lifecycle: Lifecycle, system_config: SystemConfig
+) -> None:
+    """A stored version that no longer loads (pickled by another scikit-learn, a damaged
+    row): suggestions are unavailable (503, the portal says so), general requests go to
+    triage, and everything else routes as before."""
+    engine = db.create_engine(system_config.database_urls["routing"])
+    try:
+        async with db.session_factory(engine)() as session, session.begin():
+            await session.execute(
+                update(TriageModelVersion)
+                .where(TriageModelVersion.status == "active")
+                .values(model=b"lifecase-triage-model/1\nnot a pickle", fingerprint="damaged")
+            )
+    finally:
+        await engine.dispose()
+
+    answer = await api.post(SUGGESTIONS, as_="rita", json={"text": "ny medarbejder på mandag"})
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    outlook = await general_request(lifecycle, "kan ikke logge på outlook, skærmen er sort")
+    item = await routed(api, outlook, "sofie")
+    assert (item["queue"], item["routing"]["rule"]) == ("triage", "fallback")
+    task = await lifecycle.open(subcase_type="payroll.setup", title="Lønoprettelse")
+    assert (await routed(api, task, "paula"))["queue"] == "payroll"

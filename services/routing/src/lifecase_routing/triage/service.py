@@ -82,7 +82,16 @@ async def active_model(session: AsyncSession) -> tuple[int, TriageModel] | None:
         data = await store.model_bytes(session, version)
         if data is None:
             return None
-        model = await asyncio.to_thread(loads, data)
+        try:
+            model = await asyncio.to_thread(loads, data)
+        except Exception as error:  # a pickle from another scikit-learn, a damaged row
+            # Suggestions are then unavailable and general requests go to triage: routing
+            # goes on. Training a new version (with the installed libraries) mends it.
+            log.error(
+                "triage model cannot be loaded; train a new version",
+                extra={"version": version, "error": type(error).__name__},
+            )
+            return None
         _keep(key, model)
     return version, model
 
