@@ -150,11 +150,9 @@ NO_ACTIVE_RULES = Localized(
 )
 
 
-async def _active(session: AsyncSession) -> RuleSet:
-    active = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
-    if active is None:
-        raise NotFound(Localized(da="regelsættet", en="rule set"))
-    return active
+async def _active(session: AsyncSession) -> RuleSet | None:
+    found: RuleSet | None = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
+    return found
 
 
 async def get_rule_set(*, session: AsyncSession, version: int | None) -> RuleSetPublic:
@@ -237,7 +235,7 @@ async def active_rules(
     Without one, routing waits rather than gives up: a new installation is seeded (or its
     admin sets the rules) while the first sub-cases may already be opening, and an event
     dead-lettered for that would leave its sub-case in no queue."""
-    ruleset = await session.scalar(select(RuleSet).where(RuleSet.active.is_(True)))
+    ruleset = await _active(session)
     if ruleset is None:
         raise Unavailable(NO_ACTIVE_RULES)
     known = compiled.get(ruleset.version) if compiled is not None else None

@@ -538,7 +538,6 @@ async def _keep_example(session: AsyncSession, item: WorkItem, queue: str, sourc
     triage.keep_example(
         session,
         item_id=item.id,
-        subcase_type=item.subcase_type,
         fields=item.fields,
         queue=queue,
         fallback_queue=fallback,

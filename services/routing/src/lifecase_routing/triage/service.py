@@ -340,7 +340,6 @@ def keep_example(
     session: AsyncSession,
     *,
     item_id: str,
-    subcase_type: str,
     fields: dict[str, Any],
     queue: str,
     fallback_queue: str | None,
@@ -350,9 +349,7 @@ def keep_example(
     where a caseworker moved it (``transfer``), or where its unit resolved it
     (``free_text``: the queue was right). The fallback queue teaches nothing ("not here")."""
     description = fields.get("description")
-    if subcase_type != GENERAL_REQUEST or not isinstance(description, str):
-        return
-    if not description.strip() or queue == fallback_queue:
+    if not isinstance(description, str) or not description.strip() or queue == fallback_queue:
         return
     store.add_example(
         session, text=description, label=queue, kind=store.UNIT, source=source, item_id=item_id
